@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.testbins;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Where the tests find the Go programs they trace: the go-testbins built once per installed Go toolchain
+ * ({@code go-testbins/target/bin/go1.21/workload}) and the real third-party binaries that
+ * {@code scripts/bootstrap} unpacks into {@code .cache/golat/bin} (prometheus, dockerd, esbuild).
+ *
+ * <p>A missing binary is an error, never a skip: a test that silently skips in CI proves nothing.
+ */
+public final class GoTestBinaries {
+    private GoTestBinaries() {}
+
+    /** The repository root: the {@code golat.root} system property (set by the build), else found upwards. */
+    public static Path root() {
+        String prop = System.getProperty("golat.root");
+        if (prop != null && !prop.isBlank()) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        for (Path p = dir; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("go-testbins")) && Files.isRegularFile(p.resolve("pom.xml"))) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("cannot find the golat repository root above " + dir
+                + "; set -Dgolat.root=/path/to/golat");
+    }
+
+    /** {@code go-testbins/target/bin}: one folder per Go toolchain, named like {@code go1.21}. */
+    public static Path binDir() {
+        return root().resolve("go-testbins/target/bin");
+    }
+
+    /** The Go versions the test programs were built with, oldest first, e.g. {@code [go1.19, go1.21]}. */
+    public static List<String> goVersions() {
+        Path dir = binDir();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalStateException("no Go test binaries at " + dir
+                    + ": build them with `mvn -pl go-testbins compile` (needs scripts/bootstrap first)");
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<String> versions = s.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith("go"))
+                    .sorted(GoTestBinaries::compareGoVersions)
+                    .toList();
+            if (versions.isEmpty()) {
+                throw new IllegalStateException("no Go toolchain folders in " + dir + ": run scripts/bootstrap, then rebuild go-testbins");
+            }
+            return versions;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A test program built with one toolchain, e.g. {@code program("go1.21", "workload")}. */
+    public static Path program(String goVersion, String name) {
+        return existing(binDir().resolve(goVersion).resolve(name),
+                "build it with `mvn -pl go-testbins compile`");
+    }
+
+    /** A test program built with the newest installed toolchain. */
+    public static Path program(String name) {
+        List<String> versions = goVersions();
+        return program(versions.get(versions.size() - 1), name);
+    }
+
+    /** The folder of real third-party binaries ({@code .cache/golat/bin}, or {@code $GOLAT_CACHE/bin}). */
+    public static Path cacheDir() {
+        String env = System.getenv("GOLAT_CACHE");
+        Path cache = env != null && !env.isBlank() ? Path.of(env) : root().resolve(".cache/golat");
+        return cache.resolve("bin");
+    }
+
+    /** A real third-party binary from the cache: {@code prometheus}, {@code dockerd} or {@code esbuild}. */
+    public static Path cached(String name) {
+        return existing(cacheDir().resolve(name), "run scripts/bootstrap, which fetches it");
+    }
+
+    private static Path existing(Path p, String fix) {
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalStateException("missing test binary " + p + ": " + fix);
+        }
+        return p;
+    }
+
+    static int compareGoVersions(String a, String b) {
+        int[] x = parse(a);
+        int[] y = parse(b);
+        return x[0] != y[0] ? Integer.compare(x[0], y[0]) : Integer.compare(x[1], y[1]);
+    }
+
+    private static int[] parse(String v) {
+        String[] parts = v.replaceFirst("^go", "").split("\\.");
+        try {
+            return new int[] {Integer.parseInt(parts[0]), parts.length > 1 ? Integer.parseInt(parts[1]) : 0};
+        } catch (NumberFormatException e) {
+            return new int[] {0, 0};
+        }
+    }
+}
