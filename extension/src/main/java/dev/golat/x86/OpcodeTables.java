@@ -16,12 +16,12 @@ import java.util.BitSet;
  *  v  imm16/32/64 (MOV r, imm)      e  imm16 + imm8 (ENTER)       R  ModRM, always register form (MOV CR/DR)
  *  2  0F escape                     3  0F 38 escape               A  0F 3A escape
  *  C  VEX3 (C4)    c  VEX2 (C5)     E  EVEX (62)                  D  3DNow! (ModRM + imm8 suffix)
- *  L  ModRM, memory only (LEA)      F  ModRM, group 4/5 (FE/FF)   P  ModRM, group 1A (8F: POP, else XOP)
+ *  L  ModRM, memory only (LEA)      F  ModRM, group 4/5 (FE/FF)   P  group 1A (8F: POP r/m, else XOP)
  *  G  group 11 (C6: ModRM + imm8)   H  group 11 (C7: ModRM + imm16/32)
  *  g  group 3 (F6: ModRM, +imm8 for TEST)   h  group 3 (F7: ModRM, +imm16/32 for TEST)
  *  W  9B FWAIT, merged with a following FSTSW/FSTCW/FINIT/FCLEX/FSTENV/FSAVE as objdump and the SDM do
  *  X  0F 78: VMREAD ModRM, or with 66/F2 EXTRQ/INSERTQ ModRM + imm8 + imm8
- *  y  ModRM, only with F3 (0F B8 POPCNT)
+ *  y  ModRM, only with F3 (0F B8 POPCNT)          V  ModRM, register form only (0F A6/A7 VIA PadLock)
  * </pre>
  */
 final class OpcodeTables {
@@ -39,7 +39,7 @@ final class OpcodeTables {
             + "xxEmppppzZbB...." // 6x
             + "jjjjjjjjjjjjjjjj" // 7x
             + "BZxBmmmmmmmmmLmP" // 8x
-            + "..........x....W" // 9x
+            + "..........xW...." // 9x
             + "aaaa....bz......" // Ax
             + "bbbbbbbbvvvvvvvv" // Bx
             + "BBw.CcGHe.w..bx." // Cx
@@ -60,7 +60,7 @@ final class OpcodeTables {
             + "BBBBmmm.Xmxxmmmm" // 7x
             + "JJJJJJJJJJJJJJJJ" // 8x
             + "mmmmmmmmmmmmmmmm" // 9x
-            + "...mBmxx...mBmmm" // Ax
+            + "...mBmVV...mBmmm" // Ax
             + "mmmmmmmmymBmmmmm" // Bx
             + "mmBmBBBm........" // Cx
             + "mmmmmmmmmmmmmmmm" // Dx

@@ -10,11 +10,11 @@ import java.util.List;
  * An x86-64 instruction-length decoder: where each instruction ends, whether it transfers control, and
  * where a relative branch goes. It does not produce mnemonics or operands.
  *
- * <p>Covers legacy prefixes, REX, VEX2/VEX3 and EVEX, the one-byte, 0F, 0F 38 and 0F 3A maps,
+ * <p>Covers legacy prefixes, REX, VEX2/VEX3, EVEX and XOP, the one-byte, 0F, 0F 38 and 0F 3A maps,
  * ModRM/SIB/displacements (RIP-relative included), every immediate form, x87 and 3DNow!. Where Intel
  * and AMD differ (a 66 prefix on {@code CALL/JMP/Jcc rel32} makes it rel16 on AMD), it follows AMD as
  * GNU objdump does; Go never emits those forms. Encodings a CPU rejects (#UD) are rejected with an
- * {@link X86DecodeException} naming the address and bytes; so are XOP encodings, which Go never emits.
+ * {@link X86DecodeException} naming the address and bytes.
  */
 public final class X86Decoder {
     /** The architectural limit: longer instructions raise #GP. */
@@ -141,6 +141,12 @@ public final class X86Decoder {
                 case 'R' -> skip(1); // MOV to/from CR/DR ignores ModRM.mod: always a register form
                 case 'D' -> { modrm(); skip(1); } // 3DNow!: the opcode is an imm8 suffix
                 case 'X' -> { modrm(); skip(opsize16 || rep == 0xF2 ? 2 : 0); }
+                case 'V' -> { // VIA PadLock (XSTORE, XCRYPT*, MONTMUL, XSHA*): register forms only
+                    if ((peek(0) >> 6) != 3) {
+                        throw invalid(String.format("opcode 0F %02X needs ModRM.mod = 3", op));
+                    }
+                    skip(1);
+                }
                 case 'y' -> {
                     if (rep != 0xF3) {
                         throw invalid(String.format("opcode 0F %02X is defined only with prefix F3 (POPCNT)", op));
@@ -231,14 +237,25 @@ public final class X86Decoder {
             modrm();
         }
 
-        /** 8F: /0 is POP r/m; any other ModRM.reg makes it an XOP escape, which Go never emits. */
+        /**
+         * 8F: /0 is POP r/m. Otherwise it is AMD's XOP escape, laid out like VEX3: 8F [R X B mmmmm]
+         * [W vvvv L pp] opcode ModRM, with an imm8 in map 8 and an imm32 in map 10 (AMD APM Vol. 3, 1.8).
+         */
         private void group1a() {
             int m = peek(0);
-            if (((m >> 3) & 7) != 0) {
-                throw invalid((m & 0x1F) >= 8 ? "XOP-encoded instructions (8F map " + (m & 0x1F) + ") are not supported"
-                        : "8F /" + ((m >> 3) & 7) + " is undefined");
+            if (((m >> 3) & 7) == 0) {
+                modrm();
+                return;
             }
+            int map = m & 0x1F;
+            if (map < 8 || map > 10) {
+                throw invalid(map < 8 ? "8F /" + ((m >> 3) & 7) + " is undefined" : "XOP map " + map + " is undefined");
+            }
+            noPrefixesBefore("XOP");
+            skip(2);
+            next();
             modrm();
+            skip(map == 8 ? 1 : map == 10 ? 4 : 0);
         }
 
         /** C6/C7: /0 is MOV r/m, imm; C6 F8 is XABORT imm8, C7 F8 is XBEGIN rel16/32. */
@@ -263,22 +280,42 @@ public final class X86Decoder {
             }
         }
 
-        /** 9B: FWAIT alone, or the first byte of FSTSW/FSTCW/FSTENV/FSAVE/FINIT/FCLEX (SDM lists them as one). */
+        /**
+         * 9B: FWAIT. Decoded together with an x87 instruction (D8-DF) that follows it as objdump and the SDM
+         * do (FSTSW is 9B DF E0, FINIT 9B DB E3): right after it, or after prefixes when none came before
+         * the 9B, or after a second 9B. Otherwise it is one instruction of its prefixes and the 9B.
+         */
         private void fwait() {
-            if (p + 1 >= code.length) {
+            if (rex != 0) {
+                throw invalid(String.format("REX prefix %02X before FWAIT (9B) has no meaning", rex));
+            }
+            boolean bare = p == start + 1;
+            int at = p;
+            while (bare && at < code.length && at - start < MAX_LENGTH && isPrefix(code[at] & 0xFF)) {
+                at++;
+            }
+            if (bare && at < code.length && code[at] == (byte) 0x9B) {
+                // 9B [prefixes] 9B: objdump stops its prefix scan at the second 9B
+                if (at + 1 < code.length && (code[at + 1] & 0xF8) == 0xD8) {
+                    prefixes();
+                    p = at + 1;
+                    next();
+                    modrm();
+                } else {
+                    p = at;
+                }
                 return;
             }
-            int x87 = code[p] & 0xFF;
-            int m = code[p + 1] & 0xFF;
-            int reg = (m >> 3) & 7;
-            boolean memory = (m >> 6) != 3;
-            boolean waitForm = (x87 == 0xD9 || x87 == 0xDD) && memory && reg >= 6
-                    || x87 == 0xDB && (m == 0xE2 || m == 0xE3)
-                    || x87 == 0xDF && m == 0xE0;
-            if (waitForm) {
-                p++;
+            if (bare ? at < code.length && (code[at] & 0xF8) == 0xD8 : p < code.length && (code[p] & 0xF8) == 0xD8) {
+                prefixes();
+                next();
                 modrm();
             }
+        }
+
+        private static boolean isPrefix(int b) {
+            return (b & 0xF0) == 0x40 || b == 0x66 || b == 0x67 || b == 0xF2 || b == 0xF3 || b == 0xF0
+                    || b == 0x2E || b == 0x36 || b == 0x3E || b == 0x26 || b == 0x64 || b == 0x65;
         }
 
         private void memoryModrm(String what) {

@@ -29,17 +29,20 @@ final class ObjdumpOracle {
     private static final Pattern DIRECT = Pattern.compile("(0x)?[0-9a-f]+( <.*>)?");
 
     /** What one comparison found. */
-    record Result(Path file, long instructions, long bad, long badAccepted, List<String> mismatches, long mismatchCount,
-                  Map<String, Long> kinds) {
+    record Result(Path file, long instructions, long bad, long badAccepted, long prefixedVex, List<String> mismatches,
+                  long mismatchCount, Map<String, Long> kinds) {
         @Override
         public String toString() {
-            return String.format("%s: %,d instructions, %,d mismatches, %,d objdump (bad)/.byte/lone-prefix lines"
-                            + " (%,d of them accepted by the decoder), kinds %s", file.getFileName(), instructions,
-                    mismatchCount, bad, badAccepted, kinds);
+            return String.format("%s: %,d instructions, %,d mismatches; %,d objdump (bad)/.byte/lone-prefix lines"
+                            + " (%,d of them accepted by the decoder); %,d VEX/EVEX after a prefix (objdump decodes,"
+                            + " the CPU and the decoder reject); kinds %s", file.getFileName(), instructions,
+                    mismatchCount, bad, badAccepted, prefixedVex, new java.util.TreeMap<>(kinds));
         }
     }
 
-    private final ElfSections elf;
+    private final Path file;
+    private final List<String> command;
+    private final Map<String, Code> sections;
     private final List<String> mismatches = new ArrayList<>();
     private final Map<String, Long> kinds = new HashMap<>();
     private long mismatchCount;
@@ -47,23 +50,45 @@ final class ObjdumpOracle {
     private long bad;
     private long badAccepted;
     private long zeroRuns;
+    private long prefixedVex;
 
-    private ObjdumpOracle(Path file) {
-        this.elf = ElfSections.read(file);
+    /** The bytes objdump prints under "Disassembly of section NAME:", and their first address. */
+    record Code(long address, byte[] bytes) {}
+
+    private ObjdumpOracle(Path file, List<String> command, Map<String, Code> sections) {
+        this.file = file;
+        this.command = command;
+        this.sections = sections;
     }
 
+    /**
+     * Compares the executable sections of an ELF file but the PLT: objdump 2.40 prints the entries under
+     * its synthetic {@code foo@plt} symbols as data when raw bytes are hidden, and the PLT is linker glue.
+     */
     static Result compare(Path file) {
-        return new ObjdumpOracle(file).run();
+        ElfSections elf = ElfSections.read(file);
+        List<String> cmd = new ArrayList<>(List.of("objdump", "-d", "-w", "--no-show-raw-insn", "-M", "intel"));
+        Map<String, Code> sections = new HashMap<>();
+        for (ElfSections.Section s : elf.executable()) {
+            if (!s.name().startsWith(".plt")) {
+                cmd.add("-j");
+                cmd.add(s.name());
+                sections.put(s.name(), new Code(s.sh_addr(), elf.bytes(s)));
+            }
+        }
+        cmd.add(file.toString());
+        return new ObjdumpOracle(file, cmd, sections).run();
+    }
+
+    /** Compares a raw file of x86-64 bytes, loaded at {@code address}. */
+    static Result compareRaw(Path file, byte[] bytes, long address) {
+        List<String> cmd = List.of("objdump", "-D", "-w", "--no-show-raw-insn", "-M", "intel", "-b", "binary",
+                "-m", "i386:x86-64", "--adjust-vma=0x" + Long.toHexString(address), file.toString());
+        return new ObjdumpOracle(file, cmd, Map.of(".data", new Code(address, bytes))).run();
     }
 
     private Result run() {
-        List<String> cmd = new ArrayList<>(List.of("objdump", "-d", "-w", "--no-show-raw-insn", "-M", "intel"));
-        for (ElfSections.Section s : sections()) {
-            cmd.add("-j");
-            cmd.add(s.name());
-        }
-        cmd.add(elf.file().toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
         Process proc;
         try {
             proc = pb.start();
@@ -74,7 +99,7 @@ final class ObjdumpOracle {
             sweep(r);
             int rc = proc.waitFor();
             if (rc != 0) {
-                throw new IllegalStateException("objdump exited with " + rc + " on " + elf.file());
+                throw new IllegalStateException("objdump exited with " + rc + " on " + file);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -84,19 +109,11 @@ final class ObjdumpOracle {
         } finally {
             proc.destroyForcibly();
         }
-        return new Result(elf.file(), instructions, bad, badAccepted, List.copyOf(mismatches), mismatchCount, Map.copyOf(kinds));
-    }
-
-    /**
-     * The executable sections but the PLT: objdump 2.40 prints the entries under its synthetic
-     * {@code foo@plt} symbols as data when raw bytes are hidden, and the PLT is linker glue, not Go code.
-     */
-    private List<ElfSections.Section> sections() {
-        return elf.executable().stream().filter(s -> !s.name().startsWith(".plt")).toList();
+        return new Result(file, instructions, bad, badAccepted, prefixedVex, List.copyOf(mismatches), mismatchCount, Map.copyOf(kinds));
     }
 
     private void sweep(BufferedReader r) throws IOException {
-        ElfSections.Section section = null;
+        Code section = null;
         byte[] code = null;
         long pos = -1; // our next boundary; -1: resynchronise at objdump's next line
         boolean skippedZeros = false;
@@ -104,10 +121,12 @@ final class ObjdumpOracle {
         while ((line = r.readLine()) != null) {
             if (line.startsWith("Disassembly of section ")) {
                 String name = line.substring("Disassembly of section ".length(), line.length() - 1);
-                section = sections().stream().filter(s -> s.name().equals(name)).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("objdump disassembles " + name + ", not an executable PROGBITS section"));
-                code = elf.bytes(section);
-                pos = section.sh_addr();
+                section = sections.get(name);
+                if (section == null) {
+                    throw new IllegalStateException("objdump disassembles " + name + " of " + file + ", which was not asked for");
+                }
+                code = section.bytes();
+                pos = section.address();
                 continue;
             }
             if (line.equals("\t...")) {
@@ -122,7 +141,7 @@ final class ObjdumpOracle {
             String text = line.substring(colon + 2).trim();
             if (skippedZeros && pos >= 0) {
                 for (long a = pos; a < addr; a++) {
-                    if (code[(int) (a - section.sh_addr())] != 0) {
+                    if (code[(int) (a - section.address())] != 0) {
                         mismatch(String.format("0x%x: objdump elided bytes up to 0x%x that are not all zero", pos, addr));
                         break;
                     }
@@ -136,13 +155,15 @@ final class ObjdumpOracle {
             }
             pos = addr;
             boolean isBad = text.contains("(bad)") || text.startsWith(".byte") || lonePrefix(text);
-            int off = (int) (addr - section.sh_addr());
+            int off = (int) (addr - section.address());
             Instruction insn;
             try {
                 insn = X86Decoder.decode(code, off, addr);
             } catch (X86DecodeException e) {
                 if (isBad) {
                     bad++;
+                } else if (e.getMessage().contains("prefix before VEX") || e.getMessage().contains("prefix before EVEX")) {
+                    prefixedVex++; // the CPU raises #UD (SDM 2.3.2); objdump prints it with the prefix
                 } else {
                     mismatch(String.format("0x%x: objdump decodes '%s', the decoder throws: %s", addr, text, e.getMessage()));
                 }
