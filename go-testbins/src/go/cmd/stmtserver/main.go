@@ -3,7 +3,9 @@
 // Command stmtserver is a small statement server shaped like a database front end, for golat's demo and
 // tests. It speaks a line protocol over TCP:
 //
-//	EXEC <statement>\n  ->  OK <value> ts=<tso>\n   or   ERR <message>\n
+//	EXEC <statement>\n  ->  OK v=<expression value> n=<stored count> ts=<timestamp>\n  (SELECT, UPDATE)
+//	                        OK v=<expression value> n=<stored count>\n  (SET: no timestamp)
+//	                        ERR <message>\n
 //	STATS\n             ->  one JSON line with the server's own latency figures (see metrics.go)
 //	RESET\n             ->  OK reset\n   (forgets all figures)
 //	QUIT\n              ->  closes the connection

@@ -103,16 +103,16 @@ func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	}
 
 	t := time.Now()
-	v += cc.srv.store.get(st.table)
+	stored := cc.srv.store.get(st.table)
 	m.record(nameStorage, time.Since(t))
 
 	if st.kind == "SET" {
 		m.countSkippedTSO()
-		return fmt.Sprintf("OK %d", v)
+		return fmt.Sprintf("OK v=%d n=%d", v, stored)
 	}
 	t = time.Now()
 	m.record(nameDispatch, t.Sub(start))
 	ts := getTSO(cc.srv.tso)
 	m.record(nameTSO, time.Since(t))
-	return fmt.Sprintf("OK %d ts=%d", v, ts)
+	return fmt.Sprintf("OK v=%d n=%d ts=%d", v, stored, ts)
 }
