@@ -59,6 +59,25 @@ class GoSymbolsTest {
 
     @ParameterizedTest
     @MethodSource("goVersions")
+    void workload_functions_have_the_prologues_the_tests_rely_on(String go) throws Exception {
+        String workload = GoTestBinaries.program(go, "workload").toString();
+        List<String> recurse = go(go, "tool", "objdump", "-s", "^main\\.recurse$", workload);
+        List<String> trivial = go(go, "tool", "objdump", "-s", "^main\\.trivial$", workload);
+        List<String> nonLeaf = go(go, "tool", "objdump", "-s", "^main\\.smallNonLeaf$", workload);
+
+        // recurse keeps its 2 KiB array: a frame bigger than a new goroutine's stack, so it grows the stack.
+        Pattern sub = Pattern.compile("\\sSUBQ \\$0x([0-9a-f]+), SP");
+        long frame = recurse.stream().map(sub::matcher).filter(Matcher::find)
+                .mapToLong(m -> Long.parseLong(m.group(1), 16)).max().orElse(0);
+        assertThat(frame).as("frame size of main.recurse in %s", recurse).isGreaterThanOrEqualTo(2048);
+        assertThat(recurse).anyMatch(l -> l.contains("CALL runtime.morestack"));
+        // trivial is a NOSPLIT leaf (no stack check); smallNonLeaf has the usual check.
+        assertThat(trivial).as("main.trivial").hasSizeGreaterThan(1).noneMatch(l -> l.contains("morestack") || l.contains("CALL "));
+        assertThat(nonLeaf).as("main.smallNonLeaf").anyMatch(l -> l.contains("CALL runtime.morestack_noctxt"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("goVersions")
     void stmtserver_has_every_traced_function_and_inlines_normalizeStmt(String go) throws Exception {
         Set<String> symbols = textSymbols(go, "stmtserver");
         assertThat(symbols).containsAll(STMTSERVER_FUNCTIONS);
