@@ -8,7 +8,7 @@ import (
 )
 
 // storage is a tiny key-value store with the two kinds of sub-millisecond waits a real one has: a
-// compaction that holds the mutex for a while (every 64th read starts one), and cold reads (every 16th)
+// compaction that holds the mutex for a while (every 64th read starts one), and cold reads (every 8th)
 // that go to a loader goroutine over a channel. Both waits are 100–500 µs of CPU work rather than
 // time.Sleep, whose resolution on some machines is a whole millisecond. Nothing runs while idle.
 type storage struct {
@@ -36,7 +36,7 @@ func newStorage() *storage {
 //go:noinline
 func (s *storage) get(key string) int64 {
 	n := s.reads.Add(1)
-	if n%16 == 5 {
+	if n%8 == 5 {
 		r := coldRead{key: key, seq: n, done: make(chan int64, 1)}
 		s.cold <- r
 		return <-r.done
