@@ -225,7 +225,8 @@ public final class X86Decoder {
             int reg = (m >> 3) & 7;
             boolean register = (m >> 6) == 3;
             if (op == 0xFE ? reg > 1 : reg == 7 || register && (reg == 3 || reg == 5)) {
-                throw invalid(String.format("%02X /%d%s is undefined", op, reg, register ? " with a register operand" : ""));
+                boolean needsMemory = op == 0xFF && (reg == 3 || reg == 5);
+                throw invalid(String.format("%02X /%d is undefined%s", op, reg, needsMemory ? " with a register operand" : ""));
             }
             if (op == 0xFF) {
                 kind = switch (reg) {
