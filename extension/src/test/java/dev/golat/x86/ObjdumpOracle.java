@@ -30,12 +30,12 @@ final class ObjdumpOracle {
 
     /** What one comparison found. */
     record Result(Path file, long instructions, long bad, long badAccepted, long prefixedVex, List<String> mismatches,
-                  long mismatchCount, Map<String, Long> kinds) {
+                  long mismatchCount, Map<String, Long> kinds, long codeBytes, long decodedBytes) {
         @Override
         public String toString() {
-            return String.format("%s: %,d instructions, %,d mismatches; %,d objdump (bad)/.byte/lone-prefix lines"
+            return String.format("%s: %,d instructions (%,d of %,d code bytes), %,d mismatches; %,d objdump (bad)/.byte/lone-prefix lines"
                             + " (%,d of them accepted by the decoder); %,d VEX/EVEX after a prefix (objdump decodes,"
-                            + " the CPU and the decoder reject); kinds %s", file.getFileName(), instructions,
+                            + " the CPU and the decoder reject); kinds %s", file.getFileName(), instructions, decodedBytes, codeBytes,
                     mismatchCount, bad, badAccepted, prefixedVex, new java.util.TreeMap<>(kinds));
         }
     }
@@ -51,6 +51,7 @@ final class ObjdumpOracle {
     private long badAccepted;
     private long zeroRuns;
     private long prefixedVex;
+    private long decodedBytes;
 
     /** The bytes objdump prints under "Disassembly of section NAME:", and their first address. */
     record Code(long address, byte[] bytes) {}
@@ -109,7 +110,8 @@ final class ObjdumpOracle {
         } finally {
             proc.destroyForcibly();
         }
-        return new Result(file, instructions, bad, badAccepted, prefixedVex, List.copyOf(mismatches), mismatchCount, Map.copyOf(kinds));
+        return new Result(file, instructions, bad, badAccepted, prefixedVex, List.copyOf(mismatches), mismatchCount, Map.copyOf(kinds),
+                sections.values().stream().mapToLong(c -> c.bytes().length).sum(), decodedBytes);
     }
 
     private void sweep(BufferedReader r) throws IOException {
@@ -177,6 +179,7 @@ final class ObjdumpOracle {
                 continue;
             }
             instructions++;
+            decodedBytes += insn.length();
             pos = addr + insn.length();
             kinds.merge(insn.kind().name(), 1L, Long::sum);
             checkKind(addr, text, insn);
