@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.x86;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Test-only: the functions of a non-stripped Go binary as {@code go tool nm -size} lists them, each with
+ * the lines {@code objdump -d -M intel} prints for its bytes. Both tools are independent of the decoder.
+ */
+final class ObjdumpFunctions {
+    /** One objdump line: the address and the text after the raw bytes, whitespace collapsed. */
+    record Line(long address, String text) {
+        /** The mnemonic after any prefixes ("repz ret" is "ret"). */
+        String mnemonic() {
+            String[] tok = text.split(" ");
+            int i = 0;
+            while (i < tok.length - 1 && tok[i].matches("rex(\\.[WRXB]+)?|data16|addr32|lock|rep|repz|repnz|bnd|notrack|[cdefgs]s")) {
+                i++;
+            }
+            return tok[i];
+        }
+    }
+
+    /** A function: its symbol, address, size from the symbol table, and objdump's lines inside it. */
+    record Function(String name, long address, long size, List<Line> lines) {
+        long end() {
+            return address + size;
+        }
+    }
+
+    private ObjdumpFunctions() {}
+
+    /** The functions with a non-zero size in {@code .text}, in address order, with their objdump lines. */
+    static List<Function> read(Path binary, Path goTool) {
+        List<Function> funcs = nm(binary, goTool);
+        long[] starts = funcs.stream().mapToLong(Function::address).toArray();
+        try {
+            Process p = new ProcessBuilder("objdump", "-d", "-w", "--no-show-raw-insn", "-M", "intel", "-j", ".text",
+                    binary.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8), 1 << 16)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    int colon = line.indexOf(":\t");
+                    if (colon < 0 || line.isEmpty() || line.charAt(0) != ' ') {
+                        continue;
+                    }
+                    long addr = Long.parseLong(line.substring(0, colon).trim(), 16);
+                    int i = Arrays.binarySearch(starts, addr);
+                    i = i >= 0 ? i : -i - 2;
+                    if (i >= 0 && addr < funcs.get(i).end()) {
+                        funcs.get(i).lines().add(new Line(addr, line.substring(colon + 2).trim().replaceAll("\\s+", " ")));
+                    }
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return funcs;
+    }
+
+    /** Name of every text symbol by address, for {@code symbolAt}. */
+    static Map<Long, String> symbols(List<Function> funcs) {
+        Map<Long, String> out = new HashMap<>();
+        for (Function f : funcs) {
+            out.putIfAbsent(f.address(), f.name());
+        }
+        return out;
+    }
+
+    private static List<Function> nm(Path binary, Path goTool) {
+        List<Function> out = new ArrayList<>();
+        try {
+            Process p = new ProcessBuilder(goTool.toString(), "tool", "nm", "-size", "-sort", "address", binary.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    String[] f = line.trim().split("\\s+", 4);
+                    if (f.length == 4 && (f[2].equals("T") || f[2].equals("t")) && !f[1].equals("0")) {
+                        long addr = Long.parseLong(f[0], 16);
+                        if (out.isEmpty() || out.get(out.size() - 1).address() != addr) {
+                            out.add(new Function(f[3], addr, Long.parseLong(f[1]), new ArrayList<>()));
+                        }
+                    }
+                }
+            }
+            if (p.waitFor() != 0 || out.isEmpty()) {
+                throw new IllegalStateException("go tool nm found no text symbols in " + binary);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}
