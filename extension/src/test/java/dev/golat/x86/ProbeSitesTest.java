@@ -91,6 +91,21 @@ class ProbeSitesTest {
 
     @ParameterizedTest
     @MethodSource("goVersions")
+    void huge_frames_are_entered_at_the_underflow_jb(String goVersion) {
+        Binary bin = Binary.load(goVersion, "workload");
+        Function f = bin.function("runtime.getproccount"); // an 8 KiB frame
+        ProbeSites s = bin.sites(f);
+        // MOV R12, RSP; SUB R12, N; JB morestack; CMP R12, [R14+0x10]; JBE morestack
+        assertThat(f.lines().get(0).text()).isEqualTo("mov r12,rsp");
+        assertThat(f.lines().get(1).text()).startsWith("sub r12,0x");
+        assertThat(f.lines().get(2).mnemonic()).isEqualTo("jb");
+        assertThat(f.lines().get(3).text()).matches(STACK_GUARD_CMP);
+        assertThat(s.entry()).isEqualTo(new Site(f.lines().get(2).address(), Site.Kind.STACK_CHECK_JCC));
+        assertThat(s.morestackCalls()).hasSize(1).isEqualTo(morestackCalls(f));
+    }
+
+    @ParameterizedTest
+    @MethodSource("goVersions")
     void functions_without_ret_are_not_measurable(String goVersion) {
         Binary bin = Binary.load(goVersion, "workload");
 
