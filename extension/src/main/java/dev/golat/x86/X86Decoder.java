@@ -78,7 +78,7 @@ public final class X86Decoder {
                 case 'a' -> skip(addr32 ? 4 : 8);
                 case 'e' -> skip(3);
                 case 'j' -> relative(op == 0xEB ? Kind.JMP : Kind.JCC, 1);
-                case 'J' -> relative(op == 0xE8 ? Kind.CALL : Kind.JMP, relz());
+                case 'J' -> relative(op == 0xE8 ? Kind.CALL : Kind.JMP, immz());
                 case 'L' -> memoryModrm("LEA");
                 case 'F' -> group45(op);
                 case 'P' -> group1a();
@@ -93,7 +93,7 @@ public final class X86Decoder {
                 case 'E' -> evex();
                 default -> throw invalid(String.format("opcode %02X is invalid in 64-bit mode", op));
             }
-            return finish();
+            return new Instruction(address, p - start, kind, target);
         }
 
         private void prefixes() {
@@ -137,7 +137,7 @@ public final class X86Decoder {
                 case '.' -> { }
                 case 'm' -> modrm();
                 case 'B' -> { modrm(); skip(1); }
-                case 'J' -> relative(Kind.JCC, relz());
+                case 'J' -> relative(Kind.JCC, immz());
                 case 'R' -> skip(1); // MOV to/from CR/DR ignores ModRM.mod: always a register form
                 case 'D' -> { modrm(); skip(1); } // 3DNow!: the opcode is an imm8 suffix
                 case 'X' -> { modrm(); skip(opsize16 || rep == 0xF2 ? 2 : 0); }
@@ -364,12 +364,9 @@ public final class X86Decoder {
             return (rex & 0x08) != 0;
         }
 
+        /** Iz and Jz: 16 bits with 66 (without REX.W), else 32. */
         private int immz() {
             return opsize16 && !rexW() ? 2 : 4;
-        }
-
-        private int relz() {
-            return immz();
         }
 
         private int next() {
@@ -396,10 +393,6 @@ public final class X86Decoder {
                 peek(n - 1);
                 p += n;
             }
-        }
-
-        private Instruction finish() {
-            return new Instruction(address, p - start, kind, target);
         }
 
         private X86DecodeException invalid(String why) {
