@@ -141,9 +141,34 @@ public final class GoBinary {
                 return f;
             }
         }
-        GoFunction f = index().lookup(query, path.toString(), version);
+        GoFunction f;
+        try {
+            f = index().lookup(query, path.toString(), version);
+        } catch (GoBinaryException e) {
+            throw withInlining(query, e);
+        }
         resolved.put(query, f);
         return f;
+    }
+
+    /** An unknown name that was inlined everywhere has no code of its own: say where it went. */
+    private GoBinaryException withInlining(String query, GoBinaryException e) {
+        if (query == null || !e.getMessage().startsWith("no Go function")) {
+            return e;
+        }
+        try {
+            List<String> callers = inlinedInto(query);
+            if (callers.isEmpty()) {
+                return e;
+            }
+            List<String> shown = callers.subList(0, Math.min(5, callers.size()));
+            return new GoBinaryException(e.getMessage() + String.format(Locale.ROOT, "; '%s' was inlined into %,d function%s (%s%s), "
+                    + "so it has no code of its own to probe: trace one of those, or build with -gcflags=-l",
+                    query, callers.size(), callers.size() == 1 ? "" : "s", String.join(", ", shown),
+                    callers.size() > shown.size() ? ", ..." : ""));
+        } catch (GoBinaryException noInlineTrees) {
+            return e;
+        }
     }
 
     /** Every function {@code globOrName} names (exact, short name or suffix, glob), sorted by entry; may be empty. */
@@ -184,6 +209,30 @@ public final class GoBinary {
      * @throws GoBinaryException when the binary's moduledata (the base of the inline trees) cannot be found
      */
     public List<String> inlinedInto(GoFunction f) {
+        return inlineMap().getOrDefault(f.name(), List.of());
+    }
+
+    /**
+     * Like {@link #inlinedInto(GoFunction)} for a function that may have no code of its own (inlined at every
+     * call site): the callers of every inlined function whose full name is {@code name}, or whose short name is
+     * {@code name} when it has no dot.
+     */
+    public List<String> inlinedInto(String name) {
+        Map<String, List<String>> m = inlineMap();
+        List<String> exact = m.get(name);
+        if (exact != null || FunctionNames.isQualified(name)) {
+            return exact == null ? List.of() : exact;
+        }
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        m.forEach((callee, callers) -> {
+            if (FunctionNames.shortName(callee).equals(name)) {
+                all.addAll(callers);
+            }
+        });
+        return List.copyOf(all);
+    }
+
+    private Map<String, List<String>> inlineMap() {
         Map<String, List<String>> m = inlinedInto;
         if (m == null) {
             synchronized (this) {
@@ -201,7 +250,7 @@ public final class GoBinary {
                 }
             }
         }
-        return m.getOrDefault(f.name(), List.of());
+        return m;
     }
 
     private Optional<ModuleData> moduleData() {

@@ -141,10 +141,11 @@ final class PcHeader {
      * every check and whose first function table entries are sorted, with their funcoffs inside the table.
      */
     static Optional<PcHeader> locate(ElfFile elf) {
-        Optional<ElfSection> named = elf.section(".gopclntab");
-        if (named.isPresent() && named.get().hasFileBytes()) {
-            ElfSection s = named.get();
-            return Optional.of(parse(Region.of(elf, s)));
+        for (String name : new String[] {".gopclntab", ".data.rel.ro.gopclntab"}) { // the latter: internally linked PIE
+            Optional<ElfSection> named = elf.section(name);
+            if (named.isPresent() && named.get().hasFileBytes()) {
+                return Optional.of(parse(Region.of(elf, named.get())));
+            }
         }
         for (ElfSection s : elf.sections()) {
             if (s.isAllocated() && !s.isExecutable() && s.hasFileBytes() && s.sh_type() == ElfSection.SHT_PROGBITS
