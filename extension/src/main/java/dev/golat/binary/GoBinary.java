@@ -202,9 +202,10 @@ public final class GoBinary {
     }
 
     /**
-     * The names of the functions whose inline trees contain {@code f}: where calls to {@code f} were compiled
-     * into the caller's body, and so are invisible to a probe on {@code f}. Empty when {@code f} was never
-     * inlined. Read for all functions on the first call, then kept.
+     * The names of the functions whose inline trees contain {@code f} at some instruction: where calls to
+     * {@code f} were compiled into the caller's body, and so are invisible to a probe on {@code f}. Empty when
+     * {@code f} was never inlined (call sites folded away to no instruction at all do not count). Read for all
+     * functions on the first call, then kept.
      *
      * @throws GoBinaryException when the binary's moduledata (the base of the inline trees) cannot be found
      */

@@ -14,8 +14,10 @@ import java.util.TreeSet;
  *     type inlinedCall struct { funcID uint8; _ [3]byte; nameOff int32; parentPc int32; startLine int32 }  // 16 bytes
  * and in Go 1.16–1.19 (runtime/symtab.go):
  *     type inlinedCall struct { parent int16; funcID uint8; _ byte; file int32; line int32; func_ int32; parentPc int32 } // 20
- * PCDATA_InlTreeIndex = 2 maps each PC to the innermost inlinedCall at it (-1: none). Parents are added to the
- * tree before their children, so the largest index in the table bounds the tree.
+ * PCDATA_InlTreeIndex = 2 maps each PC to the innermost inlinedCall at it (-1: none). Go 1.20+ finds a
+ * parent as the index at the child's parentPc, so every ancestor of a used entry is used too; before, the
+ * parent field links them. A call the compiler folded away entirely (square(4) → 16) keeps its tree entry but
+ * no PC maps to it: it is not reported, since no instruction of the callee runs in that caller.
  * pcvalue tables (runtime.step): pairs of uvarint zig-zag value delta, uvarint PC delta × minLC; a value
  * delta of 0 after the first pair ends the table.
  * </pre>
@@ -68,7 +70,11 @@ final class InlineTrees {
                     continue;
                 }
             }
-            int max = maxValue(r, h, inlTable, i);
+            BitSet used = usedIndexes(r, h, inlTable, i);
+            if (used.isEmpty()) {
+                continue;
+            }
+            int max = used.length() - 1;
             long treeEnd = tree + (long) (max + 1) * entrySize;
             if (seg == null || !seg.containsInFile(tree) || !seg.containsInFile(treeEnd - 1)) {
                 seg = elf.loadSegment(tree);
@@ -78,7 +84,17 @@ final class InlineTrees {
                 }
             }
             int base = (int) seg.fileOffset(tree);
-            for (int k = 0; k <= max; k++) {
+            if (!go120) { // Go 1.16–1.19: follow inlinedCall.parent, which may name entries no PC maps to
+                for (int k = max; k >= 0; k--) {
+                    if (used.get(k)) {
+                        int parent = buf.getShort(base + k * entrySize);
+                        if (parent >= 0 && parent < k) {
+                            used.set(parent);
+                        }
+                    }
+                }
+            }
+            for (int k = used.nextSetBit(0); k >= 0; k = used.nextSetBit(k + 1)) {
                 int nameOff = buf.getInt(base + k * entrySize + nameAt);
                 callersByNameOff.computeIfAbsent(nameOff, c -> new BitSet()).set(i);
             }
@@ -101,8 +117,8 @@ final class InlineTrees {
         return out;
     }
 
-    /** The largest value of the pcvalue table at {@code pctab + off}; -1 if it never leaves -1. */
-    static int maxValue(Region r, PcHeader h, long off, int function) {
+    /** The non-negative values of the pcvalue table at {@code pctab + off}. */
+    static BitSet usedIndexes(Region r, PcHeader h, long off, int function) {
         long p = h.pctabOffset + off;
         long end = h.pclnOffset;
         if (p >= end) {
@@ -110,7 +126,7 @@ final class InlineTrees {
                     + " is past the end of pctab");
         }
         int val = -1;
-        int max = -1;
+        BitSet used = new BitSet();
         boolean first = true;
         var buf = r.elf.buffer();
         int at = (int) (r.offset + p);
@@ -128,15 +144,17 @@ final class InlineTrees {
                 shift += 7;
             } while ((b & 0x80) != 0 && shift < 35);
             if (uv == 0 && !first) {
-                if (max > MAX_TREE) {
-                    throw r.corrupt(p, "function " + function + ": inline tree index " + max + " (more than " + MAX_TREE + ")");
-                }
-                return max;
+                return used;
             }
             first = false;
             int delta = (int) (-(uv & 1) ^ (uv >>> 1));
             val += delta;
-            max = Math.max(max, val);
+            if (val > MAX_TREE) {
+                throw r.corrupt(p, "function " + function + ": inline tree index " + val + " (more than " + MAX_TREE + ")");
+            }
+            if (val >= 0) {
+                used.set(val);
+            }
             shift = 0;
             do { // PC delta: only skipped, values matter here
                 if (at >= limit) {

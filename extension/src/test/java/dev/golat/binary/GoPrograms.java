@@ -16,7 +16,10 @@ final class GoPrograms {
     static final String SOURCE = """
             package main
 
-            import "fmt"
+            import (
+            	"fmt"
+            	"os"
+            )
 
             type clientConn struct{ n int }
 
@@ -32,7 +35,7 @@ final class GoPrograms {
 
             func main() {
             	c := &clientConn{n: 1}
-            	fmt.Println(c.handleStmtExecute(3), square(4), never(5), keep(6))
+            	fmt.Println(c.handleStmtExecute(3), square(len(os.Args)), never(5), keep(6))
             }
             """;
 
