@@ -139,11 +139,6 @@ final class FuncTable {
         return new String(tab, off, end - off, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
     }
 
-    /** Byte offset inside the region of field {@code at} of function {@code i}'s {@code _func}. */
-    int funcField(int i, int at, String what) {
-        return region.u32(funcs[i] + at, what);
-    }
-
     /** Offset of {@code _func.npcdata}. */
     int npcdataAt() {
         return header.magic == PcHeader.MAGIC_GO116 ? 32 : 28;

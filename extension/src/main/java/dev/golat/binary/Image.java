@@ -46,10 +46,6 @@ final class Image {
         return elf.u32(elf.offsetOf(vaddr, what), what);
     }
 
-    int u8(long vaddr, String what) {
-        return elf.u8(elf.offsetOf(vaddr, what), what);
-    }
-
     byte[] bytes(long vaddr, int n, String what) {
         return elf.bytes(elf.offsetOf(vaddr, what), n, what);
     }

@@ -76,9 +76,4 @@ final class Region {
         buf.get((int) (offset + at), out);
         return out;
     }
-
-    /** Whether {@code vaddr} lies inside this region. */
-    boolean containsAddress(long va) {
-        return va >= vaddr && va - vaddr < size;
-    }
 }

@@ -87,11 +87,6 @@ final class Relocations {
         return offsets.length;
     }
 
-    /** Whether a relative relocation writes at {@code vaddr}. */
-    boolean has(long vaddr) {
-        return Arrays.binarySearch(offsets, vaddr) >= 0;
-    }
-
     /** The addend written at {@code vaddr}, or {@code otherwise} when no relative relocation targets it. */
     long addendAt(long vaddr, long otherwise) {
         int i = Arrays.binarySearch(offsets, vaddr);
