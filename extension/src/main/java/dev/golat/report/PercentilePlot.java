@@ -22,7 +22,7 @@ final class PercentilePlot {
     static final int WIDTH = 640;
     static final int HEIGHT = 320;
     private static final int LEFT = 78;
-    private static final int RIGHT = 20;
+    private static final int RIGHT = 44;
     private static final int TOP = 16;
     private static final int BOTTOM = 52;
     private static final int SAMPLES = 240;
@@ -91,14 +91,11 @@ final class PercentilePlot {
 
     /** "0%", "90%", "99%", "99.9%" … for 0, 1, 2, 3 … nines. */
     static String ninesLabel(int nines) {
-        if (nines == 0) {
-            return "0%";
-        }
-        StringBuilder s = new StringBuilder("9".repeat(Math.min(nines, 2)));
-        if (nines > 2) {
-            s.append('.').append("9".repeat(nines - 2));
-        }
-        return s.append('%').toString();
+        return switch (nines) {
+            case 0 -> "0%";
+            case 1 -> "90%";
+            default -> "99" + (nines > 2 ? "." + "9".repeat(nines - 2) : "") + "%";
+        };
     }
 
     /** A 1-2-5 step giving at most 6 gridlines up to {@code max}. */
