@@ -5,6 +5,8 @@ import dev.golat.junit.Latency;
 import dev.golat.report.Units;
 import org.assertj.core.api.AbstractAssert;
 
+import java.time.Duration;
+
 /**
  * Assertions on the latency of one traced function, in the AssertJ style: {@code isNotNull()} first, then
  * counts, then one statistic at a time.
@@ -103,7 +105,7 @@ public abstract class AbstractLatencyAssert<SELF extends AbstractLatencyAssert<S
         return value("mean", actual.mean());
     }
 
-    private LatencyValueAssert value(String statistic, java.time.Duration value) {
+    private LatencyValueAssert value(String statistic, Duration value) {
         LatencyValueAssert child = new LatencyValueAssert(this, actual, statistic, value);
         child.info.description(info.description());
         return child;

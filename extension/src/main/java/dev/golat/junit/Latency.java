@@ -30,6 +30,10 @@ import java.util.Optional;
  */
 public final class Latency {
 
+    private static final String NO_SAMPLES_HINTS = "Is it the function you meant (the plan printed at the "
+            + "start of the test shows where it was probed)? Was it inlined into its callers? "
+            + "Did the test drive it?";
+
     private final String name;
     private final String function;
     private final Histogram histogram;
@@ -159,10 +163,6 @@ public final class Latency {
         }
         return "the probe fired but no call returned while traced (" + counts.nonZero() + ")";
     }
-
-    private static final String NO_SAMPLES_HINTS = "Is it the function you meant (the plan printed at the "
-            + "start of the test shows where it was probed)? Was it inlined into its callers? "
-            + "Did the test drive it?";
 
     /** One line: {@code "handleStmtExecute: n=10,000 p50=312µs p99=1.94ms max=4.1ms"}. */
     @Override
