@@ -82,13 +82,17 @@ final class ImageBinaries {
         }
     }
 
-    private static Path folder() throws IOException {
+    private static Path folder() {
         if (dir == null) {
             synchronized (ImageBinaries.class) {
                 if (dir == null) {
-                    Path d = Files.createTempDirectory("golat-binaries-");
-                    d.toFile().deleteOnExit();
-                    dir = d;
+                    try {
+                        Path d = Files.createTempDirectory("golat-binaries-");
+                        d.toFile().deleteOnExit();
+                        dir = d;
+                    } catch (IOException e) {
+                        throw new UncheckedIOException("cannot create a temporary folder for Go binaries", e);
+                    }
                 }
             }
         }
