@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// svc is the small Go program the container tests run until go-testbins' stmtserver lands. It speaks
+// stmtserver's line protocol (EXEC <stmt> -> OK ..., STATS -> JSON) and has two helper modes for exec
+// tests: -echo copies stdin lines to stdout, -status prints /proc/<pid>/status.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync/atomic"
+)
+
+var executed atomic.Int64
+
+func main() {
+	addr := flag.String("addr", "127.0.0.1:7070", "listen address")
+	echo := flag.Bool("echo", false, "copy stdin lines to stdout, prefixed with 'echo: '")
+	status := flag.String("status", "", "print /proc/<pid>/status and exit")
+	flag.Parse()
+	switch {
+	case *echo:
+		fmt.Fprintln(os.Stderr, "echo ready")
+		in := bufio.NewScanner(os.Stdin)
+		for in.Scan() {
+			fmt.Println("echo: " + in.Text())
+		}
+		fmt.Fprintln(os.Stderr, "echo: end of input")
+		return
+	case *status != "":
+		b, err := os.ReadFile("/proc/" + *status + "/status")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Stdout.Write(b)
+		return
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "listen:", err)
+		os.Exit(1)
+	}
+	fmt.Println("listening on", ln.Addr())
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "accept:", err)
+			os.Exit(1)
+		}
+		go serve(c)
+	}
+}
+
+func serve(c net.Conn) {
+	defer c.Close()
+	in := bufio.NewScanner(c)
+	for in.Scan() {
+		line := in.Text()
+		switch {
+		case strings.HasPrefix(line, "EXEC "):
+			n := executed.Add(1)
+			fmt.Fprintf(c, "OK %d %s\n", n, strings.TrimPrefix(line, "EXEC "))
+		case line == "STATS":
+			fmt.Fprintf(c, "{\"executed\":%d}\n", executed.Load())
+		default:
+			fmt.Fprintf(c, "ERR unknown command %q\n", line)
+		}
+	}
+}
