@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 /** {@link ExecStream} over docker-java: exec create + start with stdin attached, frames demultiplexed. */
 final class DockerExecStream implements ExecStream {
     private static final Logger log = LoggerFactory.getLogger(DockerExecStream.class);
-    private static final Duration GRACE = Duration.ofMillis(500);
+    /** After closing stdin: time to exit on a "quit" line sent before close (EOF never arrives, see ExecStream). */
+    private static final Duration QUIT_GRACE = Duration.ofMillis(100);
+    /** After SIGTERM: time to clean up (the agent detaches its probes), before SIGKILL. */
+    private static final Duration TERM_GRACE = Duration.ofSeconds(2);
 
     private final DockerClient docker;
     private final String execId;
@@ -76,7 +79,6 @@ final class DockerExecStream implements ExecStream {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        this.hostPid = inspect().map(r -> r.getPidLong() == null ? 0L : r.getPidLong()).orElse(0L);
     }
 
     private void ended() {
@@ -99,8 +101,27 @@ final class DockerExecStream implements ExecStream {
         return stderr.lines();
     }
 
+    /** Docker fills in the pid a moment after the exec starts: poll for up to 2 s. */
     @Override
     public long hostPid() {
+        if (hostPid == 0) {
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (hostPid == 0 && System.nanoTime() - deadline < 0) {
+                InspectExecResponse r = inspect().orElse(null);
+                if (r != null && r.getPidLong() != null && r.getPidLong() > 0) {
+                    hostPid = r.getPidLong();
+                } else if (r == null || r.getExitCodeLong() != null && !Boolean.TRUE.equals(r.isRunning())) {
+                    break;
+                } else {
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
         return hostPid;
     }
 
@@ -136,10 +157,10 @@ final class DockerExecStream implements ExecStream {
         }
         closed = true;
         stdin.closeWrite();
-        if (awaitExit(GRACE).isEmpty() && HostProcesses.signal(hostPid, containerHostPid, false)) {
-            if (awaitExit(GRACE).isEmpty()) {
-                HostProcesses.signal(hostPid, containerHostPid, true);
-                awaitExit(GRACE);
+        if (awaitExit(QUIT_GRACE).isEmpty() && HostProcesses.signal(hostPid(), containerHostPid, false)) {
+            if (awaitExit(TERM_GRACE).isEmpty()) {
+                HostProcesses.signal(hostPid(), containerHostPid, true);
+                awaitExit(TERM_GRACE);
             }
         }
         try {

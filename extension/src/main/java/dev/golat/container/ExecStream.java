@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  *
  * <p>Docker's exec API cannot signal a process and docker-java never half-closes the connection, so the
  * process does <em>not</em> see end of file when {@link #stdin()} is closed (docker-java issue #1552).
- * {@link #close()} therefore closes stdin, waits briefly, then sends SIGTERM and finally SIGKILL to the
+ * {@link #close()} therefore closes stdin, waits 100 ms, then sends SIGTERM, waits up to 2 s, then SIGKILL to the
  * process through its host pid (the daemon reports it; this works when the daemon runs on this host and
  * we may signal its processes, e.g. as root). A protocol that wants a clean exit should send its own
  * "quit" line first.

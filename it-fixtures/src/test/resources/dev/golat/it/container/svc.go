@@ -2,7 +2,7 @@
 
 // svc is the small Go program the container tests run until go-testbins' stmtserver lands. It speaks
 // stmtserver's line protocol (EXEC <stmt> -> OK ..., STATS -> JSON) and has two helper modes for exec
-// tests: -echo copies stdin lines to stdout, -status prints /proc/<pid>/status.
+// tests: -echo copies stdin lines to stdout, -status prints /proc/<pid>/status, -ignoreterm ignores SIGTERM.
 package main
 
 import (
@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"strings"
 	"sync/atomic"
+	"syscall"
 )
 
 var executed atomic.Int64
@@ -21,7 +23,11 @@ func main() {
 	addr := flag.String("addr", "127.0.0.1:7070", "listen address")
 	echo := flag.Bool("echo", false, "copy stdin lines to stdout, prefixed with 'echo: '")
 	status := flag.String("status", "", "print /proc/<pid>/status and exit")
+	ignoreTerm := flag.Bool("ignoreterm", false, "ignore SIGTERM")
 	flag.Parse()
+	if *ignoreTerm {
+		signal.Ignore(syscall.SIGTERM)
+	}
 	switch {
 	case *echo:
 		fmt.Fprintln(os.Stderr, "echo ready")
