@@ -26,11 +26,13 @@ class GoContainerIT {
     @Test
     void should_serve_requests_over_host_network_with_the_binary_as_pid_1() throws Exception {
         int port = freePort();
+        String containerId;
         try (GoContainer server = GoContainer.fromBinary(svc())
                 .withArgs("-addr", "127.0.0.1:" + port)
                 .withHostNetwork()
                 .waitingForLogLine("listening on")) {
             server.start();
+            containerId = server.getContainerId();
 
             assertThat(exchange(port, "EXEC select 1")).isEqualTo("OK 1 select 1");
             assertThat(exchange(port, "STATS")).isEqualTo("{\"executed\":1}");
@@ -44,6 +46,8 @@ class GoContainerIT {
             assertThat(server.binaryPathInContainer()).isEqualTo("/app/stmtserver");
             assertThat(server.hostBinary()).isEqualTo(svc().toAbsolutePath());
         }
+        // A normal stop removes the container at once, not at JVM exit.
+        assertThat(docker("ps", "-aq", "--no-trunc", "--filter", "id=" + containerId).out()).isEmpty();
     }
 
     @Test
