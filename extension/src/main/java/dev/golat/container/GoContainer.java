@@ -10,13 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.StartupCheckStrategy;
-import org.testcontainers.images.builder.ImageFromDockerfile;
 import org.testcontainers.images.builder.Transferable;
 import org.testcontainers.utility.DockerImageName;
 
@@ -98,14 +95,9 @@ public class GoContainer extends GenericContainer<GoContainer> {
             throw new GoContainerException("no readable Go binary at " + file
                     + ": build it first (go build -o " + file + ") or fix the path");
         }
-        String name = safeName(file.getFileName().toString());
+        String name = GoImages.safeName(file.getFileName().toString());
         String inContainer = APP_DIR + name;
-        ImageFromDockerfile image = new ImageFromDockerfile(imageTag(name), true)
-                .withFileFromPath(name, file, 0755)
-                .withFileFromString("Dockerfile",
-                        "FROM scratch\nCOPY " + name + " " + inContainer + "\nENTRYPOINT [\"" + inContainer + "\"]\n")
-                .withBuildImageCmdModifier(cmd -> cmd.withLabels(Session.labels()));
-        return new GoContainer(image, inContainer, c -> file);
+        return new GoContainer(GoImages.scratch(file, name, inContainer), inContainer, c -> file);
     }
 
     /**
@@ -128,15 +120,8 @@ public class GoContainer extends GenericContainer<GoContainer> {
         if (!Files.isRegularFile(dir.resolve("Dockerfile"))) {
             throw new GoContainerException("no Dockerfile in " + dir + ": give the folder that holds the Dockerfile");
         }
-        String name = safeName(Path.of(binaryPathInImage).getFileName().toString());
-        ImageFromDockerfile image = new ImageFromDockerfile(imageTag(name), true)
-                .withBuildImageCmdModifier(cmd -> cmd.withLabels(Session.labels()));
-        try (var children = Files.list(dir)) {
-            children.forEach(p -> image.withFileFromPath(p.getFileName().toString(), p));
-        } catch (java.io.IOException e) {
-            throw new GoContainerException("cannot list the build context " + dir + ": " + e.getMessage(), e);
-        }
-        return new GoContainer(image, binaryPathInImage, GoContainer::copyBinaryOut);
+        String name = GoImages.safeName(Path.of(binaryPathInImage).getFileName().toString());
+        return new GoContainer(GoImages.context(dir, name), binaryPathInImage, GoContainer::copyBinaryOut);
     }
 
     /** Command-line arguments for the Go binary (the entrypoint). */
@@ -377,16 +362,6 @@ public class GoContainer extends GenericContainer<GoContainer> {
             throw new GoContainerException("binary path in image '" + binaryPathInImage
                     + "' must be the absolute path of the Go binary, e.g. /app/server");
         }
-    }
-
-    static String safeName(String name) {
-        String s = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        return s.isEmpty() || s.startsWith(".") ? "service" + s : s;
-    }
-
-    private static String imageTag(String name) {
-        String repo = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "_").replaceAll("^[._-]+", "");
-        return "golat/" + (repo.isEmpty() ? "service" : repo) + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** Our {@link ServiceWait} checks the process state itself, without the 1-per-second rate limiter. */

@@ -24,9 +24,9 @@ class SmallPartsTest {
 
     @Test
     void should_make_file_names_safe_for_dockerfiles() {
-        assertThat(GoContainer.safeName("stmtserver")).isEqualTo("stmtserver");
-        assertThat(GoContainer.safeName("my server$1")).isEqualTo("my_server_1");
-        assertThat(GoContainer.safeName(".hidden")).isEqualTo("service.hidden");
+        assertThat(GoImages.safeName("stmtserver")).isEqualTo("stmtserver");
+        assertThat(GoImages.safeName("my server$1")).isEqualTo("my_server_1");
+        assertThat(GoImages.safeName(".hidden")).isEqualTo("service.hidden");
     }
 
     @Test
