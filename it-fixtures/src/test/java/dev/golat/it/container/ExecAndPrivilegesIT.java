@@ -122,4 +122,17 @@ class ExecAndPrivilegesIT {
         }
         assertThat(server.privilegeReason()).isNotBlank();
     }
+
+    @Test
+    void should_let_a_process_in_the_container_create_a_bpf_map_which_a_default_container_cannot() throws Exception {
+        try (ExecStream bpf = server.exec("/app/stmtserver", "-bpf")) {
+            String line = new BufferedReader(new InputStreamReader(bpf.stdout(), StandardCharsets.UTF_8)).readLine();
+            assertThat(bpf.awaitExit(Duration.ofSeconds(10))).as(line).hasValue(0);
+            assertThat(line).startsWith("bpf map fd ");
+        }
+        // Control: the same image and program with Docker's default capabilities is refused.
+        ContainerFixtures.Result plain = docker("run", "--rm", "--network", "none", server.getDockerImageName(), "-bpf");
+        assertThat(plain.code()).isEqualTo(1);
+        assertThat(plain.out()).isEqualTo("bpf map create: operation not permitted");
+    }
 }

@@ -2,7 +2,8 @@
 
 // svc is the small Go program the container tests run until go-testbins' stmtserver lands. It speaks
 // stmtserver's line protocol (EXEC <stmt> -> OK ..., STATS -> JSON) and has two helper modes for exec
-// tests: -echo copies stdin lines to stdout, -status prints /proc/<pid>/status, -ignoreterm ignores SIGTERM.
+// tests: -echo copies stdin lines to stdout, -status prints /proc/<pid>/status, -ignoreterm ignores SIGTERM,
+// -bpf creates a BPF map to show the container's privileges suffice.
 package main
 
 import (
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"unsafe"
 )
 
 var executed atomic.Int64
@@ -24,7 +26,11 @@ func main() {
 	echo := flag.Bool("echo", false, "copy stdin lines to stdout, prefixed with 'echo: '")
 	status := flag.String("status", "", "print /proc/<pid>/status and exit")
 	ignoreTerm := flag.Bool("ignoreterm", false, "ignore SIGTERM")
+	bpf := flag.Bool("bpf", false, "create a BPF array map (needs CAP_BPF or CAP_SYS_ADMIN) and exit")
 	flag.Parse()
+	if *bpf {
+		os.Exit(createBPFMap())
+	}
 	if *ignoreTerm {
 		signal.Ignore(syscall.SIGTERM)
 	}
@@ -77,4 +83,20 @@ func serve(c net.Conn) {
 			fmt.Fprintf(c, "ERR unknown command %q\n", line)
 		}
 	}
+}
+
+// createBPFMap calls bpf(BPF_MAP_CREATE) for a one-entry array map, as the agent's first step does.
+func createBPFMap() int {
+	var attr [72]byte // union bpf_attr, map create part: map_type, key_size, value_size, max_entries
+	*(*uint32)(unsafe.Pointer(&attr[0])) = 2 // BPF_MAP_TYPE_ARRAY
+	*(*uint32)(unsafe.Pointer(&attr[4])) = 4
+	*(*uint32)(unsafe.Pointer(&attr[8])) = 8
+	*(*uint32)(unsafe.Pointer(&attr[12])) = 1
+	fd, _, errno := syscall.Syscall(321, 0, uintptr(unsafe.Pointer(&attr[0])), uintptr(len(attr))) // SYS_bpf on amd64
+	if errno != 0 {
+		fmt.Println("bpf map create:", errno.Error())
+		return 1
+	}
+	fmt.Println("bpf map fd", fd)
+	return 0
 }
