@@ -16,15 +16,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * What the container ITs share: the small Go service they run (built once from {@code svc.go} with the
- * newest installed Go toolchain), free ports, and the {@code docker} CLI as an independent oracle.
+ * What the container ITs share: the service they run (go-testbins' stmtserver), a small static helper
+ * that stands in for the agent in exec tests (built once from {@code svc.go} with the newest installed
+ * Go toolchain), free ports, and the {@code docker} CLI as an independent oracle.
  */
 final class ContainerFixtures {
     private static Path svc;
 
     private ContainerFixtures() {}
 
-    /** A static Go binary speaking stmtserver's line protocol, with -echo and -status helper modes. */
+    /** go-testbins' stmtserver, built with the newest installed Go toolchain. */
+    static Path stmtserver() {
+        return dev.golat.testbins.GoTestBinaries.program("stmtserver");
+    }
+
+    /** A static helper: -echo (stdin lines to stdout), -status PID, -bpf (create a map), -ignoreterm. */
     static synchronized Path svc() {
         if (svc == null) {
             try {
@@ -34,7 +40,7 @@ final class ContainerFixtures {
                 try (InputStream in = ContainerFixtures.class.getResourceAsStream("svc.go")) {
                     Files.write(src, in.readAllBytes());
                 }
-                Path out = dir.resolve("stmtserver");
+                Path out = dir.resolve("golat-helper");
                 ProcessBuilder pb = new ProcessBuilder(newestGo().toString(), "build", "-o", out.toString(), src.toString())
                         .directory(dir.toFile())
                         .redirectErrorStream(true);
@@ -94,6 +100,32 @@ final class ContainerFixtures {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A FROM scratch image around {@code binary} (the entrypoint), built with the docker CLI. Remove it after use. */
+    static String cliImage(Path binary) {
+        try {
+            Path context = Files.createTempDirectory("golat-cli-image");
+            try {
+                Files.copy(binary, context.resolve("bin"));
+                Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY bin /bin/x\nENTRYPOINT [\"/bin/x\"]\n");
+                String tag = "golat-it/cli:" + Long.toHexString(System.nanoTime());
+                Result r = docker("build", "-q", "-t", tag, context.toString());
+                if (r.code() != 0) {
+                    throw new IllegalStateException("docker build failed: " + r.out());
+                }
+                return tag;
+            } finally {
+                try (Stream<Path> files = Files.list(context)) {
+                    for (Path f : files.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.delete(context);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

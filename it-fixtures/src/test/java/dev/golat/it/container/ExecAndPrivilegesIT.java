@@ -3,6 +3,7 @@ package dev.golat.it.container;
 
 import static dev.golat.it.container.ContainerFixtures.docker;
 import static dev.golat.it.container.ContainerFixtures.freePort;
+import static dev.golat.it.container.ContainerFixtures.stmtserver;
 import static dev.golat.it.container.ContainerFixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,11 +31,13 @@ class ExecAndPrivilegesIT {
 
     @BeforeAll
     static void start() {
-        server = GoContainer.fromBinary(svc())
+        server = GoContainer.fromBinary(stmtserver())
                 .withArgs("-addr", "127.0.0.1:" + freePort())
                 .withHostNetwork()
                 .waitingForLogLine("listening on");
         server.start();
+        // The agent's stand-in: a static helper, copied the way the agent will be (scratch has no shell).
+        server.copyAgent(svc());
     }
 
     @AfterAll
@@ -44,7 +47,6 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_stream_lines_both_ways_through_an_exec_of_the_copied_agent() throws Exception {
-        // The "agent" here is the static test program in its -echo mode: scratch has no shell or cat.
         assertThat(server.copyAgent(svc())).isEqualTo("/golat-agent");
 
         try (ExecStream echo = server.exec("/golat-agent", "-echo")) {
@@ -72,7 +74,7 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_kill_an_exec_that_ignores_sigterm_on_close() throws Exception {
-        try (ExecStream stubborn = server.exec("/app/stmtserver", "-echo", "-ignoreterm")) {
+        try (ExecStream stubborn = server.exec("/golat-agent", "-echo", "-ignoreterm")) {
             PrintWriter in = new PrintWriter(stubborn.stdin(), true, StandardCharsets.UTF_8);
             BufferedReader out = new BufferedReader(new InputStreamReader(stubborn.stdout(), StandardCharsets.UTF_8));
             in.println("ping");
@@ -108,7 +110,7 @@ class ExecAndPrivilegesIT {
 
         // What the kernel says pid 1 holds, read from inside the container by a static helper.
         long capEff;
-        try (ExecStream status = server.exec("/app/stmtserver", "-status", "1")) {
+        try (ExecStream status = server.exec("/golat-agent", "-status", "1")) {
             BufferedReader out = new BufferedReader(new InputStreamReader(status.stdout(), StandardCharsets.UTF_8));
             capEff = out.lines().filter(l -> l.startsWith("CapEff:")).findFirst()
                     .map(l -> Long.parseUnsignedLong(l.split("\\s+")[1], 16)).orElseThrow();
@@ -125,14 +127,19 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_let_a_process_in_the_container_create_a_bpf_map_which_a_default_container_cannot() throws Exception {
-        try (ExecStream bpf = server.exec("/app/stmtserver", "-bpf")) {
+        try (ExecStream bpf = server.exec("/golat-agent", "-bpf")) {
             String line = new BufferedReader(new InputStreamReader(bpf.stdout(), StandardCharsets.UTF_8)).readLine();
             assertThat(bpf.awaitExit(Duration.ofSeconds(10))).as(line).hasValue(0);
             assertThat(line).startsWith("bpf map fd ");
         }
         // Control: the same image and program with Docker's default capabilities is refused.
-        ContainerFixtures.Result plain = docker("run", "--rm", "--network", "none", server.getDockerImageName(), "-bpf");
-        assertThat(plain.code()).isEqualTo(1);
-        assertThat(plain.out()).isEqualTo("bpf map create: operation not permitted");
+        String tag = ContainerFixtures.cliImage(svc());
+        try {
+            ContainerFixtures.Result plain = docker("run", "--rm", "--network", "none", tag, "-bpf");
+            assertThat(plain.code()).isEqualTo(1);
+            assertThat(plain.out()).isEqualTo("bpf map create: operation not permitted");
+        } finally {
+            docker("rmi", "-f", tag);
+        }
     }
 }

@@ -4,7 +4,7 @@ package dev.golat.it.container;
 import static dev.golat.it.container.ContainerFixtures.containersWithLabel;
 import static dev.golat.it.container.ContainerFixtures.docker;
 import static dev.golat.it.container.ContainerFixtures.freePort;
-import static dev.golat.it.container.ContainerFixtures.svc;
+import static dev.golat.it.container.ContainerFixtures.stmtserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -23,7 +23,7 @@ class ReaperIT {
     void should_remove_containers_and_images_of_a_jvm_killed_with_sigkill() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                ReaperChildMain.class.getName(), svc().toString(), Integer.toString(freePort()))
+                ReaperChildMain.class.getName(), stmtserver().toString(), Integer.toString(freePort()))
                 .redirectErrorStream(true);
         Process child = pb.start();
         String containerId = null;
