@@ -262,8 +262,8 @@ public class GoContainer extends GenericContainer<GoContainer> {
         cmd.withEntrypoint(binaryInContainer);
         if (args != null) {
             cmd.withCmd(args);
-        } else {
-            cmd.withCmd(defaultArgs());
+        } else if (cmd.getCmd() == null || cmd.getCmd().length == 0) {
+            cmd.withCmd(defaultArgs()); // withCommand(...) from GenericContainer still wins when used
         }
         if (!privileged) {
             List<Capability> caps = new ArrayList<>();
