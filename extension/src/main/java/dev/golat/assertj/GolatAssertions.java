@@ -19,8 +19,11 @@ public final class GolatAssertions {
     private GolatAssertions() {
     }
 
-    /** Assertions on the latency of one traced function. */
+    /**
+     * Assertions on the latency of one traced function. A live latency (what a test method receives) is
+     * frozen here, so every assertion in the chain sees the same figures.
+     */
     public static LatencyAssert assertThat(Latency actual) {
-        return new LatencyAssert(actual);
+        return new LatencyAssert(actual == null ? null : actual.snapshot());
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The latencies of one traced Go function during one test: what a test method receives and asserts on.
@@ -20,7 +21,9 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>Immutable. Values are kept in nanoseconds; {@link Duration} appears only in the accessors. Percentiles
+ * <p>The object a test method receives is <em>live</em>: each accessor reads the probes' current figures, so
+ * assertions made at the end of the test see every call the test drove. {@link #snapshot()} (and
+ * {@code assertThat(latency)}) freezes one consistent view. Values are kept in nanoseconds; {@link Duration} appears only in the accessors. Percentiles
  * are HdrHistogram's: the nearest-rank sample, reported as the highest value of the histogram bucket that
  * holds it, so a percentile is never below the exact sample and exceeds it by at most the histogram's
  * resolution (under 0.1% for a histogram with 3 significant digits).
@@ -39,13 +42,31 @@ public final class Latency {
     private final Histogram histogram;
     private final CallCounts counts;
     private final Path report;
+    private final Supplier<Latency> live; // null when frozen
 
-    private Latency(String name, String function, Histogram histogram, CallCounts counts, Path report) {
+    private Latency(String name, String function, Histogram histogram, CallCounts counts, Path report,
+            Supplier<Latency> live) {
         this.name = name;
         this.function = function;
         this.histogram = histogram;
         this.counts = counts;
         this.report = report;
+        this.live = live;
+    }
+
+    /** A view that reads the current figures from {@code source} on every access (what tests receive). */
+    static Latency live(String name, String function, Supplier<Latency> source) {
+        Objects.requireNonNull(source, "source");
+        return new Latency(name, function, null, null, null, source);
+    }
+
+    /** The figures as of now, frozen; a frozen latency returns itself. */
+    public Latency snapshot() {
+        if (live == null) {
+            return this;
+        }
+        Latency now = live.get();
+        return now.live == null ? now : now.snapshot();
     }
 
     /**
@@ -60,7 +81,7 @@ public final class Latency {
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(ns, "histogram");
         Objects.requireNonNull(counts, "counts");
-        return new Latency(name, function, ns.copy(), counts, report);
+        return new Latency(name, function, ns.copy(), counts, report, null);
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
@@ -80,21 +101,33 @@ public final class Latency {
 
     /** A copy of the samples, in nanoseconds. */
     public Histogram histogram() {
+        if (live != null) {
+            return snapshot().histogram();
+        }
         return histogram.copy();
     }
 
     /** The number of calls measured (the histogram's sample count; equals {@code counts().matched()}). */
     public long count() {
+        if (live != null) {
+            return snapshot().count();
+        }
         return histogram.getTotalCount();
     }
 
     /** The probe counters: calls that did not return, returns without an entry, calls still running. */
     public CallCounts counts() {
+        if (live != null) {
+            return snapshot().counts();
+        }
         return counts;
     }
 
     /** The HTML report of the test that measured this, when one is written. */
     public Optional<Path> report() {
+        if (live != null) {
+            return snapshot().report();
+        }
         return Optional.ofNullable(report);
     }
 
@@ -106,6 +139,9 @@ public final class Latency {
      * @throws IllegalStateException    when no call was measured
      */
     public Duration percentile(double p) {
+        if (live != null) {
+            return snapshot().percentile(p);
+        }
         if (!(p >= 0 && p <= 100)) {
             throw new IllegalArgumentException(
                     "percentile must be between 0 and 100 (e.g. 99.9 for p99.9), was " + p);
@@ -132,18 +168,27 @@ public final class Latency {
 
     /** The longest call measured (up to the histogram's resolution). */
     public Duration max() {
+        if (live != null) {
+            return snapshot().max();
+        }
         requireSamples("max");
         return Duration.ofNanos(histogram.getMaxValue());
     }
 
     /** The shortest call measured (up to the histogram's resolution). */
     public Duration min() {
+        if (live != null) {
+            return snapshot().min();
+        }
         requireSamples("min");
         return Duration.ofNanos(histogram.getMinValue());
     }
 
     /** The mean of the measured calls, rounded to the nanosecond. */
     public Duration mean() {
+        if (live != null) {
+            return snapshot().mean();
+        }
         requireSamples("mean");
         return Duration.ofNanos(Math.round(histogram.getMean()));
     }
@@ -167,6 +212,9 @@ public final class Latency {
     /** One line: {@code "handleStmtExecute: n=10,000 p50=312µs p99=1.94ms max=4.1ms"}. */
     @Override
     public String toString() {
+        if (live != null) {
+            return snapshot().toString();
+        }
         if (count() == 0) {
             return name + ": n=0 (" + noSamplesReason(counts) + ")";
         }

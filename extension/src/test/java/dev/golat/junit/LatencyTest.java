@@ -136,4 +136,25 @@ class LatencyTest {
         assertThat(latency.report()).contains(Path.of("target/golat/StmtIT.html"));
         assertThat(latency.counts()).isEqualTo(TestLatencies.clean(10_000));
     }
+
+    @Test
+    void should_read_current_figures_when_live_and_freeze_on_snapshot() {
+        // GIVEN a live latency whose source grows by one call per read
+        Histogram source = new Histogram(3);
+        Latency live = Latency.live("f", "main.f", () -> {
+            source.recordValue(1_000);
+            return Latency.of("f", "main.f", source, TestLatencies.clean(source.getTotalCount()), null);
+        });
+        // WHEN it is read twice, then frozen
+        long first = live.count();
+        long second = live.count();
+        Latency frozen = live.snapshot();
+        // THEN each read saw the source as it was, and the frozen copy no longer changes
+        assertThat(first).isEqualTo(1);
+        assertThat(second).isEqualTo(2);
+        assertThat(frozen.count()).isEqualTo(3);
+        assertThat(frozen.count()).isEqualTo(3);
+        assertThat(frozen.snapshot()).isSameAs(frozen);
+        assertThat(live.name()).isEqualTo("f");
+    }
 }
