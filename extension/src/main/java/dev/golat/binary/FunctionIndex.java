@@ -176,8 +176,12 @@ final class FunctionIndex {
                 .thenComparing(s -> !s.name().startsWith("main.")).thenComparingInt(s -> s.name().length())
                 .thenComparing(Scored::name);
         PriorityQueue<Scored> best = new PriorityQueue<>(order.reversed());
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (GoFunction f : functions) {
             String name = f.name();
+            if (!seen.add(name)) {
+                continue; // a name can occur twice (e.g. an ABI wrapper); suggest it once
+            }
             int level = qualifier.isEmpty() || name.startsWith(qualifier) ? 0 : name.startsWith(pkg) ? 1 : 2;
             int d = FunctionNames.distance(qShortLower, FunctionNames.shortName(name).toLowerCase(Locale.ROOT));
             Scored s = new Scored(level * 10_000 + d, name);
