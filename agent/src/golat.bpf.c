@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-only
+/*
+ * golat: goroutine-aware latency of Go functions from plain uprobes (never uretprobes).
+ * Programs and maps only; the loader is golat.c, the shared layout golat.h.
+ */
+#include "regs.h"
+#include <bpf/bpf_helpers.h>
+#include "golat.h"
+
+/* x86-64 Go ABIInternal: R14 = g; g.stack.hi sits at g+8 in every Go version. */
+#define G_STACK_HI_OFF 8
+
+/* Current reset generation; the loader bumps it through the mmapped .bss. */
+__u32 golat_gen = 0;
+
+/* key: goroutine frame (g, stack.hi - SP, probe). value: entry ns, generation, flags */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GOLAT_MAX_INFLIGHT);
+	__type(key, struct golat_key);
+	__type(value, struct golat_inflight);
+} inflight SEC(".maps");
+
+/* key: probe id. value: that probe's counters on this CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GOLAT_MAX_PROBES);
+	__type(key, __u32);
+	__type(value, struct golat_counters);
+} counters SEC(".maps");
+
+/* key: probe id * GOLAT_NBUCKETS + bucket. value: returns in that bucket on this CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GOLAT_MAX_PROBES * GOLAT_NBUCKETS);
+	__type(key, __u32);
+	__type(value, __u64);
+} hist SEC(".maps");
+
+/* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
+#define inc(p) __sync_fetch_and_add(p, 1)
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+	__u32 r = 0, s;
+
+	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
+	s = (v > 0xffff) << 4; v >>= s; r |= s;
+	s = (v > 0xff) << 3; v >>= s; r |= s;
+	s = (v > 0xf) << 2; v >>= s; r |= s;
+	s = (v > 0x3) << 1; v >>= s; r |= s;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 bucket_of(__u64 v)
+{
+	__u32 e;
+
+	if (v < GOLAT_SUB_BUCKETS)
+		return v;
+	e = log2_u64(v);
+	if (e > GOLAT_MAX_EXP)
+		return GOLAT_NBUCKETS - 1;
+	return GOLAT_SUB_BUCKETS + (e - GOLAT_SUB_BITS) * GOLAT_SUB_BUCKETS +
+	       ((v >> (e - GOLAT_SUB_BITS)) - GOLAT_SUB_BUCKETS);
+}
+
+/* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
+static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie, struct golat_key *key)
+{
+	__u64 hi;
+
+	key->probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	if (cookie & GOLAT_COOKIE_THREAD_KEY) {
+		key->g = (__u32)bpf_get_current_pid_tgid();
+		key->depth = 0;
+		return 0;
+	}
+	if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(ctx->r14 + G_STACK_HI_OFF)))
+		return 1;
+	key->g = ctx->r14;
+	key->depth = hi - ctx->sp;
+	return 0;
+}
+
+SEC("uprobe")
+int golat_entry(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	struct golat_inflight val, *old;
+	struct golat_counters *c;
+	struct golat_key key;
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	long err;
+
+	c = bpf_map_lookup_elem(&counters, &probe);
+	if (!c)
+		return 0;
+	if (make_key(ctx, cookie, &key)) {
+		inc(&c->errors);
+		return 0;
+	}
+	val.ts = bpf_ktime_get_ns();
+	val.gen = golat_gen;
+	val.flags = 0;
+	/* The common case costs one map operation: insert where nothing is in flight. */
+	err = bpf_map_update_elem(&inflight, &key, &val, BPF_NOEXIST);
+	if (!err) {
+		inc(&c->entries);
+		return 0;
+	}
+	old = err == -17 /* EEXIST */ ? bpf_map_lookup_elem(&inflight, &key) : NULL;
+	if (!old) {
+		inc(&c->errors);
+		return 0;
+	}
+	if (old->flags & GOLAT_FLAG_REENTRY_PENDING) {
+		/* Same call, prologue re-run after morestack: keep the first timestamp. */
+		old->flags = 0;
+		inc(&c->reentries);
+		return 0;
+	}
+	/* The frame at this key never returned (panic, Goexit): forget it, measure the new call. */
+	if (old->gen == val.gen)
+		inc(&c->dnr);
+	old->ts = val.ts;
+	old->gen = val.gen;
+	old->flags = 0;
+	inc(&c->entries);
+	return 0;
+}
+
+SEC("uprobe")
+int golat_morestack(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	struct golat_inflight *v;
+	struct golat_key key;
+
+	/* Before the stack grows SP is still the entry SP, so the key is the entry's key. */
+	if (make_key(ctx, cookie, &key))
+		return 0;
+	v = bpf_map_lookup_elem(&inflight, &key);
+	if (v)
+		v->flags |= GOLAT_FLAG_REENTRY_PENDING;
+	return 0;
+}
+
+SEC("uprobe")
+int golat_ret(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 now = bpf_ktime_get_ns();
+	struct golat_inflight *v;
+	struct golat_counters *c;
+	struct golat_key key;
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	__u32 idx, gen;
+	__u64 ts, *slot;
+
+	c = bpf_map_lookup_elem(&counters, &probe);
+	if (!c)
+		return 0;
+	inc(&c->returns);
+	if (make_key(ctx, cookie, &key)) {
+		inc(&c->errors);
+		return 0;
+	}
+	v = bpf_map_lookup_elem(&inflight, &key);
+	if (!v) {
+		inc(&c->unmatched);
+		return 0;
+	}
+	ts = v->ts;
+	gen = v->gen;
+	bpf_map_delete_elem(&inflight, &key);
+	if (gen != golat_gen) {
+		inc(&c->stale);
+		return 0;
+	}
+	inc(&c->matched);
+	idx = probe * GOLAT_NBUCKETS + bucket_of(now - ts);
+	slot = bpf_map_lookup_elem(&hist, &idx);
+	if (slot)
+		inc(slot);
+	return 0;
+}
+
+/* mode=empty: the same sites with no work, the floor the kernel charges per probe hit. */
+SEC("uprobe")
+int golat_empty(struct pt_regs *ctx)
+{
+	return 0;
+}
+
+/* bpf_probe_read_user is GPL-only: the kernel wants a GPL-compatible license string. */
+char LICENSE[] SEC("license") = "GPL";
