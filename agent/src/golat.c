@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -53,6 +54,15 @@ static struct golat_bpf *skel;
 static struct bpf_link **links;
 static int nlinks;
 static int ncpus;
+static const struct golat_slot *slot_table;
+static unsigned int slot_bits = GOLAT_SLOT_BITS;
+
+static size_t slot_table_size(void)
+{
+	size_t page = sysconf(_SC_PAGESIZE);
+
+	return ((sizeof(struct golat_slot) << slot_bits) + page - 1) / page * page;
+}
 
 /* Prints "error CODE message" on stdout (the protocol) and returns 1, the exit status. */
 static int fail(const char *code, const char *fmt, ...)
@@ -250,6 +260,8 @@ static int cmd_attach(void)
 	skel = golat_bpf__open();
 	if (!skel)
 		return fail(GOLAT_ERR_INTERNAL, "open BPF object: %s", strerror(errno));
+	skel->rodata->slot_bits = slot_bits;
+	bpf_map__set_max_entries(skel->maps.slots, 1U << slot_bits);
 	bpf_map__set_max_entries(skel->maps.counters, max_id + 1);
 	bpf_map__set_max_entries(skel->maps.hist, (max_id + 1) * GOLAT_NBUCKETS);
 	err = golat_bpf__load(skel);
@@ -348,22 +360,36 @@ static int zero_percpu(int fd, __u32 nkeys, size_t value_size)
 	return err;
 }
 
-/* In-flight frames of the current generation per probe; forgets frames older than 2 resets. */
-static int scan_inflight(__u64 *per_probe, bool sweep)
+/*
+ * Counts frames in flight of the current generation per probe: the slot table (mapped
+ * read-only once) and the spill map. Older frames are never swept: a call in flight across
+ * resets (a connection handler, say) must still find its entry and count as stale.
+ */
+static int count_inflight(__u64 *per_probe)
 {
-	int fd = bpf_map__fd(skel->maps.inflight);
+	int fd = bpf_map__fd(skel->maps.spill);
 	struct golat_key key, next, *prev = NULL;
+	__u32 gen = skel->bss->golat_gen, i;
 	struct golat_inflight v;
-	__u32 gen = skel->bss->golat_gen;
 
+	if (!slot_table) {
+		slot_table = mmap(NULL, slot_table_size(), PROT_READ, MAP_SHARED,
+				  bpf_map__fd(skel->maps.slots), 0);
+		if (slot_table == MAP_FAILED) {
+			slot_table = NULL;
+			return -errno;
+		}
+	}
+	for (i = 0; i < 1U << slot_bits; i++) {
+		const volatile struct golat_slot *s = &slot_table[i];
+
+		if (s->owner && s->v.gen == gen && s->probe <= (__u32)max_id)
+			per_probe[s->probe]++;
+	}
 	while (!bpf_map_get_next_key(fd, prev, &next)) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &v))
-			continue;
-		if (sweep && gen - v.gen >= 2)
-			bpf_map_delete_elem(fd, &key);
-		else if (per_probe && v.gen == gen && key.probe <= (__u32)max_id)
+		if (!bpf_map_lookup_elem(fd, &key, &v) && v.gen == gen && key.probe <= (__u32)max_id)
 			per_probe[key.probe]++;
 	}
 	return 0;
@@ -388,7 +414,11 @@ static int cmd_snapshot(void)
 		err = fail(GOLAT_ERR_INTERNAL, "read maps: %s", strerror(-err));
 		goto cleanup;
 	}
-	scan_inflight(inflight, false);
+	err = count_inflight(inflight);
+	if (err) {
+		err = fail(GOLAT_ERR_INTERNAL, "map the in-flight table: %s", strerror(-err));
+		goto cleanup;
+	}
 	for (id = 0; id < (int)nkeys; id++) {
 		struct golat_counters *c = (struct golat_counters *)(cnt + (size_t)id * slots);
 		__u64 *h = hist + (size_t)id * GOLAT_NBUCKETS;
@@ -429,7 +459,6 @@ static int cmd_reset(void)
 				  sizeof(__u64));
 	if (err)
 		return fail(GOLAT_ERR_INTERNAL, "reset maps: %s", strerror(-err));
-	scan_inflight(NULL, true);
 	printf("ok\n");
 	fflush(stdout);
 	return 0;
@@ -454,6 +483,16 @@ static int handle_line(char *line)
 	} else if (!attached && !strcmp(line, "binary")) {
 		free(binary);
 		binary = strdup(arg);
+		return 0;
+	} else if (!attached && !strcmp(line, "slots")) {
+		char *end;
+		long bits;
+
+		errno = 0;
+		bits = strtol(arg, &end, 10);
+		if (errno || *end || bits < 1 || bits > 24)
+			return fail(GOLAT_ERR_PROTOCOL, "slots '%s': want log2 of the slot table, 1..24", arg);
+		slot_bits = bits;
 		return 0;
 	} else if (!attached && !strcmp(line, "probe")) {
 		return cmd_probe(arg);
@@ -482,6 +521,8 @@ static void detach(void)
 static void cleanup(void)
 {
 	detach();
+	if (slot_table)
+		munmap((void *)slot_table, slot_table_size());
 	golat_bpf__destroy(skel);
 	if (pidfd >= 0)
 		close(pidfd);

@@ -28,8 +28,13 @@
 /* Probe ids are 0 .. GOLAT_MAX_PROBES - 1; the loader sizes maps by the highest id. */
 #define GOLAT_MAX_PROBES 256
 
-/* Default capacity of the in-flight map (frames entered and not yet returned). */
-#define GOLAT_MAX_INFLIGHT 65536
+/*
+ * Frames in flight live in a direct-mapped table of 2^GOLAT_SLOT_BITS slots indexed by a
+ * hash of the key (claimed with one compare-and-swap, no lock, no allocation); a frame
+ * whose slot is taken by another frame spills into a plain hash of GOLAT_MAX_SPILL entries.
+ */
+#define GOLAT_SLOT_BITS 16
+#define GOLAT_MAX_SPILL 16384
 
 /* bpf_cookie of every uprobe: probe id in the low 32 bits, flags above. */
 #define GOLAT_COOKIE_PROBE_MASK 0xffffffff
@@ -70,6 +75,14 @@ struct golat_inflight {
 	__u32 flags;
 };
 
+/* A slot of the direct-mapped in-flight table; owner 0 means free. */
+struct golat_slot {
+	__u64 owner; /* key.g of the frame holding the slot */
+	__u32 depth;
+	__u32 probe;
+	struct golat_inflight v;
+};
+
 /* Per probe, per CPU. returns = matched + unmatched + stale. */
 struct golat_counters {
 	__u64 entries;   /* calls entered (a morestack re-run of the prologue is not a new call) */
@@ -79,7 +92,7 @@ struct golat_counters {
 	__u64 stale;     /* returns of calls entered before the last reset: dropped */
 	__u64 reentries; /* prologues run again after runtime.morestack: first timestamp kept */
 	__u64 dnr;       /* entries that found an older frame at their key: it did not return */
-	__u64 errors;    /* failed reads of g.stack.hi, or in-flight map full */
+	__u64 errors;    /* failed reads of g.stack.hi, or in-flight table and spill map full */
 };
 
 #endif /* __GOLAT_NO_STRUCTS */
