@@ -73,6 +73,19 @@ public final class GoTestBinaries {
         return program(versions.get(versions.size() - 1), name);
     }
 
+    /**
+     * The {@code go} command of the toolchain that built a version folder, e.g. {@code goTool("go1.21")} is
+     * {@code /usr/lib/go-1.21/bin/go} (Debian's golang-1.21-go). Use it with {@code GOTOOLCHAIN=local} for
+     * oracles such as {@code go tool nm} and {@code go tool objdump}.
+     */
+    public static Path goTool(String goVersion) {
+        if (!goVersion.matches("go\\d+\\.\\d+")) {
+            throw new IllegalArgumentException("Go version folder '" + goVersion + "' is not like go1.21");
+        }
+        return existing(Path.of("/usr/lib/go-" + goVersion.substring(2), "bin", "go"),
+                "install golang-" + goVersion.substring(2) + "-go (scripts/bootstrap)");
+    }
+
     /** The folder of real third-party binaries ({@code .cache/golat/bin}, or {@code $GOLAT_CACHE/bin}). */
     public static Path cacheDir() {
         String env = System.getenv("GOLAT_CACHE");

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.assertj;
+
+import dev.golat.junit.Latency;
+import dev.golat.report.Units;
+import org.assertj.core.api.AbstractAssert;
+
+import java.time.Duration;
+
+/**
+ * Assertions on the latency of one traced function, in the AssertJ style: {@code isNotNull()} first, then
+ * counts, then one statistic at a time.
+ *
+ * <pre>{@code
+ * assertThat(latency).hasCountAtLeast(10_000).percentile(99).isLessThan(Duration.ofMillis(2));
+ * }</pre>
+ *
+ * <p>Every assertion except {@code hasCount(0)} fails on a latency without samples, with "the probe never
+ * fired" and what to check, rather than passing vacuously or comparing a percentile of 0. Failure messages
+ * show the figures, a text histogram, the probe counters and the path of the HTML report.
+ *
+ * @param <SELF> the concrete assertion type, for chaining
+ */
+public abstract class AbstractLatencyAssert<SELF extends AbstractLatencyAssert<SELF>>
+        extends AbstractAssert<SELF, Latency> {
+
+    protected AbstractLatencyAssert(Latency actual, Class<?> selfType) {
+        super(actual, selfType);
+    }
+
+    /** Verifies that at least {@code expected} calls were measured. */
+    public SELF hasCountAtLeast(long expected) {
+        requireCount(expected);
+        requireSamples();
+        if (actual.count() < expected) {
+            throwAssertionError(LatencyShouldHaveCount.atLeast(actual, expected));
+        }
+        return myself;
+    }
+
+    /** Verifies that exactly {@code expected} calls were measured; {@code hasCount(0)} accepts a silent probe. */
+    public SELF hasCount(long expected) {
+        requireCount(expected);
+        isNotNull();
+        if (expected != 0) {
+            requireSamples();
+        }
+        if (actual.count() != expected) {
+            throwAssertionError(LatencyShouldHaveCount.exactly(actual, expected));
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies that no traced call was left unfinished: none was unwound by a panic or {@code runtime.Goexit}
+     * ({@code counts().didNotReturn()}) and none was still running at the snapshot ({@code counts().inflight()}).
+     */
+    public SELF allCallsReturned() {
+        requireSamples();
+        if (actual.counts().didNotReturn() != 0 || actual.counts().inflight() != 0) {
+            throwAssertionError(new LatencyShouldHaveReturned(actual));
+        }
+        return myself;
+    }
+
+    /**
+     * The latency that {@code p} percent of the calls did not exceed, to compare with a limit.
+     *
+     * @param p from 0 to 100, e.g. 99.9
+     */
+    public LatencyValueAssert percentile(double p) {
+        if (!(p >= 0 && p <= 100)) {
+            throw new IllegalArgumentException(
+                    "percentile must be between 0 and 100 (e.g. 99.9 for p99.9), was " + p);
+        }
+        requireSamples();
+        return value(Units.percentile(p), actual.percentile(p));
+    }
+
+    public LatencyValueAssert p50() {
+        return percentile(50);
+    }
+
+    public LatencyValueAssert p90() {
+        return percentile(90);
+    }
+
+    public LatencyValueAssert p99() {
+        return percentile(99);
+    }
+
+    public LatencyValueAssert p999() {
+        return percentile(99.9);
+    }
+
+    /** The longest call measured. */
+    public LatencyValueAssert max() {
+        requireSamples();
+        return value("max", actual.max());
+    }
+
+    /** The mean of the calls measured. */
+    public LatencyValueAssert mean() {
+        requireSamples();
+        return value("mean", actual.mean());
+    }
+
+    private LatencyValueAssert value(String statistic, Duration value) {
+        LatencyValueAssert child = new LatencyValueAssert(this, actual, statistic, value);
+        child.info.description(info.description());
+        return child;
+    }
+
+    private void requireSamples() {
+        isNotNull();
+        if (actual.count() == 0) {
+            throwAssertionError(new LatencyShouldHaveSamples(actual));
+        }
+    }
+
+    private static void requireCount(long expected) {
+        if (expected < 0) {
+            throw new IllegalArgumentException("the expected number of calls must not be negative, was " + expected);
+        }
+    }
+}

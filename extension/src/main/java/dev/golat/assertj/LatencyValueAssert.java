@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.assertj;
+
+import dev.golat.junit.Latency;
+import org.assertj.core.api.AbstractAssert;
+import org.assertj.core.data.Percentage;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Assertions on one statistic of a {@link Latency} (a percentile, the max or the mean), with failure messages
+ * that name the statistic, the function and the sample count and show the histogram:
+ *
+ * <pre>
+ * Expecting p99 of &lt;handleStmtExecute&gt; (n=10,000):
+ *   2.7 ms
+ * to be less than:
+ *   2 ms
+ * </pre>
+ *
+ * {@link #and()} returns to the latency to assert on another statistic.
+ */
+public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert, Duration> {
+
+    private final AbstractLatencyAssert<?> parent;
+    private final Latency latency;
+    private final String statistic;
+
+    LatencyValueAssert(AbstractLatencyAssert<?> parent, Latency latency, String statistic, Duration value) {
+        super(value, LatencyValueAssert.class);
+        this.parent = parent;
+        this.latency = latency;
+        this.statistic = statistic;
+        withRepresentation(LatencyRepresentation.INSTANCE);
+    }
+
+    /** Back to the latency, to assert on another statistic: {@code .p99().isLessThan(a).and().max()...}. */
+    public AbstractLatencyAssert<?> and() {
+        return parent;
+    }
+
+    /** Verifies that the statistic is strictly less than {@code limit}. */
+    public LatencyValueAssert isLessThan(Duration limit) {
+        long limitNs = nanos(limit, "limit");
+        if (!(value() < limitNs)) {
+            failComparison("to be less than", limitNs);
+        }
+        return myself;
+    }
+
+    /** Verifies that the statistic is less than or equal to {@code limit}. */
+    public LatencyValueAssert isLessThanOrEqualTo(Duration limit) {
+        long limitNs = nanos(limit, "limit");
+        if (!(value() <= limitNs)) {
+            failComparison("to be less than or equal to", limitNs);
+        }
+        return myself;
+    }
+
+    /** Verifies that the statistic is strictly greater than {@code limit}. */
+    public LatencyValueAssert isGreaterThan(Duration limit) {
+        long limitNs = nanos(limit, "limit");
+        if (!(value() > limitNs)) {
+            failComparison("to be greater than", limitNs);
+        }
+        return myself;
+    }
+
+    /** Verifies that the statistic is greater than or equal to {@code limit}. */
+    public LatencyValueAssert isGreaterThanOrEqualTo(Duration limit) {
+        long limitNs = nanos(limit, "limit");
+        if (!(value() >= limitNs)) {
+            failComparison("to be greater than or equal to", limitNs);
+        }
+        return myself;
+    }
+
+    /** Verifies that {@code low <= statistic <= high}. */
+    public LatencyValueAssert isBetween(Duration low, Duration high) {
+        long lowNs = nanos(low, "low");
+        long highNs = nanos(high, "high");
+        if (lowNs > highNs) {
+            throw new IllegalArgumentException("isBetween(low, high) needs low <= high, got low="
+                    + low + " (" + lowNs + " ns) and high=" + high + " (" + highNs + " ns)");
+        }
+        if (value() < lowNs || value() > highNs) {
+            throwAssertionError(LatencyValueShouldBe.between(latency, statistic, value(), lowNs, highNs));
+        }
+        return myself;
+    }
+
+    /** Verifies that {@code |statistic - expected| <= tolerance}. */
+    public LatencyValueAssert isCloseTo(Duration expected, Duration tolerance) {
+        long expectedNs = nanos(expected, "expected");
+        long toleranceNs = nanos(tolerance, "tolerance");
+        if (toleranceNs < 0) {
+            throw new IllegalArgumentException("the tolerance must not be negative, was " + tolerance);
+        }
+        if (Math.abs(value() - expectedNs) > toleranceNs) {
+            throwAssertionError(LatencyValueShouldBe.closeTo(latency, statistic, value(), expectedNs, toleranceNs,
+                    null));
+        }
+        return myself;
+    }
+
+    /** Verifies that the statistic is within {@code percentage} percent of {@code expected}. */
+    public LatencyValueAssert isCloseTo(Duration expected, Percentage percentage) {
+        long expectedNs = nanos(expected, "expected");
+        Objects.requireNonNull(percentage, "percentage");
+        double toleranceNs = Math.abs(expectedNs) * percentage.value / 100.0;
+        if (Math.abs(value() - expectedNs) > toleranceNs) {
+            throwAssertionError(LatencyValueShouldBe.closeTo(latency, statistic, value(), expectedNs,
+                    Math.round(toleranceNs), percentage));
+        }
+        return myself;
+    }
+
+    private long value() {
+        return actual.toNanos();
+    }
+
+    private void failComparison(String relation, long limitNs) {
+        throwAssertionError(LatencyValueShouldBe.compared(latency, statistic, value(), relation, limitNs));
+    }
+
+    private static long nanos(Duration d, String what) {
+        return Objects.requireNonNull(d, "the " + what + " must not be null").toNanos();
+    }
+}

@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.binary;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An amd64 Go binary (Go 1.17+), read from its pclntab: every function with its name and code range, whatever
+ * the linker did to the file (stripped, PIE, pclntab outside {@code .gopclntab}, no build info).
+ *
+ * <p>Immutable and thread-safe. {@link #open} maps the file and reads the headers and the function table;
+ * the name index, the moduledata and the inline trees are read on first use and then kept.
+ *
+ * <pre>{@code
+ * GoBinary bin = GoBinary.open(Path.of("target/bin/stmtserver"));
+ * GoFunction f = bin.lookup("handleStmtExecute");   // main.(*clientConn).handleStmtExecute
+ * byte[] code = bin.code(f);
+ * long offset = bin.fileOffset(f.entry());          // for the uprobe
+ * }</pre>
+ */
+public final class GoBinary {
+    private final Path path;
+    private final ElfFile elf;
+    private final Image image;
+    private final GoVersion version;
+    private final PcHeader header;
+    private final FuncTable table;
+    /** Plain lookups answered by scanning funcnametab before the index is built; then the index pays off. */
+    private static final int FAST_LOOKUPS = 8;
+    private final AtomicInteger fastLookups = new AtomicInteger();
+    private final Map<String, GoFunction> resolved = new ConcurrentHashMap<>();
+    private volatile FunctionIndex index;
+    private volatile Optional<ModuleData> moduleData;
+    private volatile Map<String, List<String>> inlinedInto;
+
+    private GoBinary(Path path, ElfFile elf, Image image, GoVersion version, PcHeader header, FuncTable table,
+            Optional<ModuleData> moduleData) {
+        this.path = path;
+        this.elf = elf;
+        this.image = image;
+        this.version = version;
+        this.header = header;
+        this.table = table;
+        this.moduleData = moduleData;
+    }
+
+    /**
+     * Maps {@code file} and reads its Go version and function table.
+     *
+     * @throws GoBinaryException when the file is not a 64-bit amd64 ELF Go binary built with Go 1.17 or newer,
+     *     or when a table is truncated or inconsistent; the message names the field and the numbers
+     */
+    public static GoBinary open(Path file) {
+        ElfFile elf = ElfFile.from(file);
+        Image image = new Image(elf);
+        Optional<GoVersion> fromBuildInfo = BuildInfo.fromBuildInfo(image);
+        fromBuildInfo.ifPresent(v -> requireSupported(file, v));
+        PcHeader header = PcHeader.locate(elf).orElseThrow(() -> new GoBinaryException(file
+                + " is not a Go binary: no .gopclntab section and no pclntab header found"));
+        GoVersion version = fromBuildInfo.or(() -> BuildInfo.fromStrings(elf)).orElseThrow(() -> new GoBinaryException(
+                file + ": cannot tell the Go version: no .go.buildinfo and no go1.N string in the read-only data ("
+                        + header.era() + " pclntab found)"));
+        requireSupported(file, version);
+        Optional<ModuleData> md = null;
+        long textStart;
+        if (header.magic == PcHeader.MAGIC_GO116) {
+            textStart = 0; // entries are absolute
+        } else {
+            textStart = elf.isPie() ? image.relocations().addendAt(header.textStartFieldVaddr, header.textStartField)
+                    : header.textStartField;
+            if (textStart == 0) { // Go 1.26+: the header no longer has it
+                md = ModuleData.find(image, header, version);
+                textStart = md.orElseThrow(() -> new GoBinaryException(String.format("%s: pcHeader.textStart is 0 (Go 1.26+) and "
+                        + "no moduledata points at the pclntab header at 0x%x, so the text start is unknown", file,
+                        header.region.vaddr))).text();
+            }
+        }
+        FuncTable table = FuncTable.read(header, textStart, image);
+        return new GoBinary(file, elf, image, version, header, table, md);
+    }
+
+    private static void requireSupported(Path file, GoVersion v) {
+        if (!v.isAtLeast(1, 17)) {
+            throw new GoBinaryException(file + " was built with " + v + "; golat needs Go 1.17 or newer (register ABI)");
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public GoVersion goVersion() {
+        return version;
+    }
+
+    /** Whether the file is position-independent ({@code e_type} ET_DYN): addresses are relative to a load base. */
+    public boolean isPie() {
+        return elf.isPie();
+    }
+
+    /** Whether the file has no {@code .symtab} (built with {@code -ldflags=-s}, or stripped afterwards). */
+    public boolean isStripped() {
+        return elf.section(".symtab").isEmpty();
+    }
+
+    /** Every function of the pclntab, sorted by entry. */
+    public List<GoFunction> functions() {
+        return index().functions();
+    }
+
+    /** The function whose {@code [entry, end)} holds {@code vaddr}. */
+    public Optional<GoFunction> functionContaining(long vaddr) {
+        int i = table.indexOf(vaddr);
+        return i < 0 ? Optional.empty() : Optional.of(table.function(i));
+    }
+
+    /**
+     * The one function {@code query} names: the exact full name, else the short name or a qualified suffix
+     * ({@code handleStmtExecute}, {@code (*clientConn).handleStmtExecute}), else a glob ({@code *}, {@code ?})
+     * that matches exactly one function.
+     *
+     * @throws GoBinaryException for an unknown name (with the five closest names) or an ambiguous one (with the
+     *     matches), naming the binary, its Go version and its number of functions
+     */
+    public GoFunction lookup(String query) {
+        GoFunction known = resolved.get(query == null ? "" : query);
+        if (known != null) {
+            return known;
+        }
+        if (query != null && !query.isBlank() && !FunctionNames.isGlob(query) && index == null
+                && fastLookups.incrementAndGet() <= FAST_LOOKUPS) {
+            int[] hits = NameSearch.find(table, query); // scans funcnametab (a few ms): cheaper than the index for a few names
+            if (hits.length == 1) {
+                GoFunction f = table.function(hits[0]);
+                resolved.put(query, f);
+                return f;
+            }
+        }
+        GoFunction f;
+        try {
+            f = index().lookup(query, path.toString(), version);
+        } catch (GoBinaryException e) {
+            throw withInlining(query, e);
+        }
+        resolved.put(query, f);
+        return f;
+    }
+
+    /** An unknown name that was inlined everywhere has no code of its own: say where it went. */
+    private GoBinaryException withInlining(String query, GoBinaryException e) {
+        if (query == null || !e.getMessage().startsWith("no Go function")) {
+            return e;
+        }
+        try {
+            List<String> callers = inlinedInto(query);
+            if (callers.isEmpty()) {
+                return e;
+            }
+            List<String> shown = callers.subList(0, Math.min(5, callers.size()));
+            return new GoBinaryException(e.getMessage() + String.format(Locale.ROOT, "; '%s' was inlined into %,d function%s (%s%s), "
+                    + "so it has no code of its own to probe: trace one of those, or build with -gcflags=-l",
+                    query, callers.size(), callers.size() == 1 ? "" : "s", String.join(", ", shown),
+                    callers.size() > shown.size() ? ", ..." : ""));
+        } catch (GoBinaryException noInlineTrees) {
+            return e;
+        }
+    }
+
+    /** Every function {@code globOrName} names (exact, short name or suffix, glob), sorted by entry; may be empty. */
+    public List<GoFunction> lookupAll(String globOrName) {
+        return index().lookupAll(globOrName);
+    }
+
+    /** The bytes of {@code [f.entry, f.end)} from the executable segment that holds them. */
+    public byte[] code(GoFunction f) {
+        long off = fileOffset(f.entry());
+        ElfSegment seg = executableSegment(f.entry());
+        if (Long.compareUnsigned(f.end() - seg.p_vaddr(), seg.p_filesz()) > 0) {
+            throw new GoBinaryException(String.format("%s: %s ends at 0x%x, past the end of its %s", path, f.name(), f.end(), seg));
+        }
+        return elf.bytes(off, (int) f.size(), f.name() + " code");
+    }
+
+    /** {@code vaddr − p_vaddr + p_offset} of the executable PT_LOAD segment holding {@code vaddr}: what uprobes take. */
+    public long fileOffset(long vaddr) {
+        return executableSegment(vaddr).fileOffset(vaddr);
+    }
+
+    private ElfSegment executableSegment(long vaddr) {
+        for (ElfSegment s : elf.segments()) {
+            if (s.isLoad() && s.isExecutable() && s.containsInFile(vaddr)) {
+                return s;
+            }
+        }
+        throw new GoBinaryException(String.format("%s: 0x%x is not in an executable PT_LOAD segment (%s)", path, vaddr,
+                elf.segments().stream().filter(ElfSegment::isLoad).map(ElfSegment::toString).toList()));
+    }
+
+    /**
+     * The names of the functions whose inline trees contain {@code f} at some instruction: where calls to
+     * {@code f} were compiled into the caller's body, and so are invisible to a probe on {@code f}. Empty when
+     * {@code f} was never inlined (call sites folded away to no instruction at all do not count). Read for all
+     * functions on the first call, then kept.
+     *
+     * @throws GoBinaryException when the binary's moduledata (the base of the inline trees) cannot be found
+     */
+    public List<String> inlinedInto(GoFunction f) {
+        return inlineMap().getOrDefault(f.name(), List.of());
+    }
+
+    /**
+     * Like {@link #inlinedInto(GoFunction)} for a function that may have no code of its own (inlined at every
+     * call site): the callers of every inlined function whose full name is {@code name}, or whose short name is
+     * {@code name} when it has no dot.
+     */
+    public List<String> inlinedInto(String name) {
+        Map<String, List<String>> m = inlineMap();
+        List<String> exact = m.get(name);
+        if (exact != null || FunctionNames.isQualified(name)) {
+            return exact == null ? List.of() : exact;
+        }
+        java.util.TreeSet<String> all = new java.util.TreeSet<>();
+        m.forEach((callee, callers) -> {
+            if (FunctionNames.shortName(callee).equals(name)) {
+                all.addAll(callers);
+            }
+        });
+        return List.copyOf(all);
+    }
+
+    private Map<String, List<String>> inlineMap() {
+        Map<String, List<String>> m = inlinedInto;
+        if (m == null) {
+            synchronized (this) {
+                m = inlinedInto;
+                if (m == null) {
+                    long gofunc = 0;
+                    if (ModuleData.gofuncOffset(header, version) >= 0) {
+                        gofunc = moduleData().orElseThrow(() -> new GoBinaryException(String.format(
+                                "%s: cannot read inline trees: no moduledata points at the pclntab header at 0x%x, so "
+                                        + "moduledata.gofunc (the base of FUNCDATA_InlTree) is unknown", path,
+                                header.region.vaddr))).gofunc();
+                    }
+                    m = InlineTrees.build(table, image, gofunc);
+                    inlinedInto = m;
+                }
+            }
+        }
+        return m;
+    }
+
+    private Optional<ModuleData> moduleData() {
+        Optional<ModuleData> md = moduleData;
+        if (md == null) {
+            md = ModuleData.find(image, header, version);
+            moduleData = md;
+        }
+        return md;
+    }
+
+    private FunctionIndex index() {
+        FunctionIndex i = index;
+        if (i == null) {
+            synchronized (this) {
+                i = index;
+                if (i == null) {
+                    i = FunctionIndex.build(table);
+                    index = i;
+                }
+            }
+        }
+        return i;
+    }
+
+    /** The text start the entry offsets are relative to (from the pclntab header, its relocation, or moduledata). */
+    long textStart() {
+        return table.textStart;
+    }
+
+    /** The virtual address of the pclntab header. */
+    long pclntabAddress() {
+        return header.region.vaddr;
+    }
+
+    /** Where the pclntab was found: {@code .gopclntab}, or {@code pclntab in .data.rel.ro at 0x36fbd20}. */
+    String pclntabLocation() {
+        return header.region.name;
+    }
+
+    int functionCount() {
+        return table.size();
+    }
+
+    private String describe() {
+        return String.format(Locale.ROOT, "%s (%s, %,d functions)", path, version, table.size());
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.container;
+
+import org.testcontainers.DockerClientFactory;
+
+/** Whether Docker answers, and the error that says what was tried and how to fix it when it does not. */
+final class DockerAccess {
+    private DockerAccess() {}
+
+    static boolean available() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    static void require() {
+        try {
+            DockerClientFactory.instance().client();
+        } catch (RuntimeException e) {
+            throw new GoContainerException(unreachableMessage(System.getenv("DOCKER_HOST"), e.getMessage()), e);
+        }
+    }
+
+    static String unreachableMessage(String dockerHostEnv, String cause) {
+        String tried = (dockerHostEnv == null || dockerHostEnv.isBlank() ? "DOCKER_HOST (unset)" : "DOCKER_HOST=" + dockerHostEnv)
+                + ", docker.host in ~/.testcontainers.properties, unix:///var/run/docker.sock";
+        return "Docker is not reachable: tried " + tried + " (" + cause + "). Fix: start the Docker daemon "
+                + "(scripts/bootstrap starts dockerd --bridge=none --iptables=false when none answers) or point "
+                + "DOCKER_HOST at a running one; to skip instead of fail, check GoContainer.dockerAvailable().";
+    }
+}

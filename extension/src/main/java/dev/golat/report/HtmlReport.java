@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.report;
+
+import dev.golat.junit.CallCounts;
+import dev.golat.junit.Latency;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One self-contained HTML page per test class, {@code <dir>/<TestClass>.html}: for each test method and
+ * each function it traced, a percentile plot (inline SVG), the percentiles and the probe counters. No
+ * script, no stylesheet or font from the network; the page is also well-formed XML.
+ *
+ * <p>Rewrite it as tests progress: {@link #add} a method's latencies after it ran, then {@link #write()}.
+ * Adding a method again replaces its section. Safe to use from parallel test methods.
+ *
+ * <pre>{@code
+ * HtmlReport report = new HtmlReport(HtmlReport.DEFAULT_DIR, "StmtServerLatencyIT");
+ * report.add("executeStaysFast", List.of(latency));
+ * Path page = report.write();   // target/golat/StmtServerLatencyIT.html
+ * }</pre>
+ */
+public final class HtmlReport {
+
+    /** {@code target/golat}, relative to the working directory (the module directory under Maven). */
+    public static final Path DEFAULT_DIR = Path.of("target", "golat");
+
+    private final String testClass;
+    private final Path path;
+    private final Map<String, List<Latency>> methods = new LinkedHashMap<>();
+
+    /**
+     * @param dir       the directory of the page, created when written
+     * @param testClass the test class as it should be titled, usually its simple name; also the file name
+     *                  (characters other than letters, digits, {@code . _ -} become {@code _})
+     */
+    public HtmlReport(Path dir, String testClass) {
+        Objects.requireNonNull(dir, "dir");
+        this.testClass = Objects.requireNonNull(testClass, "testClass");
+        this.path = dir.resolve(FileNames.safe(testClass) + ".html");
+    }
+
+    /** Where {@link #write()} writes the page; known before it is written, for failure messages. */
+    public Path path() {
+        return path;
+    }
+
+    /** Records what {@code testMethod} measured, replacing what an earlier call recorded for it. */
+    public synchronized HtmlReport add(String testMethod, List<Latency> latencies) {
+        Objects.requireNonNull(testMethod, "testMethod");
+        methods.put(testMethod, List.copyOf(latencies));
+        return this;
+    }
+
+    /**
+     * Writes the page with every method added so far, replacing the previous version atomically.
+     *
+     * @return {@link #path()}
+     * @throws UncheckedIOException when the page cannot be written
+     */
+    public synchronized Path write() {
+        String html = html();
+        Path tmp = null;
+        try {
+            Path parent = path.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            tmp = Files.createTempFile(parent, ".golat-", ".html.tmp");
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            tmp = null;
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the golat report of " + testClass + " to "
+                    + path.toAbsolutePath() + ": " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write already failed; its exception says why
+                }
+            }
+        }
+    }
+
+    String html() {
+        StringBuilder out = new StringBuilder(16 * 1024);
+        out.append("<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" lang=\"en\">\n<head>\n")
+                .append("<meta charset=\"utf-8\"/>\n<title>golat: ").append(Html.escape(testClass))
+                .append("</title>\n<style>\n").append(STYLE).append("</style>\n</head>\n<body>\n")
+                .append("<h1>").append(Html.escape(testClass)).append("</h1>\n")
+                .append("<p class=\"about\">Latency of the traced Go functions, per test method. Plots show latency ")
+                .append("against percentile; the x axis counts nines (90%, 99%, 99.9% …).</p>\n");
+        methods.forEach((method, latencies) -> method(out, method, latencies));
+        return out.append("</body>\n</html>\n").toString();
+    }
+
+    private static void method(StringBuilder out, String method, List<Latency> latencies) {
+        out.append("<section class=\"test\">\n<h2>").append(Html.escape(method)).append("</h2>\n");
+        if (latencies.isEmpty()) {
+            out.append("<p class=\"empty\">no function traced</p>\n");
+        }
+        for (Latency latency : latencies) {
+            out.append("<div class=\"function\">\n<h3>").append(Html.escape(latency.name()));
+            if (!latency.name().equals(latency.function())) {
+                out.append(" <span class=\"full\">").append(Html.escape(latency.function())).append("</span>");
+            }
+            out.append("</h3>\n");
+            if (latency.count() == 0) {
+                boolean fired = latency.counts().entries() != 0;
+                out.append("<p class=\"empty\">")
+                        .append(fired ? "no call returned while it was traced" : "the probe never fired")
+                        .append("</p>\n");
+            } else {
+                out.append(PercentilePlot.svg(latency)).append('\n');
+                percentiles(out, latency);
+            }
+            counters(out, latency.counts());
+            out.append("</div>\n");
+        }
+        out.append("</section>\n");
+    }
+
+    private static void percentiles(StringBuilder out, Latency latency) {
+        out.append("<table class=\"percentiles\">\n<tr><th>n</th><th>min</th><th>p50</th><th>p90</th>")
+                .append("<th>p99</th><th>p99.9</th><th>max</th><th>mean</th></tr>\n<tr>");
+        cell(out, Units.count(latency.count()));
+        cell(out, Units.duration(latency.min()));
+        cell(out, Units.duration(latency.p50()));
+        cell(out, Units.duration(latency.p90()));
+        cell(out, Units.duration(latency.p99()));
+        cell(out, Units.duration(latency.p999()));
+        cell(out, Units.duration(latency.max()));
+        cell(out, Units.duration(latency.mean()));
+        out.append("</tr>\n</table>\n");
+    }
+
+    private static void counters(StringBuilder out, CallCounts c) {
+        out.append("<table class=\"counts\">\n<tr><th>entries</th><th>matched</th><th>didNotReturn</th>")
+                .append("<th>unmatchedReturns</th><th>reentries</th><th>inflight</th><th>readErrors</th></tr>\n<tr>");
+        for (long n : new long[] {c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
+                c.inflight(), c.readErrors()}) {
+            cell(out, Units.count(n));
+        }
+        out.append("</tr>\n</table>\n");
+    }
+
+    private static void cell(StringBuilder out, String text) {
+        out.append("<td>").append(Html.escape(text)).append("</td>");
+    }
+
+    private static final String STYLE = """
+            body { font-family: system-ui, sans-serif; margin: 2em; color: #222; }
+            h2 { border-bottom: 1px solid #ccc; padding-bottom: .2em; margin-top: 2em; }
+            h3 { margin-bottom: .3em; }
+            .full { font-weight: normal; color: #666; font-family: monospace; }
+            .about, .empty { color: #555; }
+            svg.plot { display: block; font-size: 12px; }
+            svg.plot text { fill: #333; }
+            table { border-collapse: collapse; margin: .5em 0; }
+            th, td { border: 1px solid #ccc; padding: .2em .6em; text-align: right; }
+            th { background: #eee; font-weight: 600; }
+            """;
+}

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.binary;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.golat.testbins.GoTestBinaries;
+
+/**
+ * The independent tools the tests compare against: {@code go tool nm}, {@code go version}, {@code go tool
+ * addr2line}, binutils {@code nm -D}, {@code objdump}, {@code readelf}, and the Go toolchains that build test
+ * programs. Each runs as a child process with a time limit and is killed if it overruns.
+ */
+final class Oracles {
+    private Oracles() {}
+
+    /** The toolchain used for {@code go tool nm} etc.: the newest one the test binaries were built with. */
+    static Path goTool() {
+        List<String> versions = GoTestBinaries.goVersions();
+        return goBinary(versions.get(versions.size() - 1));
+    }
+
+    /** {@code /usr/lib/go-1.21/bin/go} for {@code "go1.21"} (Debian's layout), else {@code $GOROOT_1_21/bin/go}. */
+    static Path goBinary(String goVersion) {
+        String v = goVersion.replaceFirst("^go", "");
+        Path debian = Path.of("/usr/lib/go-" + v, "bin", "go");
+        if (Files.isExecutable(debian)) {
+            return debian;
+        }
+        String env = System.getenv("GOROOT_" + v.replace('.', '_'));
+        if (env != null && Files.isExecutable(Path.of(env, "bin", "go"))) {
+            return Path.of(env, "bin", "go");
+        }
+        throw new IllegalStateException("no Go toolchain for " + goVersion + " at " + debian
+                + " (or $GOROOT_" + v.replace('.', '_') + "): run scripts/bootstrap");
+    }
+
+    /** Runs a command, returns stdout; fails with stderr when it exits non-zero (unless {@code allowFailure}). */
+    static String run(List<String> command, Path dir, Map<String, String> env, boolean allowFailure) {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        pb.environment().put("GOTOOLCHAIN", "local");
+        pb.environment().put("GOFLAGS", "-mod=mod");
+        pb.environment().putAll(env);
+        Process p = null;
+        try {
+            Path err = Files.createTempFile("golat-oracle", ".err");
+            pb.redirectError(err.toFile());
+            p = pb.start();
+            p.getOutputStream().close();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("timed out: " + command);
+            }
+            String stderr = Files.readString(err);
+            Files.deleteIfExists(err);
+            if (p.exitValue() != 0 && !allowFailure) {
+                throw new IllegalStateException(command + " exited " + p.exitValue() + ": " + stderr);
+            }
+            return new String(out, StandardCharsets.UTF_8) + (allowFailure ? stderr : "");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } finally {
+            if (p != null && p.isAlive()) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    static String run(String... command) {
+        return run(List.of(command), null, Map.of(), false);
+    }
+
+    /** {@code go version <file>}: {@code go1.21.13}. */
+    static String goVersionOf(Path file) {
+        String out = run(goTool().toString(), "version", file.toString()).strip();
+        return out.substring(out.lastIndexOf(' ') + 1);
+    }
+
+    /** The {@code T} symbols of {@code go tool nm}: address → names (several names can share an address). */
+    static Map<Long, List<String>> goNmTextSymbols(Path file) {
+        String out = run(goTool().toString(), "tool", "nm", file.toString());
+        return symbols(out, Pattern.compile("^\\s*([0-9a-f]+) T (.+)$"));
+    }
+
+    /** The defined text symbols of binutils {@code nm -D} (the dynamic symbol table). */
+    static Map<Long, List<String>> dynamicTextSymbols(Path file) {
+        String out = run("nm", "-D", "--defined-only", file.toString());
+        return symbols(out, Pattern.compile("^([0-9a-f]+) [Tt] (.+)$"));
+    }
+
+    private static Map<Long, List<String>> symbols(String out, Pattern line) {
+        Map<Long, List<String>> map = new TreeMap<>();
+        for (String l : out.split("\n")) {
+            Matcher m = line.matcher(l);
+            if (m.matches()) {
+                map.computeIfAbsent(Long.parseUnsignedLong(m.group(1), 16), k -> new ArrayList<>()).add(m.group(2));
+            }
+        }
+        return map;
+    }
+
+    /** {@code go tool addr2line}: the function name at each address (the first line of its two-line answer). */
+    static List<String> addr2line(Path file, List<Long> addresses) {
+        StringBuilder in = new StringBuilder();
+        for (long a : addresses) {
+            in.append(String.format("0x%x%n", a));
+        }
+        try {
+            Path input = Files.createTempFile("golat-addr2line", ".txt");
+            Files.writeString(input, in);
+            String out = run(List.of("sh", "-c", "'" + goTool() + "' tool addr2line '" + file + "' < '" + input + "'"), null,
+                    Map.of(), false);
+            Files.deleteIfExists(input);
+            String[] lines = out.split("\n");
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < lines.length; i += 2) {
+                names.add(lines[i]);
+            }
+            return names;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The PT_LOAD rows of {@code readelf -lW}: each {offset, vaddr, filesz, executable ? 1 : 0}. */
+    static List<long[]> readelfLoadSegments(Path file) {
+        String out = run("readelf", "-lW", file.toString());
+        Pattern load = Pattern.compile("^\\s*LOAD\\s+0x([0-9a-f]+)\\s+0x([0-9a-f]+)\\s+0x[0-9a-f]+\\s+0x([0-9a-f]+)\\s+0x[0-9a-f]+\\s+(.*?)\\s+0x[0-9a-f]+$");
+        List<long[]> rows = new ArrayList<>();
+        for (String l : out.split("\n")) {
+            Matcher m = load.matcher(l);
+            if (m.matches()) {
+                rows.add(new long[] {Long.parseLong(m.group(1), 16), Long.parseLong(m.group(2), 16),
+                        Long.parseLong(m.group(3), 16), m.group(4).contains("E") ? 1 : 0});
+            }
+        }
+        return rows;
+    }
+
+    /** The bytes {@code objdump -d} shows for {@code [start, stop)}, in address order. */
+    static Map<Long, byte[]> objdumpBytes(Path file, long start, long stop) {
+        String out = run("objdump", "-d", "-w", "--start-address=0x" + Long.toHexString(start),
+                "--stop-address=0x" + Long.toHexString(stop), file.toString());
+        Pattern insn = Pattern.compile("^\\s*([0-9a-f]+):\\t((?:[0-9a-f]{2} )+)\\s*\\t?.*$");
+        Map<Long, byte[]> map = new LinkedHashMap<>();
+        for (String l : out.split("\n")) {
+            Matcher m = insn.matcher(l);
+            if (m.matches()) {
+                String[] hex = m.group(2).strip().split(" ");
+                byte[] b = new byte[hex.length];
+                for (int i = 0; i < hex.length; i++) {
+                    b[i] = (byte) Integer.parseInt(hex[i], 16);
+                }
+                map.put(Long.parseLong(m.group(1), 16), b);
+            }
+        }
+        return map;
+    }
+
+    /**
+     * A symbol name as the pclntab spells it: type arguments shown as {@code [...]} (the pclntab of Go 1.19+
+     * keeps {@code main.Map[...]} where the symbol table has {@code main.Map[go.shape.int_0,...]}, and Go 1.19
+     * writes {@code type..eq.[...]T} for array types), {@code ·} as {@code .}, without an {@code .abi0} suffix.
+     */
+    static String normalize(String name) {
+        String n = name.endsWith(".abi0") ? name.substring(0, name.length() - 5) : name;
+        StringBuilder sb = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c == '[') {
+                if (depth++ == 0) {
+                    sb.append("[...]");
+                }
+            } else if (c == ']') {
+                depth = Math.max(0, depth - 1);
+            } else if (depth == 0) {
+                sb.append(c == '\u00b7' ? '.' : c);
+            }
+        }
+        return sb.toString();
+    }
+}

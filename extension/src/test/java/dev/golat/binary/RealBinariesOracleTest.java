@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.binary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import dev.golat.testbins.GoTestBinaries;
+
+/**
+ * Real third-party binaries, each read the hard way and checked against what an independent tool can say about it.
+ * {@code go tool nm} cannot read any of them (all stripped: "no symbol section"), so:
+ * <ul>
+ * <li>dockerd (Debian, PIE, Go 1.19, no {@code .gopclntab}): its dynamic symbol table exports every Go function
+ *     ({@code nm -D}); the version from {@code go version}.
+ * <li>prometheus (Debian, externally linked, Go 1.19): Go code starts 0x100 bytes after {@code .text} (glibc's
+ *     {@code _start} comes first), which {@code go tool addr2line} ignores (it takes {@code .text}'s address as the
+ *     text start) — so the names are checked with addr2line at addresses moved by that difference, and the text
+ *     start itself by the C functions of {@code nm -D}, none of which may fall inside a Go function, and by
+ *     objdump instruction boundaries.
+ * <li>esbuild (npm, Go 1.26, no build info): {@code go tool addr2line} for every function; the version against
+ *     {@code strings}.
+ * </ul>
+ */
+class RealBinariesOracleTest {
+
+    @Test
+    void dockerd_functions_agree_with_its_dynamic_symbol_table() {
+        // GIVEN
+        Path file = GoTestBinaries.cached("dockerd");
+        Map<Long, List<String>> dynsym = Oracles.dynamicTextSymbols(file);
+        // WHEN
+        GoBinary bin = GoBinary.open(file);
+        // THEN
+        assertThat(bin.isPie()).isTrue();
+        assertThat(bin.isStripped()).isTrue();
+        assertThat(bin.pclntabLocation()).as("dockerd has no .gopclntab section").startsWith("pclntab in .data.rel.ro");
+        assertThat(bin.goVersion().raw()).isEqualTo(Oracles.goVersionOf(file));
+        List<String> problems = compareInsideGoText(bin, dynsym);
+        assertThat(dynsym).hasSizeGreaterThan(10_000);
+        assertThat(problems).as("dynamic symbols of dockerd that GoBinary disagrees with").isEmpty();
+    }
+
+    @Test
+    void prometheus_names_agree_with_addr2line_and_no_c_function_is_inside_go_code() {
+        // GIVEN
+        Path file = GoTestBinaries.cached("prometheus");
+        GoBinary bin = GoBinary.open(file);
+        long textSection = sectionAddress(file, ".text");
+        long shift = bin.textStart() - textSection; // addr2line's (debug/gosym's) idea of the text start is .text
+        List<GoFunction> fs = bin.functions();
+        List<Long> moved = fs.stream().map(f -> f.entry() - shift).toList();
+        // WHEN
+        List<String> names = Oracles.addr2line(file, moved);
+        // THEN
+        assertThat(bin.goVersion().raw()).isEqualTo(Oracles.goVersionOf(file));
+        assertThat(names).hasSameSizeAs(fs);
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < fs.size(); i++) {
+            if (!names.get(i).equals(fs.get(i).name())) {
+                problems.add(fs.get(i) + ": addr2line says " + names.get(i));
+            }
+        }
+        assertThat(problems).as("functions of prometheus whose names addr2line disagrees with").isEmpty();
+        Map<Long, List<String>> dynsym = Oracles.dynamicTextSymbols(file);
+        assertThat(dynsym.values().stream().flatMap(List::stream)).contains("_start");
+        assertThat(compareInsideGoText(bin, dynsym)).as("C functions inside Go functions").isEmpty();
+        for (Map.Entry<Long, List<String>> c : dynsym.entrySet()) {
+            bin.functionContaining(c.getKey()).ifPresent(f -> assertThat(f.entry())
+                    .as("%s at 0x%x lies inside %s", c.getValue(), c.getKey(), f).isEqualTo(c.getKey()));
+        }
+        assertEntriesAreInstructionBoundaries(file, bin, 0x20000);
+    }
+
+    @Test
+    void esbuild_functions_agree_with_addr2line_and_its_version_with_strings() {
+        // GIVEN
+        Path file = GoTestBinaries.cached("esbuild");
+        // WHEN
+        GoBinary bin = GoBinary.open(file);
+        List<GoFunction> fs = bin.functions();
+        List<String> names = Oracles.addr2line(file, fs.stream().map(GoFunction::entry).toList());
+        // THEN
+        assertThat(Oracles.run("readelf", "-SW", file.toString())).doesNotContain(".go.buildinfo");
+        assertThat(names).hasSameSizeAs(fs);
+        for (int i = 0; i < fs.size(); i++) {
+            assertThat(fs.get(i).name()).as("function at 0x%x", fs.get(i).entry()).isEqualTo(names.get(i));
+        }
+        List<String> versions = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^go1\\.\\d+(\\.\\d+)?$").matcher(Oracles.run("strings", "-n", "6", file.toString()));
+        while (m.find()) {
+            versions.add(m.group());
+        }
+        assertThat(versions).containsOnly(bin.goVersion().raw());
+        assertEntriesAreInstructionBoundaries(file, bin, 0x20000);
+    }
+
+    /** Symbols inside the Go text must be function entries with the same (normalized) name. */
+    private static List<String> compareInsideGoText(GoBinary bin, Map<Long, List<String>> symbols) {
+        Map<Long, String> ours = new HashMap<>();
+        for (GoFunction f : bin.functions()) {
+            ours.put(f.entry(), Oracles.normalize(f.name()));
+        }
+        List<GoFunction> fs = bin.functions();
+        long lo = fs.get(0).entry();
+        long hi = fs.get(fs.size() - 1).end();
+        // With plugin support the linker exports type..eq functions under hashed names (type..TcEUsQoV): address only.
+        Pattern hashedTypeName = Pattern.compile("type\\.\\.[A-Za-z0-9+/]{8}");
+        List<String> problems = new ArrayList<>();
+        symbols.forEach((addr, names) -> {
+            if (addr < lo || addr >= hi) {
+                return;
+            }
+            String got = ours.get(addr);
+            if (got == null) {
+                problems.add(String.format("0x%x %s: no function starts there (inside %s)", addr, names,
+                        bin.functionContaining(addr).map(GoFunction::toString).orElse("nothing")));
+            } else if (names.stream().noneMatch(n -> hashedTypeName.matcher(n).matches() || Oracles.normalize(n).equals(got))) {
+                problems.add(String.format("0x%x %s: we call it %s", addr, names, got));
+            }
+        });
+        return problems;
+    }
+
+    /** In objdump's linear disassembly of the first {@code window} bytes of Go text, every entry starts an instruction. */
+    private static void assertEntriesAreInstructionBoundaries(Path file, GoBinary bin, long window) {
+        long start = bin.textStart();
+        Map<Long, byte[]> insns = Oracles.objdumpBytes(file, start, start + window);
+        int checked = 0;
+        for (GoFunction f : bin.functions()) {
+            if (f.entry() >= start + window - 16) {
+                break;
+            }
+            assertThat(insns).as("objdump has no instruction at the entry of %s", f).containsKey(f.entry());
+            checked++;
+        }
+        assertThat(checked).isGreaterThan(20);
+    }
+
+    private static long sectionAddress(Path file, String name) {
+        Matcher m = Pattern.compile("(?m)^\\s*\\[\\s*\\d+\\]\\s+" + Pattern.quote(name) + "\\s+\\S+\\s+([0-9a-f]+)\\s")
+                .matcher(Oracles.run("readelf", "-SW", file.toString()));
+        assertThat(m.find()).as("%s has a %s section", file, name).isTrue();
+        return Long.parseLong(m.group(1), 16);
+    }
+}

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.report;
+
+import dev.golat.junit.CallCounts;
+import dev.golat.junit.Latency;
+import dev.golat.junit.TestLatencies;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+import java.util.stream.LongStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConsoleHistogramTest {
+
+    private static String lines(String... lines) {
+        return String.join(System.lineSeparator(), lines) + System.lineSeparator();
+    }
+
+    @Test
+    void should_draw_power_of_two_rows_with_unit_labels() {
+        // GIVEN 15 calls: 1 of 1 ns, 2 of 3 ns, 8 of 700 ns, 4 of 1.5 µs (exact in the histogram: all < 2048)
+        Latency latency = Latency.of("main.work", "main.work", TestLatencies.histogram(1, 1, 2, 3, 8, 700, 4, 1_500),
+                new CallCounts(16, 15, 1, 0, 0, 0, 0), null);
+        // WHEN
+        String text = ConsoleHistogram.render(latency);
+        // THEN
+        assertThat(text).isEqualTo(lines(
+                "main.work",
+                "[1 ns, 2 ns)     1 |@@@@@                                   |",
+                "[2 ns, 4 ns)     2 |@@@@@@@@@@                              |",
+                "[4 ns, 8 ns)     0 |                                        |",
+                "[8 ns, 16 ns)    0 |                                        |",
+                "[16 ns, 32 ns)   0 |                                        |",
+                "[32 ns, 64 ns)   0 |                                        |",
+                "[64 ns, 128 ns)  0 |                                        |",
+                "[128 ns, 256 ns) 0 |                                        |",
+                "[256 ns, 512 ns) 0 |                                        |",
+                "[512 ns, 1 µs)   8 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|",
+                "[1 µs, 2 µs)     4 |@@@@@@@@@@@@@@@@@@@@                    |",
+                "n=15  p50=700 ns  p90=1.5 µs  p99=1.5 µs  p99.9=1.5 µs  max=1.5 µs  "
+                        + "(entries=16, matched=15, didNotReturn=1)"));
+    }
+
+    @Test
+    void should_keep_single_outliers_visible_and_name_the_full_function() {
+        // WHEN
+        String text = ConsoleHistogram.render(TestLatencies.stmtExecute());
+        // THEN
+        assertThat(text).isEqualTo(lines(
+                "handleStmtExecute (main.(*conn).handleStmtExecute)",
+                "[256 µs, 512 µs) 9,850 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|",
+                "[512 µs, 1 ms)       0 |                                        |",
+                "[1 ms, 2 ms)        40 |@                                       |",
+                "[2 ms, 4 ms)       110 |@                                       |",
+                "n=10,000  p50=300 µs  p90=300 µs  p99=2.7 ms  p99.9=2.7 ms  max=2.7 ms  "
+                        + "(entries=10,000, matched=10,000)"));
+    }
+
+    @Test
+    void should_say_when_no_call_was_measured() {
+        assertThat(ConsoleHistogram.render(Latency.empty("f", "main.f")))
+                .isEqualTo(lines("f (main.f)", "(no call measured: no probe hit)"));
+    }
+
+    @Test
+    void should_count_every_sample_in_the_row_of_its_bounds() {
+        // GIVEN samples from 1 ns to 10 s, classified independently by their own bounds
+        Random random = new Random(7);
+        Histogram histogram = new Histogram(3);
+        long[] expected = new long[64];
+        long[] lowerBounds = LongStream.concat(LongStream.of(0),
+                LongStream.concat(LongStream.rangeClosed(0, 9).map(k -> 1L << k),
+                        LongStream.concat(LongStream.rangeClosed(0, 9).map(k -> 1_000L << k),
+                                LongStream.concat(LongStream.rangeClosed(0, 9).map(k -> 1_000_000L << k),
+                                        LongStream.rangeClosed(0, 3).map(k -> 1_000_000_000L << k))))).toArray();
+        for (int i = 0; i < 50_000; i++) {
+            long v = (long) Math.pow(10, 10 * random.nextDouble());
+            // HdrHistogram keeps the highest value of the sample's bucket; classify that value
+            histogram.recordValue(v);
+            long kept = histogram.highestEquivalentValue(v);
+            int row = 0;
+            while (row + 1 < lowerBounds.length && lowerBounds[row + 1] <= kept) {
+                row++;
+            }
+            expected[row]++;
+        }
+        // WHEN
+        long[] rows = ConsoleHistogram.rows(histogram);
+        // THEN
+        for (int row = 0; row < lowerBounds.length; row++) {
+            assertThat(rows[row]).as("row %s", ConsoleHistogram.label(row)).isEqualTo(expected[row]);
+        }
+        assertThat(LongStream.of(rows).sum()).isEqualTo(50_000);
+    }
+}

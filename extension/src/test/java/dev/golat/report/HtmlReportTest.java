@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.report;
+
+import dev.golat.junit.CallCounts;
+import dev.golat.junit.Latency;
+import dev.golat.junit.TestLatencies;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The page is parsed as XML: it must be well-formed, and every figure is read back from its element. */
+class HtmlReportTest {
+
+    @TempDir
+    Path dir;
+
+    /** 1, 2, … 1,000 ns once each: exact in the histogram, nearest-rank p50 = 500 ns, p90 = 900 ns, … */
+    private static Latency oneToThousand() {
+        Histogram h = new Histogram(3);
+        for (long v = 1; v <= 1_000; v++) {
+            h.recordValue(v);
+        }
+        return Latency.of("parse", "main.parse", h, new CallCounts(1_002, 1_000, 0, 0, 0, 2, 0), null);
+    }
+
+    private static Document parse(Path file) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+        factory.setExpandEntityReferences(false);
+        return factory.newDocumentBuilder().parse(file.toFile());
+    }
+
+    private static List<String> texts(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            texts.add(nodes.item(i).getTextContent());
+        }
+        return texts;
+    }
+
+    private static List<Element> elements(Element parent, String tag) {
+        NodeList nodes = parent.getElementsByTagName(tag);
+        List<Element> out = new ArrayList<>();
+        for (int i = 0; i < nodes.getLength(); i++) {
+            out.add((Element) nodes.item(i));
+        }
+        return out;
+    }
+
+    @Test
+    void should_write_a_section_per_method_with_a_plot_and_figures_per_function() throws Exception {
+        // GIVEN
+        HtmlReport report = new HtmlReport(dir, "StmtIT");
+        report.add("executeStaysFast", List.of(TestLatencies.stmtExecute(), oneToThousand()));
+        report.add("neverCalled", List.of(Latency.empty("rollback", "main.rollback")));
+        // WHEN
+        Path page = report.write();
+        // THEN
+        assertThat(page).isEqualTo(dir.resolve("StmtIT.html")).isEqualTo(report.path());
+        Element html = parse(page).getDocumentElement();
+        assertThat(texts(html, "h1")).containsExactly("StmtIT");
+        assertThat(texts(html, "h2")).containsExactly("executeStaysFast", "neverCalled");
+        assertThat(texts(html, "h3")).containsExactly("handleStmtExecute main.(*conn).handleStmtExecute",
+                "parse main.parse", "rollback main.rollback");
+        assertThat(elements(html, "svg")).hasSize(2);
+        assertThat(elements(html, "polyline")).hasSize(2)
+                .allSatisfy(line -> assertThat(line.getAttribute("stroke")).isEqualTo(PercentilePlot.LINE));
+        assertThat(texts(html, "p")).contains("the probe never fired");
+
+        Element parseSection = elements(html, "div").get(1);
+        Element percentiles = elements(parseSection, "table").get(0);
+        assertThat(texts(percentiles, "th")).containsExactly("n", "min", "p50", "p90", "p99", "p99.9", "max", "mean");
+        // nearest rank of 1..1000: p50 = 500, p90 = 900, p99 = 990, p99.9 = 999; mean 500.5 rounds to 501
+        assertThat(texts(percentiles, "td")).containsExactly("1,000", "1 ns", "500 ns", "900 ns", "990 ns", "999 ns",
+                "1 µs", "501 ns");
+        Element counts = elements(parseSection, "table").get(1);
+        assertThat(texts(counts, "th")).containsExactly("entries", "matched", "didNotReturn", "unmatchedReturns",
+                "reentries", "inflight", "readErrors");
+        assertThat(texts(counts, "td")).containsExactly("1,002", "1,000", "0", "0", "0", "2", "0");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(page);
+        }
+    }
+
+    @Test
+    void should_plot_latency_rising_with_percentile_on_a_nines_axis() throws Exception {
+        // GIVEN
+        HtmlReport report = new HtmlReport(dir, "StmtIT");
+        report.add("m", List.of(TestLatencies.stmtExecute()));
+        // WHEN
+        Element svg = elements(parse(report.write()).getDocumentElement(), "svg").get(0);
+        // THEN
+        assertThat(texts(svg, "text")).contains("0%", "90%", "99%", "99.9%", "99.99%", "percentile", "latency",
+                "0 ns", "1 ms", "2 ms", "3 ms");
+        Element area = elements(svg, "rect").get(0);
+        double left = Double.parseDouble(area.getAttribute("x"));
+        double right = left + Double.parseDouble(area.getAttribute("width"));
+        double top = Double.parseDouble(area.getAttribute("y"));
+        double bottom = top + Double.parseDouble(area.getAttribute("height"));
+        String[] points = elements(svg, "polyline").get(0).getAttribute("points").split(" ");
+        double lastX = Double.NEGATIVE_INFINITY;
+        double lastY = Double.POSITIVE_INFINITY;
+        for (String point : points) {
+            double x = Double.parseDouble(point.split(",")[0]);
+            double y = Double.parseDouble(point.split(",")[1]);
+            assertThat(x).isBetween(left, right).isGreaterThanOrEqualTo(lastX);
+            assertThat(y).isBetween(top, bottom).isLessThanOrEqualTo(lastY);
+            lastX = x;
+            lastY = y;
+        }
+        assertThat(Double.parseDouble(points[0].split(",")[0])).isEqualTo(left);
+        assertThat(lastX).isEqualTo(right);
+        // 300 µs for the first 98.5% (up to x = log10(1/0.015) = 1.82 nines), then 2.7 ms (of 3 ms) at the end
+        double height = bottom - top;
+        assertThat(Double.parseDouble(points[0].split(",")[1])).isCloseTo(bottom - height * 0.3 / 3, within(0.2));
+        assertThat(lastY).isCloseTo(bottom - height * 2.7 / 3, within(0.2));
+    }
+
+    private static org.assertj.core.data.Offset<Double> within(double d) {
+        return org.assertj.core.data.Offset.offset(d);
+    }
+
+    @Test
+    void should_escape_names_and_replace_a_method_added_again() throws Exception {
+        // GIVEN
+        String method = "<script>alert('x')</script> & \"quoted\"";
+        Latency latency = Latency.of("<b>f</b>", "main.(*T).f", TestLatencies.histogram(1, 900),
+                TestLatencies.clean(1), null);
+        HtmlReport report = new HtmlReport(dir, "A&B");
+        report.add(method, List.of(Latency.empty("g", "main.g")));
+        // WHEN
+        report.add(method, List.of(latency));
+        Path page = report.write();
+        // THEN
+        assertThat(page).hasFileName("A_B.html");
+        assertThat(Files.readString(page)).doesNotContain("<script>").doesNotContain("<b>");
+        Element html = parse(page).getDocumentElement();
+        assertThat(texts(html, "h1")).containsExactly("A&B");
+        assertThat(texts(html, "h2")).containsExactly(method);
+        assertThat(texts(html, "h3")).containsExactly("<b>f</b> main.(*T).f");
+    }
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"time"
+)
+
+type server struct {
+	store   *storage
+	tso     *tsoOracle
+	metrics *metrics
+}
+
+func newServer() *server {
+	return &server{store: newStorage(), tso: newTSO(), metrics: newMetrics()}
+}
+
+func (s *server) serve(ln net.Listener) {
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "stmtserver: accept: %v\n", err)
+			os.Exit(1)
+		}
+		cc := &clientConn{srv: s, conn: c, r: bufio.NewReader(c), w: bufio.NewWriter(c)}
+		go cc.run()
+	}
+}
+
+type clientConn struct {
+	srv  *server
+	conn net.Conn
+	r    *bufio.Reader
+	w    *bufio.Writer
+}
+
+func (cc *clientConn) run() {
+	defer cc.conn.Close()
+	for {
+		line, err := cc.r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		quit := cc.dispatch(strings.TrimRight(line, "\r\n"))
+		if cc.w.Flush() != nil || quit {
+			return
+		}
+	}
+}
+
+// dispatch answers one request line and reports whether the connection should close.
+//
+//go:noinline
+func (cc *clientConn) dispatch(line string) bool {
+	cmd, arg := line, ""
+	if i := strings.IndexByte(line, ' '); i >= 0 {
+		cmd, arg = line[:i], line[i+1:]
+	}
+	switch strings.ToUpper(cmd) {
+	case "EXEC":
+		cc.w.WriteString(cc.handleStmtExecute(arg))
+	case "STATS":
+		cc.w.WriteString(cc.srv.metrics.json())
+	case "RESET":
+		cc.srv.metrics.reset()
+		cc.w.WriteString("OK reset")
+	case "QUIT":
+		return true
+	default:
+		fmt.Fprintf(cc.w, "ERR unknown command %q: want EXEC <statement>, STATS, RESET or QUIT", cmd)
+	}
+	cc.w.WriteByte('\n')
+	return false
+}
+
+// handleStmtExecute runs one statement and returns the response line (without the newline).
+//
+//go:noinline
+func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
+	start := time.Now()
+	m := cc.srv.metrics
+	defer func() { // main.(*clientConn).handleStmtExecute.func1
+		m.record(nameHandle, time.Since(start))
+	}()
+	m.countRequest()
+
+	st, err := parseStmt(normalizeStmt(stmt))
+	if err != nil {
+		return "ERR " + err.Error()
+	}
+	p := &exprParser{s: st.expr}
+	v, err := evalExpr(p, 1)
+	if err == nil && p.pos < len(p.s) {
+		err = fmt.Errorf("unexpected %q at offset %d of expression %q", p.s[p.pos:], p.pos, p.s)
+	}
+	if err != nil {
+		return "ERR " + err.Error()
+	}
+
+	t := time.Now()
+	stored := cc.srv.store.get(st.table)
+	m.record(nameStorage, time.Since(t))
+
+	if st.kind == "SET" {
+		m.countSkippedTSO()
+		return fmt.Sprintf("OK v=%d n=%d", v, stored)
+	}
+	t = time.Now()
+	m.record(nameDispatch, t.Sub(start))
+	ts := getTSO(cc.srv.tso)
+	m.record(nameTSO, time.Since(t))
+	return fmt.Sprintf("OK v=%d n=%d ts=%d", v, stored, ts)
+}

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+
+// Command workload calls one traced function many times and measures every call with its own clock
+// (time.Now right before, time.Since right after, on the calling goroutine), so a test can compare what
+// its probes saw against an independent figure. The last line on stdout is one JSON object:
+//
+//	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
+//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"elapsedNs":…}
+//
+// Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
+// count is the number of calls that returned normally; panics and goexits count the calls that did not.
+//
+// Traced functions (never inlined): main.blockSleep, main.blockChan, main.recurse, main.mayPanic,
+// main.mayGoexit, main.trivial, main.smallNonLeaf.
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+	"time"
+
+	"golat.dev/testbins/internal/stats"
+)
+
+type config struct {
+	mode       string
+	n          int
+	goroutines int
+	variant    string
+	sleep      time.Duration
+	depth      int
+	every      int
+	wait       string
+	quiet      bool
+}
+
+// result is what one mode measured: the durations of the calls that returned, and the calls that did not.
+type result struct {
+	durations []time.Duration
+	panics    int
+	goexits   int
+}
+
+func main() {
+	if os.Getenv("GOMAXPROCS") == "" {
+		runtime.GOMAXPROCS(2)
+	}
+	cfg := parseFlags()
+	waitForTracer(cfg.wait)
+
+	if cfg.mode == "loop" {
+		r := runLoop(cfg.n)
+		if !cfg.quiet {
+			fmt.Fprintf(os.Stderr, "loop: %d calls each, trivial %.1f ns/call, smallNonLeaf %.1f ns/call\n",
+				cfg.n, r.nsTrivial, r.nsNonLeaf)
+		}
+		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
+			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), r.elapsed.Nanoseconds())
+		return
+	}
+
+	var r result
+	start := time.Now()
+	switch cfg.mode {
+	case "block":
+		r = runBlock(cfg)
+	case "recurse":
+		r = runRecurse(cfg)
+	case "panic":
+		r = runPanic(cfg)
+	case "goexit":
+		r = runGoexit(cfg)
+	}
+	elapsed := time.Since(start)
+	s := stats.Summarize(r.durations)
+	if !cfg.quiet {
+		fmt.Fprintf(os.Stderr, "%s: %d returned, %d panicked, %d Goexit in %v; p50 %v p99 %v max %v\n",
+			cfg.mode, s.Count, r.panics, r.goexits, elapsed.Round(time.Millisecond),
+			time.Duration(s.P50), time.Duration(s.P99), time.Duration(s.Max))
+	}
+	variant := ""
+	if cfg.mode == "block" {
+		variant = cfg.variant
+	}
+	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d}`+"\n",
+		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits)
+}
+
+func parseFlags() config {
+	var c config
+	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop")
+	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
+	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
+	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep) or chan (main.blockChan)")
+	flag.DurationVar(&c.sleep, "sleep", 200*time.Microsecond, "how long each blocking call waits (block, panic, goexit; 0: no wait in panic/goexit)")
+	flag.IntVar(&c.depth, "depth", 64, "recurse mode: frames per top-level call")
+	flag.IntVar(&c.every, "every", 10, "panic/goexit mode: every k-th call panics / calls runtime.Goexit")
+	flag.StringVar(&c.wait, "wait", "none", "none|stdin|signal: after printing `ready pid=<pid>`, wait for a line on stdin or for SIGUSR1")
+	flag.BoolVar(&c.quiet, "quiet", false, "print nothing but the ready line and the JSON line")
+	flag.Parse()
+
+	fail := func(format string, a ...interface{}) {
+		fmt.Fprintf(os.Stderr, "workload: "+format+"\n", a...)
+		os.Exit(2)
+	}
+	switch c.mode {
+	case "block", "recurse", "panic", "goexit", "loop":
+	default:
+		fail("-mode %q: want block, recurse, panic, goexit or loop", c.mode)
+	}
+	switch c.variant {
+	case "sleep", "chan":
+	default:
+		fail("-variant %q: want sleep or chan", c.variant)
+	}
+	switch c.wait {
+	case "none", "stdin", "signal":
+	default:
+		fail("-wait %q: want none, stdin or signal", c.wait)
+	}
+	if c.n < 0 || c.goroutines < 1 || c.depth < 1 || c.every < 1 || c.sleep < 0 {
+		fail("need -n >= 0, -goroutines >= 1, -depth >= 1, -every >= 1, -sleep >= 0 (got %d, %d, %d, %d, %v)",
+			c.n, c.goroutines, c.depth, c.every, c.sleep)
+	}
+	if flag.NArg() > 0 {
+		fail("unexpected arguments %q", flag.Args())
+	}
+	return c
+}
+
+// waitForTracer prints `ready pid=<pid>` and, if asked, blocks until a tracer says it has attached:
+// one line (or EOF) on stdin, or SIGUSR1.
+func waitForTracer(mode string) {
+	var sig chan os.Signal
+	if mode == "signal" {
+		sig = make(chan os.Signal, 1)
+		signal.Notify(sig, syscall.SIGUSR1) // before printing ready, so an early signal is not lost
+	}
+	fmt.Printf("ready pid=%d\n", os.Getpid())
+	switch mode {
+	case "stdin":
+		_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+	case "signal":
+		<-sig
+		signal.Stop(sig)
+	}
+}
+
+// split divides n calls among g goroutines: the first n%g get one more.
+func split(n, g, i int) int {
+	k := n / g
+	if i < n%g {
+		k++
+	}
+	return k
+}

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+package main
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ---- block: goroutines park mid-call and usually resume on another thread ----
+
+//go:noinline
+func blockSleep(d time.Duration) {
+	time.Sleep(d)
+}
+
+//go:noinline
+func blockChan(c <-chan struct{}) {
+	<-c
+}
+
+func runBlock(cfg config) result {
+	parts := make([][]time.Duration, cfg.goroutines)
+	var wg sync.WaitGroup
+	for g := 0; g < cfg.goroutines; g++ {
+		g := g
+		k := split(cfg.n, cfg.goroutines, g)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ds := make([]time.Duration, 0, k)
+			if cfg.variant == "sleep" {
+				for i := 0; i < k; i++ {
+					t := time.Now()
+					blockSleep(cfg.sleep)
+					ds = append(ds, time.Since(t))
+				}
+			} else {
+				// Another goroutine feeds the channel, one token per -sleep.
+				c := make(chan struct{})
+				go func() {
+					for i := 0; i < k; i++ {
+						time.Sleep(cfg.sleep)
+						c <- struct{}{}
+					}
+				}()
+				for i := 0; i < k; i++ {
+					t := time.Now()
+					blockChan(c)
+					ds = append(ds, time.Since(t))
+				}
+			}
+			parts[g] = ds
+		}()
+	}
+	wg.Wait()
+	return result{durations: merge(parts)}
+}
+
+// ---- recurse: deep frames with big locals force morestack + copystack while probed frames are live ----
+
+// recurse calls itself depth-1 times and times each of those calls from the caller's side. The 2 KiB
+// local array makes every frame bigger than a new goroutine's whole stack.
+//
+//go:noinline
+func recurse(ds *[]time.Duration, depth int) int {
+	var buf [2048]byte
+	for i := range buf {
+		buf[i] = byte(depth + i)
+	}
+	sum := int(buf[depth%len(buf)])
+	if depth > 1 {
+		t := time.Now()
+		sum += recurse(ds, depth-1)
+		*ds = append(*ds, time.Since(t))
+	}
+	return sum + int(buf[(depth*7)%len(buf)])
+}
+
+var sink atomic.Int64
+
+func runRecurse(cfg config) result {
+	parts := make([][]time.Duration, cfg.goroutines)
+	var wg sync.WaitGroup
+	for g := 0; g < cfg.goroutines; g++ {
+		g := g
+		k := split(cfg.n, cfg.goroutines, g)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ds := make([]time.Duration, 0, k*cfg.depth)
+			done := make(chan struct{})
+			for i := 0; i < k; i++ {
+				// A fresh goroutine per top-level call starts with a small stack, so the stack is
+				// grown (copied) while the outer recurse frames are live, every time.
+				go func() {
+					t := time.Now()
+					s := recurse(&ds, cfg.depth)
+					ds = append(ds, time.Since(t))
+					sink.Add(int64(s))
+					done <- struct{}{}
+				}()
+				<-done
+			}
+			parts[g] = ds
+		}()
+	}
+	wg.Wait()
+	return result{durations: merge(parts)}
+}
+
+// ---- panic: every k-th call panics; the frame never returns and the caller recovers ----
+
+//go:noinline
+func mayPanic(i, every int, d time.Duration) int {
+	if d > 0 {
+		time.Sleep(d)
+	}
+	if i%every == 0 {
+		panic(i)
+	}
+	return i * 2
+}
+
+// callMayPanic times one call; when mayPanic panics the time.Since line is skipped and the panic is
+// counted instead.
+func callMayPanic(ds *[]time.Duration, i, every int, d time.Duration) (panicked bool) {
+	defer func() {
+		if recover() != nil {
+			panicked = true
+		}
+	}()
+	t := time.Now()
+	sink.Add(int64(mayPanic(i, every, d)))
+	*ds = append(*ds, time.Since(t))
+	return false
+}
+
+func runPanic(cfg config) result {
+	parts := make([][]time.Duration, cfg.goroutines)
+	panics := make([]int, cfg.goroutines)
+	var next atomic.Int64 // call numbers 1..n, so exactly n/every calls panic
+	var wg sync.WaitGroup
+	for g := 0; g < cfg.goroutines; g++ {
+		g := g
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ds := make([]time.Duration, 0, split(cfg.n, cfg.goroutines, g)+1)
+			for {
+				i := int(next.Add(1))
+				if i > cfg.n {
+					break
+				}
+				if callMayPanic(&ds, i, cfg.every, cfg.sleep) {
+					panics[g]++
+				}
+			}
+			parts[g] = ds
+		}()
+	}
+	wg.Wait()
+	r := result{durations: merge(parts)}
+	for _, p := range panics {
+		r.panics += p
+	}
+	return r
+}
+
+// ---- goexit: every k-th call ends its goroutine; a new goroutine takes over ----
+
+//go:noinline
+func mayGoexit(i, every int, d time.Duration) int {
+	if d > 0 {
+		time.Sleep(d)
+	}
+	if i%every == 0 {
+		runtime.Goexit()
+	}
+	return i * 2
+}
+
+// goexitWorker owns its durations; when its goroutine is ended by Goexit the deferred function hands it
+// to a new goroutine, so it is only ever used by one goroutine at a time.
+type goexitWorker struct {
+	ds      []time.Duration
+	goexits int
+}
+
+func (w *goexitWorker) run(cfg config, next *atomic.Int64, wg *sync.WaitGroup) {
+	finished := false
+	defer func() {
+		if !finished { // Goexit: this call did not return; continue on a new goroutine
+			w.goexits++
+			wg.Add(1)
+			go w.run(cfg, next, wg)
+		}
+		wg.Done()
+	}()
+	for {
+		i := int(next.Add(1))
+		if i > cfg.n {
+			break
+		}
+		t := time.Now()
+		sink.Add(int64(mayGoexit(i, cfg.every, cfg.sleep)))
+		w.ds = append(w.ds, time.Since(t))
+	}
+	finished = true
+}
+
+func runGoexit(cfg config) result {
+	workers := make([]*goexitWorker, cfg.goroutines)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for g := range workers {
+		workers[g] = &goexitWorker{ds: make([]time.Duration, 0, split(cfg.n, cfg.goroutines, g)+1)}
+		wg.Add(1)
+		go workers[g].run(cfg, &next, &wg)
+	}
+	wg.Wait()
+	var r result
+	parts := make([][]time.Duration, len(workers))
+	for g, w := range workers {
+		parts[g] = w.ds
+		r.goexits += w.goexits
+	}
+	r.durations = merge(parts)
+	return r
+}
+
+// ---- loop: the cheapest calls there are, to measure the probes' own cost ----
+
+// trivial is a leaf with no frame, so the compiler gives it no stack check (NOSPLIT).
+//
+//go:noinline
+func trivial(x int) int {
+	return x*3 + 1
+}
+
+//go:noinline
+func leafHelper(x int) int {
+	return x ^ 0x5a
+}
+
+// smallNonLeaf calls another function, so it has the usual stack-check prologue.
+//
+//go:noinline
+func smallNonLeaf(x int) int {
+	return leafHelper(x) + 1
+}
+
+type loopResult struct {
+	nsTrivial, nsNonLeaf float64
+	elapsed              time.Duration
+}
+
+// runLoop calls trivial n times, then smallNonLeaf n times, on one goroutine. Timing each call would
+// cost more than the call, so each phase is timed as a whole.
+func runLoop(n int) loopResult {
+	s := 0
+	t0 := time.Now()
+	for i := 0; i < n; i++ {
+		s += trivial(i)
+	}
+	t1 := time.Now()
+	for i := 0; i < n; i++ {
+		s += smallNonLeaf(i)
+	}
+	t2 := time.Now()
+	sink.Add(int64(s))
+	r := loopResult{elapsed: t2.Sub(t0)}
+	if n > 0 {
+		r.nsTrivial = float64(t1.Sub(t0)) / float64(n)
+		r.nsNonLeaf = float64(t2.Sub(t1)) / float64(n)
+	}
+	return r
+}
+
+func merge(parts [][]time.Duration) []time.Duration {
+	total := 0
+	for _, p := range parts {
+		total += len(p)
+	}
+	all := make([]time.Duration, 0, total)
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	return all
+}

@@ -1,0 +1,3 @@
+module golat.dev/testbins
+
+go 1.19
