@@ -54,32 +54,6 @@ struct {
 /* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
 #define inc(p) __sync_fetch_and_add(p, 1)
 
-static __always_inline __u32 log2_u64(__u64 v)
-{
-	__u32 r = 0, s;
-
-	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
-	s = (v > 0xffff) << 4; v >>= s; r |= s;
-	s = (v > 0xff) << 3; v >>= s; r |= s;
-	s = (v > 0xf) << 2; v >>= s; r |= s;
-	s = (v > 0x3) << 1; v >>= s; r |= s;
-	r |= (v >> 1);
-	return r;
-}
-
-static __always_inline __u32 bucket_of(__u64 v)
-{
-	__u32 e;
-
-	if (v < GOLAT_SUB_BUCKETS)
-		return v;
-	e = log2_u64(v);
-	if (e > GOLAT_MAX_EXP)
-		return GOLAT_NBUCKETS - 1;
-	return GOLAT_SUB_BUCKETS + (e - GOLAT_SUB_BITS) * GOLAT_SUB_BUCKETS +
-	       ((v >> (e - GOLAT_SUB_BITS)) - GOLAT_SUB_BUCKETS);
-}
-
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
 static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie, struct golat_key *key)
 {
@@ -232,7 +206,7 @@ int golat_ret(struct pt_regs *ctx)
 		return 0;
 	}
 	inc(&c->matched);
-	idx = probe * GOLAT_NBUCKETS + bucket_of(now - ts);
+	idx = probe * GOLAT_NBUCKETS + golat_bucket(now - ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)
 		inc(slot);

@@ -95,6 +95,40 @@ struct golat_counters {
 	__u64 errors;    /* failed reads of g.stack.hi, or in-flight table and spill map full */
 };
 
+/*
+ * The bucket of a value in ns, as the kernel computes it; also compiled by the Java unit
+ * test that checks dev.golat.probe.Buckets against it.
+ */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+static __always_inline __u32 golat_log2(__u64 v)
+{
+	__u32 r = 0, s;
+
+	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
+	s = (v > 0xffff) << 4; v >>= s; r |= s;
+	s = (v > 0xff) << 3; v >>= s; r |= s;
+	s = (v > 0xf) << 2; v >>= s; r |= s;
+	s = (v > 0x3) << 1; v >>= s; r |= s;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 golat_bucket(__u64 v)
+{
+	__u32 e;
+
+	if (v < GOLAT_SUB_BUCKETS)
+		return v;
+	e = golat_log2(v);
+	if (e > GOLAT_MAX_EXP)
+		return GOLAT_NBUCKETS - 1;
+	return GOLAT_SUB_BUCKETS + (e - GOLAT_SUB_BITS) * GOLAT_SUB_BUCKETS +
+	       ((v >> (e - GOLAT_SUB_BITS)) - GOLAT_SUB_BUCKETS);
+}
+
 #endif /* __GOLAT_NO_STRUCTS */
 
 #endif /* __GOLAT_H */
