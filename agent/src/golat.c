@@ -37,7 +37,6 @@ struct probe {
 	bool defined;
 	char *name;
 	unsigned long entry;
-	bool entry_jcc;
 	struct sites morestack;
 	struct sites ret;
 	bool thread_key;
@@ -122,7 +121,7 @@ static int parse_sites(const char *s, struct sites *out)
 	}
 }
 
-/* probe <id> <name> entry=<hex>:<jcc|first> morestack=<hex,...|-> ret=<hex,...> [key=...] [mode=...] */
+/* probe <id> <name> entry=<hex>:<jcc|first|offset> morestack=<hex,...|-> ret=<hex,...> [key=...] [mode=...] */
 static int cmd_probe(char *args)
 {
 	char *tok, *save = NULL, *end;
@@ -149,12 +148,13 @@ static int cmd_probe(char *args)
 
 			errno = 0;
 			p->entry = strtoul(tok + 6, &end, 16);
+			/* The kind is informational: re-entry is marked at the morestack sites. */
 			if (!colon || end != colon || errno ||
-			    (strcmp(colon + 1, "jcc") && strcmp(colon + 1, "first")))
+			    (strcmp(colon + 1, "jcc") && strcmp(colon + 1, "first") &&
+			     strcmp(colon + 1, "offset")))
 				return fail(GOLAT_ERR_PROTOCOL,
-					    "probe %ld %s: '%s' is not entry=<hex offset>:<jcc|first>",
+					    "probe %ld %s: '%s' is not entry=<hex offset>:<jcc|first|offset>",
 					    id, p->name, tok);
-			p->entry_jcc = !strcmp(colon + 1, "jcc");
 			have_entry = true;
 		} else if (!strncmp(tok, "morestack=", 10)) {
 			if (parse_sites(tok + 10, &p->morestack))

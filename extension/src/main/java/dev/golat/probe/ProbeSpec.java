@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind entryKind, List<Long> morestackOffsets,
         List<Long> returnOffsets, KeyMode keyMode, Mode mode) {
 
-    /** Where the entry probe sits. */
-    public enum EntryKind { JCC, FIRST }
+    /** Where the entry probe sits: the prologue's stack-check jump, +0, or a user-chosen instruction. */
+    public enum EntryKind { JCC, FIRST, OFFSET }
 
     /** Pairing key: the goroutine frame (correct) or the thread (wrong on purpose, for tests). */
     public enum KeyMode { GOROUTINE, THREAD }
