@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: Apache-2.0 OR GPL-2.0-only
+/*
+ * golat: goroutine-aware latency of Go functions from plain uprobes (never uretprobes).
+ * Programs and maps only; the loader is golat.c, the shared layout golat.h.
+ */
+#include "regs.h"
+#include <bpf/bpf_helpers.h>
+#include "golat.h"
+
+/* x86-64 Go ABIInternal: R14 = g; g.stack.hi sits at g+8 in every Go version. */
+#define G_STACK_HI_OFF 8
+
+/* log2 of the slot table size; the loader may shrink it (a test forces the spill path). */
+const volatile __u32 slot_bits = GOLAT_SLOT_BITS;
+
+/* Current reset generation; the loader bumps it through the mmapped .bss. */
+__u32 golat_gen = 0;
+/* Frames in the spill map; while 0 no program needs to look there. */
+__s64 golat_spilled = 0;
+
+/* key: hash of the goroutine frame. value: the frame (owner g, depth, probe), entry ns */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << GOLAT_SLOT_BITS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct golat_slot);
+} slots SEC(".maps");
+
+/* key: goroutine frame whose slot was taken. value: entry ns, generation, flags */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, GOLAT_MAX_SPILL);
+	__type(key, struct golat_key);
+	__type(value, struct golat_inflight);
+} spill SEC(".maps");
+
+/* key: probe id. value: that probe's counters on this CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GOLAT_MAX_PROBES);
+	__type(key, __u32);
+	__type(value, struct golat_counters);
+} counters SEC(".maps");
+
+/* key: probe id * GOLAT_NBUCKETS + bucket. value: returns in that bucket on this CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GOLAT_MAX_PROBES * GOLAT_NBUCKETS);
+	__type(key, __u32);
+	__type(value, __u64);
+} hist SEC(".maps");
+
+/* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
+#define inc(p) __sync_fetch_and_add(p, 1)
+
+/* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
+static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie, struct golat_key *key)
+{
+	__u64 hi;
+
+	key->probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	if (cookie & GOLAT_COOKIE_THREAD_KEY) {
+		key->g = (__u32)bpf_get_current_pid_tgid();
+		key->depth = 0;
+		return 0;
+	}
+	if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(ctx->r14 + G_STACK_HI_OFF)))
+		return 1;
+	key->g = ctx->r14;
+	key->depth = hi - ctx->sp;
+	return 0;
+}
+
+static __always_inline struct golat_slot *slot_of(const struct golat_key *key)
+{
+	__u64 h = key->g ^ (((__u64)key->depth << 32 | key->probe) * 0x9e3779b97f4a7c15ULL);
+	__u32 idx = (h * 0x9e3779b97f4a7c15ULL) >> (64 - slot_bits);
+
+	return bpf_map_lookup_elem(&slots, &idx);
+}
+
+static __always_inline int holds(const struct golat_slot *s, const struct golat_key *key)
+{
+	return s->owner == key->g && s->depth == key->depth && s->probe == key->probe;
+}
+
+/* The frame in flight at key, in its slot or in the spill map; NULL when there is none. */
+static __always_inline struct golat_inflight *find(struct golat_slot *s, const struct golat_key *key)
+{
+	if (s && holds(s, key))
+		return &s->v;
+	if (golat_spilled > 0)
+		return bpf_map_lookup_elem(&spill, key);
+	return NULL;
+}
+
+SEC("uprobe")
+int golat_entry(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	struct golat_inflight *old, val;
+	struct golat_counters *c;
+	struct golat_slot *s;
+	struct golat_key key;
+
+	c = bpf_map_lookup_elem(&counters, &probe);
+	if (!c)
+		return 0;
+	if (make_key(ctx, cookie, &key)) {
+		inc(&c->errors);
+		return 0;
+	}
+	val.ts = bpf_ktime_get_ns();
+	val.gen = golat_gen;
+	val.flags = 0;
+	s = slot_of(&key);
+	old = find(s, &key);
+	if (!old) {
+		/* Only the frame's own goroutine touches a held slot: claiming is the one race. */
+		if (s && __sync_val_compare_and_swap(&s->owner, 0, key.g) == 0) {
+			s->depth = key.depth;
+			s->probe = key.probe;
+			s->v = val;
+		} else if (!bpf_map_update_elem(&spill, &key, &val, BPF_NOEXIST)) {
+			__sync_fetch_and_add(&golat_spilled, 1);
+		} else {
+			inc(&c->errors);
+			return 0;
+		}
+		inc(&c->entries);
+		return 0;
+	}
+	if (old->flags & GOLAT_FLAG_REENTRY_PENDING) {
+		/* Same call, prologue run again after morestack: keep the first timestamp. */
+		old->flags = 0;
+		inc(&c->reentries);
+		return 0;
+	}
+	/* The frame at this key never returned (panic, Goexit): forget it, measure the new call. */
+	if (old->gen == val.gen)
+		inc(&c->dnr);
+	*old = val;
+	inc(&c->entries);
+	return 0;
+}
+
+SEC("uprobe")
+int golat_morestack(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	struct golat_inflight *v;
+	struct golat_key key;
+
+	/* Before the stack grows SP is still the entry SP, so the key is the entry's key. */
+	if (make_key(ctx, cookie, &key))
+		return 0;
+	v = find(slot_of(&key), &key);
+	if (v)
+		v->flags |= GOLAT_FLAG_REENTRY_PENDING;
+	return 0;
+}
+
+SEC("uprobe")
+int golat_ret(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 now = bpf_ktime_get_ns();
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	struct golat_counters *c;
+	struct golat_slot *s;
+	struct golat_key key;
+	__u64 ts, *slot;
+	__u32 idx, gen;
+
+	c = bpf_map_lookup_elem(&counters, &probe);
+	if (!c)
+		return 0;
+	inc(&c->returns);
+	if (make_key(ctx, cookie, &key)) {
+		inc(&c->errors);
+		return 0;
+	}
+	s = slot_of(&key);
+	if (s && holds(s, &key)) {
+		ts = s->v.ts;
+		gen = s->v.gen;
+		/* Read the frame before freeing the slot (x86 keeps stores after loads). */
+		asm volatile("" ::: "memory");
+		s->owner = 0;
+	} else {
+		struct golat_inflight *v = golat_spilled > 0 ? bpf_map_lookup_elem(&spill, &key) : NULL;
+
+		if (!v) {
+			inc(&c->unmatched);
+			return 0;
+		}
+		ts = v->ts;
+		gen = v->gen;
+		if (!bpf_map_delete_elem(&spill, &key))
+			__sync_fetch_and_add(&golat_spilled, -1);
+	}
+	if (gen != golat_gen) {
+		inc(&c->stale);
+		return 0;
+	}
+	inc(&c->matched);
+	idx = probe * GOLAT_NBUCKETS + golat_bucket(now - ts);
+	slot = bpf_map_lookup_elem(&hist, &idx);
+	if (slot)
+		inc(slot);
+	return 0;
+}
+
+/* mode=empty: the same sites with no work, the floor the kernel charges per probe hit. */
+SEC("uprobe")
+int golat_empty(struct pt_regs *ctx)
+{
+	return 0;
+}
+
+/* bpf_probe_read_user is GPL-only: the kernel wants a GPL-compatible license string. */
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Shared by golat.bpf.c (kernel side) and golat.c (loader), and mirrored by the Java
+ * classes dev.golat.probe.AgentProtocol and dev.golat.probe.Buckets: a unit test parses
+ * the #defines below, so keep them one per line, "#define NAME value".
+ */
+#ifndef __GOLAT_H
+#define __GOLAT_H
+
+/* Version of the line protocol in agent/PROTOCOL.md, printed in the greeting. */
+#define GOLAT_PROTOCOL_VERSION 1
+
+/*
+ * Log-linear histogram of nanoseconds. Values below GOLAT_SUB_BUCKETS are exact
+ * (bucket = value). Above, every power of two [2^e, 2^(e+1)) is split into
+ * GOLAT_SUB_BUCKETS equal buckets of width 2^(e - GOLAT_SUB_BITS), so a bucket is
+ * never wider than 1/128 of its lower bound:
+ *   idx = v                                        for v < 128
+ *   idx = 128 + (e - 7) * 128 + ((v >> (e - 7)) - 128)  with e = floor(log2 v)
+ * e is capped at GOLAT_MAX_EXP: values >= 2^(GOLAT_MAX_EXP + 1) ns (~36 min) land
+ * in the last bucket.
+ */
+#define GOLAT_SUB_BITS 7
+#define GOLAT_SUB_BUCKETS 128
+#define GOLAT_MAX_EXP 40
+#define GOLAT_NBUCKETS 4480
+
+/* Probe ids are 0 .. GOLAT_MAX_PROBES - 1; the loader sizes maps by the highest id. */
+#define GOLAT_MAX_PROBES 256
+
+/*
+ * Frames in flight live in a direct-mapped table of 2^GOLAT_SLOT_BITS slots indexed by a
+ * hash of the key (claimed with one compare-and-swap, no lock, no allocation); a frame
+ * whose slot is taken by another frame spills into a plain hash of GOLAT_MAX_SPILL entries.
+ */
+#define GOLAT_SLOT_BITS 16
+#define GOLAT_MAX_SPILL 16384
+
+/* bpf_cookie of every uprobe: probe id in the low 32 bits, flags above. */
+#define GOLAT_COOKIE_PROBE_MASK 0xffffffff
+#define GOLAT_COOKIE_THREAD_KEY 0x100000000
+
+/* In-flight flag: the frame called runtime.morestack; its prologue will run again. */
+#define GOLAT_FLAG_REENTRY_PENDING 1
+
+/* Error codes of "error <CODE> <message>" lines. */
+#define GOLAT_ERR_EPERM "EPERM"
+#define GOLAT_ERR_NOBPF "NOBPF"
+#define GOLAT_ERR_NOUPROBE "NOUPROBE"
+#define GOLAT_ERR_BADOFFSET "BADOFFSET"
+#define GOLAT_ERR_NOPID "NOPID"
+#define GOLAT_ERR_NOBINARY "NOBINARY"
+#define GOLAT_ERR_PROTOCOL "PROTOCOL"
+#define GOLAT_ERR_INTERNAL "INTERNAL"
+
+#ifndef __GOLAT_NO_STRUCTS
+
+/*
+ * Pairing key of one Go frame. Goroutine key: g is R14 (the running g in ABIInternal
+ * code, Go >= 1.17), depth is g.stack.hi - SP: SP points at the return address both
+ * at the entry site and at every RET, and the distance to the stack top survives
+ * runtime.copystack while separating recursive frames. Thread key (a test-only
+ * control): g is the thread id, depth 0.
+ */
+struct golat_key {
+	__u64 g;
+	__u32 depth;
+	__u32 probe;
+};
+
+/* One frame in flight. gen is the reset generation the entry belongs to. */
+struct golat_inflight {
+	__u64 ts;
+	__u32 gen;
+	__u32 flags;
+};
+
+/* A slot of the direct-mapped in-flight table; owner 0 means free. */
+struct golat_slot {
+	__u64 owner; /* key.g of the frame holding the slot */
+	__u32 depth;
+	__u32 probe;
+	struct golat_inflight v;
+};
+
+/* Per probe, per CPU. returns = matched + unmatched + stale. */
+struct golat_counters {
+	__u64 entries;   /* calls entered (a morestack re-run of the prologue is not a new call) */
+	__u64 returns;   /* RET probe hits */
+	__u64 matched;   /* returns paired with an entry of the current generation: in the histogram */
+	__u64 unmatched; /* returns with no entry in flight */
+	__u64 stale;     /* returns of calls entered before the last reset: dropped */
+	__u64 reentries; /* prologues run again after runtime.morestack: first timestamp kept */
+	__u64 dnr;       /* entries that found an older frame at their key: it did not return */
+	__u64 errors;    /* failed reads of g.stack.hi, or in-flight table and spill map full */
+};
+
+/*
+ * The bucket of a value in ns, as the kernel computes it; also compiled by the Java unit
+ * test that checks dev.golat.probe.Buckets against it.
+ */
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+static __always_inline __u32 golat_log2(__u64 v)
+{
+	__u32 r = 0, s;
+
+	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
+	s = (v > 0xffff) << 4; v >>= s; r |= s;
+	s = (v > 0xff) << 3; v >>= s; r |= s;
+	s = (v > 0xf) << 2; v >>= s; r |= s;
+	s = (v > 0x3) << 1; v >>= s; r |= s;
+	r |= (v >> 1);
+	return r;
+}
+
+static __always_inline __u32 golat_bucket(__u64 v)
+{
+	__u32 e;
+
+	if (v < GOLAT_SUB_BUCKETS)
+		return v;
+	e = golat_log2(v);
+	if (e > GOLAT_MAX_EXP)
+		return GOLAT_NBUCKETS - 1;
+	return GOLAT_SUB_BUCKETS + (e - GOLAT_SUB_BITS) * GOLAT_SUB_BUCKETS +
+	       ((v >> (e - GOLAT_SUB_BITS)) - GOLAT_SUB_BUCKETS);
+}
+
+#endif /* __GOLAT_NO_STRUCTS */
+
+#endif /* __GOLAT_H */

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.probe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the bundled golat-agent as a process on this host (Linux x86-64, root or CAP_BPF+CAP_PERFMON): extracts
+ * the resource {@value AgentProtocol#RESOURCE} to a private temp file, starts it, and hands back the
+ * {@link AgentSession}. Closing the session quits the agent, kills it if it does not exit, and deletes the file.
+ */
+public final class HostAgent {
+    private HostAgent() {}
+
+    /** Starts the agent; the caller owns the session. */
+    public static AgentSession start() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("golat-agent",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path exe = dir.resolve("golat-agent");
+            try (InputStream in = HostAgent.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
+                if (in == null) {
+                    throw new AgentException("SESSION", "classpath resource " + AgentProtocol.RESOURCE
+                            + " not found: add the dev.golat:golat-agent artifact (built by `make` in agent/)");
+                }
+                Files.copy(in, exe, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
+            Process process = spawn(exe);
+            AgentOutput output = new AgentOutput();
+            pump(process.getInputStream(), output::acceptStdout, output, true);
+            pump(process.getErrorStream(), output::acceptStderr, output, false);
+            Path tempDir = dir;
+            return AgentSession.over(process.getOutputStream(), output, () -> stop(process, tempDir));
+        } catch (IOException e) {
+            deleteQuietly(dir);
+            throw new UncheckedIOException("cannot start golat-agent from " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Another thread forking while the file was open for writing makes exec fail with ETXTBSY: retry. */
+    private static Process spawn(Path exe) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return new ProcessBuilder(exe.toString()).start();
+            } catch (IOException e) {
+                if (attempt >= 10 || e.getMessage() == null || !e.getMessage().contains("Text file busy")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(20L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private interface Sink {
+        void accept(byte[] b, int off, int len);
+    }
+
+    private static void pump(InputStream in, Sink sink, AgentOutput output, boolean isStdout) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (in) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sink.accept(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // The process is gone; end of stream below.
+            } finally {
+                if (isStdout) {
+                    output.endOfStdout();
+                }
+            }
+        }, "golat-agent-" + (isStdout ? "stdout" : "stderr"));
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private static void stop(Process process, Path dir) {
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        } finally {
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(dir.resolve("golat-agent"));
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // Left in the temp dir; nothing runs from it any more.
+        }
+    }
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.golat.probe.ProbeSpec.EntryKind;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real agent binary, in the failures it reports before touching BPF (so no privileges are needed):
+ * its messages reach the caller as {@link AgentException}s with the agent's code.
+ */
+class HostAgentTest {
+    private static final ProbeSpec SPEC = ProbeSpec.of(0, "main.f", 0x1000, EntryKind.JCC, List.of(), List.of(0x1010L));
+
+    @Test
+    void should_report_a_process_that_does_not_exist() {
+        try (AgentSession agent = HostAgent.start()) {
+            assertThatThrownBy(() -> agent.start(-1L, "/bin/true", List.of(SPEC)))
+                    .isInstanceOf(AgentException.class)
+                    .hasFieldOrPropertyWithValue("code", "PROTOCOL")
+                    .hasMessageContaining("'-1' is not a process id");
+        }
+        try (AgentSession agent = HostAgent.start()) {
+            assertThatThrownBy(() -> agent.start(4_000_000L, "/bin/true", List.of(SPEC)))
+                    .isInstanceOf(AgentException.class)
+                    .hasFieldOrPropertyWithValue("code", "NOPID")
+                    .hasMessageStartingWith("golat-agent: process 4000000: No such process (has it exited?");
+        }
+    }
+
+    @Test
+    void should_report_a_binary_it_cannot_read_and_say_which_path_to_give() {
+        long self = ProcessHandle.current().pid();
+        try (AgentSession agent = HostAgent.start()) {
+            assertThatThrownBy(() -> agent.start(self, "/no/such/server", List.of(SPEC)))
+                    .isInstanceOf(AgentException.class)
+                    .hasFieldOrPropertyWithValue("code", "NOBINARY")
+                    .hasMessage("golat-agent: /no/such/server: No such file or directory (give the path as the agent"
+                            + " sees it, e.g. /proc/" + self + "/root/<path in the target's container>) [NOBINARY]");
+        }
+    }
+
+    @Test
+    void should_refuse_commands_before_attach_and_exit() {
+        try (AgentSession agent = HostAgent.start()) {
+            assertThatThrownBy(agent::snapshot).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("snapshot before start(): attach the probes first");
+        }
+    }
+
+    @Test
+    void close_ends_the_agent_process() {
+        AgentSession agent = HostAgent.start();
+        long before = agentProcesses();
+        agent.close();
+        assertThat(agentProcesses()).isEqualTo(before - 1);
+    }
+
+    private static long agentProcesses() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().orElse("").endsWith("golat-agent")).count();
+    }
+}
