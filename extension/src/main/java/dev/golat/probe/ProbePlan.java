@@ -31,6 +31,21 @@ public record ProbePlan(
         warnings = List.copyOf(warnings);
     }
 
+    /** Whether the function has a RET to probe (a function that ends in a tail jump has none). */
+    public boolean measurable() {
+        return !returns.isEmpty();
+    }
+
+    /** What the agent needs of this plan: a measuring, goroutine-keyed probe with this id. */
+    public ProbeSpec toSpec(int id) {
+        ProbeSpec.EntryKind kind = switch (entrySite.kind()) {
+            case JCC -> ProbeSpec.EntryKind.JCC;
+            case FIRST -> ProbeSpec.EntryKind.FIRST;
+            case OFFSET -> ProbeSpec.EntryKind.OFFSET;
+        };
+        return ProbeSpec.of(id, function, entrySite.fileOffset(), kind, morestackSites, returns);
+    }
+
     /** The entry probe's site. */
     public record EntrySite(long fileOffset, long address, Kind kind) {
         /** How the entry site was chosen; the name is what {@code golat plan} prints. */

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import dev.golat.container.ExecStream;
+import dev.golat.container.GoContainer;
+import dev.golat.probe.AgentException;
+import dev.golat.probe.AgentOutput;
+import dev.golat.probe.AgentProtocol;
+import dev.golat.probe.AgentSession;
+import dev.golat.probe.ProbeSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/** The agent inside the service's container: copied in, started with {@code docker exec}, spoken to over its pipes. */
+final class ContainerAgent {
+    private ContainerAgent() {}
+
+    private static volatile byte[] agentBinary;
+
+    static AgentSession start(GoContainer container, List<ProbeSpec> specs, String serviceName) {
+        container.copyAgent(agentBinary());
+        ExecStream exec = container.exec(GoContainer.AGENT_PATH);
+        AgentOutput output = new AgentOutput();
+        Thread pump = new Thread(() -> pump(exec.stdout(), output), "golat-agent-stdout-" + serviceName);
+        pump.setDaemon(true);
+        pump.start();
+        AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
+        try {
+            session.start(container.servicePid(), container.binaryPathInContainer(), specs);
+            return session;
+        } catch (AgentException e) {
+            session.close();
+            throw new GolatConfigurationException(explain(e, container, serviceName, exec), e);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
+    private static String explain(AgentException e, GoContainer container, String serviceName, ExecStream exec) {
+        String message = "golat-agent in @GoService " + serviceName + " (" + container.binaryPathInContainer()
+                + "): " + e.getMessage();
+        if (e.getMessage() != null && e.getMessage().contains("EPERM")) {
+            message += System.lineSeparator() + "The container was granted " + container.grantedCapabilities()
+                    + " (" + container.privilegeReason() + "). Grant CAP_BPF + CAP_PERFMON (Docker 23+) or "
+                    + "CAP_SYS_ADMIN to the container, or call withPrivileged() where the host allows it.";
+        }
+        List<String> stderr = exec.stderrTail();
+        if (!stderr.isEmpty()) {
+            message += System.lineSeparator() + "agent stderr: " + String.join(System.lineSeparator() + "  ", stderr);
+        }
+        return message;
+    }
+
+    private static void pump(InputStream in, AgentOutput output) {
+        byte[] buf = new byte[8192];
+        try (in) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                output.acceptStdout(buf, 0, n);
+            }
+        } catch (IOException e) {
+            // The exec ended or was closed: end of stdout either way.
+        } finally {
+            output.endOfStdout();
+        }
+    }
+
+    private static byte[] agentBinary() {
+        byte[] b = agentBinary;
+        if (b == null) {
+            try (InputStream in = ContainerAgent.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
+                if (in == null) {
+                    throw new GolatConfigurationException("classpath resource " + AgentProtocol.RESOURCE
+                            + " not found: add the dev.golat:golat-agent artifact");
+                }
+                b = in.readAllBytes();
+                agentBinary = b;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return b;
+    }
+}

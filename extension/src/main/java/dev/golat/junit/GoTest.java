@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Inherited;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A test class whose {@link GoService} containers golat starts and whose {@link TraceLatency} functions it
+ * traces. Like Testcontainers' {@code @Testcontainers}: static service fields live for the class, instance
+ * fields for one test method.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Inherited
+@ExtendWith(GolatExtension.class)
+public @interface GoTest {
+    /**
+     * Skip (rather than fail) the class when no Docker daemon answers, like
+     * {@code @Testcontainers(disabledWithoutDocker = true)}. Off by default: a latency gate that silently
+     * skips proves nothing.
+     */
+    boolean disabledWithoutDocker() default false;
+
+    /** Where reports go, relative to the working directory (the module directory under Maven). */
+    String reportDir() default "target/golat";
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import dev.golat.container.GoContainer;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
+import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+
+/**
+ * Starts the {@link GoService} containers of a {@link GoTest} class, traces its {@link TraceLatency}
+ * functions, injects {@link Latency} and {@link Latencies}, and writes the reports after each test.
+ */
+final class GolatExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
+        BeforeEachCallback, AfterEachCallback, ParameterResolver {
+
+    private static final Namespace NAMESPACE = Namespace.create(GolatExtension.class);
+    private static final String CLASS_STATE = "classState";
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        boolean skip = context.getTestClass()
+                .flatMap(c -> AnnotationSupport.findAnnotation(c, GoTest.class))
+                .map(GoTest::disabledWithoutDocker)
+                .orElse(false);
+        if (skip && !GoContainer.dockerAvailable()) {
+            return ConditionEvaluationResult.disabled("golat: no Docker daemon answers (disabledWithoutDocker = true)");
+        }
+        return ConditionEvaluationResult.enabled("golat: Docker available or required");
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        Class<?> testClass = context.getRequiredTestClass();
+        Map<String, GoContainer> services = services(testClass);
+        Map<String, Set<String>> specsByService = new LinkedHashMap<>();
+        for (TraceTargets.Target t : TraceTargets.ofClass(testClass)) {
+            String service = serviceOf(t, services, testClass.getSimpleName());
+            specsByService.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(t.spec());
+        }
+        String reportDir = AnnotationSupport.findAnnotation(testClass, GoTest.class).map(GoTest::reportDir).orElse("target/golat");
+        ClassState state = new ClassState(testClass, reportDir);
+        context.getStore(NAMESPACE).put(CLASS_STATE, state);
+        // Plan everything first: a wrong function name fails in milliseconds, before any container starts.
+        for (Map.Entry<String, Set<String>> e : specsByService.entrySet()) {
+            GoContainer container = services.get(e.getKey());
+            state.tracers.put(e.getKey(), ServiceTracer.plan(e.getKey(), container, e.getValue(),
+                    testClass.getSimpleName()));
+        }
+        for (Map.Entry<String, GoContainer> e : services.entrySet()) {
+            GoContainer container = e.getValue();
+            if (!container.isRunning()) {
+                container.start();
+                state.started.add(container);
+            }
+            ServiceTracer tracer = state.tracers.get(e.getKey());
+            if (tracer != null) {
+                tracer.attach();
+            }
+        }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        ClassState state = state(context);
+        MethodRun run = new MethodRun(state, context.getRequiredTestMethod(),
+                TraceTargets.ofMethod(context.getRequiredTestClass(), context.getRequiredTestMethod()));
+        for (TraceTargets.Target t : run.targets) {
+            state.tracers.get(serviceKey(state, t)).reset();
+        }
+        state.current = run;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        ClassState state = state(context);
+        MethodRun run = state.current;
+        state.current = null;
+        if (run == null || run.targets.isEmpty()) {
+            return;
+        }
+        List<Latency> results = new ArrayList<>();
+        for (TraceTargets.Target t : run.targets) {
+            results.add(run.freeze(t));
+        }
+        state.reports.record(context.getRequiredTestMethod().getName(), results);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        // The ClassState in the store is AutoCloseable: JUnit closes it (agents, then containers).
+    }
+
+    @Override
+    public boolean supportsParameter(ParameterContext pc, ExtensionContext ec) {
+        Class<?> type = pc.getParameter().getType();
+        return type == Latency.class || type == Latencies.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
+        ClassState state = state(ec);
+        Class<?> type = pc.getParameter().getType();
+        if (state.current == null) {
+            if (type == Latencies.class) {
+                return state.reports.totals();
+            }
+            throw new ParameterResolutionException("golat injects " + type.getSimpleName()
+                    + " into test methods (and Latencies of the whole class into @AfterAll methods)");
+        }
+        MethodRun run = state.current;
+        if (type == Latencies.class) {
+            return run.latencies();
+        }
+        List<TraceTargets.Target> own = TraceTargets.ofParameter(pc.getParameter());
+        String where = ec.getRequiredTestClass().getSimpleName() + "." + ec.getRequiredTestMethod().getName() + "()";
+        if (own.size() > 1) {
+            throw new ParameterResolutionException("@TraceLatency on a Latency parameter of " + where
+                    + " names " + own.size() + " functions; a Latency parameter takes one (use Latencies for several)");
+        }
+        TraceTargets.Target target;
+        if (own.size() == 1) {
+            target = own.get(0);
+        } else if (run.targets.size() == 1) {
+            target = run.targets.iterator().next();
+        } else if (run.targets.isEmpty()) {
+            throw new ParameterResolutionException(where + " has a Latency parameter but traces nothing: add "
+                    + "@TraceLatency(\"function\") to the method, its class or the parameter");
+        } else {
+            throw new ParameterResolutionException(where + " traces " + run.targets.size() + " functions ("
+                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::spec).toList())
+                    + "): say which one this Latency parameter is: @TraceLatency(\"name\") Latency name, or take Latencies");
+        }
+        return run.live(target);
+    }
+
+    private static ClassState state(ExtensionContext context) {
+        ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
+        if (state == null) {
+            throw new GolatConfigurationException("golat is not set up for " + context.getDisplayName()
+                    + ": annotate the test class with @GoTest");
+        }
+        return state;
+    }
+
+    private static String serviceKey(ClassState state, TraceTargets.Target t) {
+        if (!t.service().isEmpty()) {
+            return t.service();
+        }
+        return state.tracers.keySet().iterator().next();
+    }
+
+    static String serviceOf(TraceTargets.Target t, Map<String, GoContainer> services, String where) {
+        if (services.isEmpty()) {
+            throw new GolatConfigurationException(where + " traces '" + t.spec() + "' but has no @GoService field: "
+                    + "declare one, e.g. @GoService static GoContainer server = GoContainer.fromBinary(Path.of(\"...\"))");
+        }
+        if (!t.service().isEmpty()) {
+            if (!services.containsKey(t.service())) {
+                throw new GolatConfigurationException("@TraceLatency(service = \"" + t.service() + "\") in " + where
+                        + ": no @GoService field of that name; services: " + String.join(", ", services.keySet()));
+            }
+            return t.service();
+        }
+        if (services.size() > 1) {
+            throw new GolatConfigurationException("@TraceLatency(\"" + t.spec() + "\") in " + where + ": the class has "
+                    + services.size() + " @GoService fields (" + String.join(", ", services.keySet())
+                    + "): name one with service = \"...\"");
+        }
+        return services.keySet().iterator().next();
+    }
+
+    private static Map<String, GoContainer> services(Class<?> testClass) throws IllegalAccessException {
+        Map<String, GoContainer> services = new LinkedHashMap<>();
+        for (Field f : AnnotationSupport.findAnnotatedFields(testClass, GoService.class, field -> true,
+                HierarchyTraversalMode.TOP_DOWN)) {
+            String where = "@GoService field " + testClass.getSimpleName() + "." + f.getName();
+            if (!GoContainer.class.isAssignableFrom(f.getType())) {
+                throw new GolatConfigurationException(where + " is a " + f.getType().getSimpleName()
+                        + "; it must be a GoContainer");
+            }
+            if (!Modifier.isStatic(f.getModifiers())) {
+                throw new GolatConfigurationException(where + " must be static (the service lives for the class); "
+                        + "instance @GoService fields are not supported yet");
+            }
+            f.setAccessible(true);
+            Object value = f.get(null);
+            if (value == null) {
+                throw new GolatConfigurationException(where + " is null: initialise it, e.g. = GoContainer.fromBinary(Path.of(\"...\"))");
+            }
+            services.put(f.getName(), (GoContainer) value);
+        }
+        return services;
+    }
+
+    /** What lives for the test class: the tracers, the containers golat started, the class report. */
+    static final class ClassState implements AutoCloseable {
+        final Class<?> testClass;
+        final Map<String, ServiceTracer> tracers = new LinkedHashMap<>();
+        final List<GoContainer> started = new ArrayList<>();
+        final Reports reports;
+        MethodRun current;
+
+        ClassState(Class<?> testClass, String reportDir) {
+            this.testClass = testClass;
+            this.reports = new Reports(testClass, reportDir);
+        }
+
+        @Override
+        public void close() {
+            RuntimeException first = null;
+            for (ServiceTracer t : tracers.values()) {
+                try {
+                    t.close();
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            for (GoContainer c : started) {
+                try {
+                    c.stop();
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        }
+    }
+
+    /** One test method's tracing: what it traces, live views during the method, frozen figures after it. */
+    static final class MethodRun {
+        final ClassState state;
+        final Method method;
+        final Set<TraceTargets.Target> targets;
+
+        MethodRun(ClassState state, Method method, Set<TraceTargets.Target> targets) {
+            this.state = state;
+            this.method = method;
+            this.targets = targets;
+        }
+
+        Latency live(TraceTargets.Target t) {
+            ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
+            return Latency.live(t.spec(), tracer.plans().get(t.spec()).function(), () -> snapshot(t));
+        }
+
+        Latency freeze(TraceTargets.Target t) {
+            return snapshot(t);
+        }
+
+        private Latency snapshot(TraceTargets.Target t) {
+            ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
+            return Snapshots.toLatency(t.spec(), tracer.plans().get(t.spec()).function(),
+                    tracer.snapshot().get(t.spec()), state.reports.pagePath());
+        }
+
+        Latencies latencies() {
+            Map<String, Latency> m = new LinkedHashMap<>();
+            for (TraceTargets.Target t : targets) {
+                m.put(t.spec(), live(t));
+            }
+            return new Latencies(m);
+        }
+    }
+}

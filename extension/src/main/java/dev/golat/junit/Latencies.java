@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * Every function a test method traces, by the name written in {@link TraceLatency}. Injected into test
+ * methods; injected into {@code @AfterAll} methods it holds the class totals (all methods added up).
+ */
+public final class Latencies {
+    private final Map<String, Latency> byName;
+
+    Latencies(Map<String, Latency> byName) {
+        this.byName = Map.copyOf(byName);
+    }
+
+    /** The latency of one traced function, by the name written in {@link TraceLatency}. */
+    public Latency get(String name) {
+        Latency l = byName.get(name);
+        if (l == null) {
+            throw new IllegalArgumentException("'" + name + "' is not traced here; traced: " + String.join(", ", byName.keySet()));
+        }
+        return l;
+    }
+
+    public Collection<Latency> all() {
+        return byName.values();
+    }
+
+    @Override
+    public String toString() {
+        return byName.values().toString();
+    }
+}

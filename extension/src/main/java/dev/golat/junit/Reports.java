@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import dev.golat.report.ConsoleHistogram;
+import dev.golat.report.HgrmWriter;
+import dev.golat.report.HtmlReport;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/** After each test: the console histogram, an .hgrm per function, the class's HTML page; and class totals. */
+final class Reports {
+    private final Class<?> testClass;
+    private final Path dir;
+    private final HtmlReport page;
+    private final Map<String, Latency> totals = new LinkedHashMap<>();
+
+    Reports(Class<?> testClass, String reportDir) {
+        this.testClass = testClass;
+        this.dir = Path.of(reportDir);
+        this.page = new HtmlReport(dir, testClass.getSimpleName());
+    }
+
+    Path pagePath() {
+        return page.path();
+    }
+
+    void record(String method, List<Latency> latencies) {
+        StringBuilder console = new StringBuilder();
+        for (Latency l : latencies) {
+            console.append(System.lineSeparator())
+                    .append("golat: ").append(testClass.getSimpleName()).append('.').append(method).append("() ")
+                    .append(l.function()).append(System.lineSeparator())
+                    .append(ConsoleHistogram.render(l));
+            HgrmWriter.write(dir, testClass.getSimpleName(), method, l);
+            totals.merge(l.name(), l, Reports::add);
+        }
+        page.add(method, latencies);
+        Path written = page.write();
+        console.append("golat: report ").append(written.toAbsolutePath()).append(System.lineSeparator());
+        System.out.print(console);
+    }
+
+    Latencies totals() {
+        return new Latencies(totals);
+    }
+
+    private static Latency add(Latency a, Latency b) {
+        Histogram h = a.histogram();
+        h.add(b.histogram());
+        CallCounts x = a.counts();
+        CallCounts y = b.counts();
+        CallCounts sum = new CallCounts(x.entries() + y.entries(), x.matched() + y.matched(),
+                x.didNotReturn() + y.didNotReturn(), x.unmatchedReturns() + y.unmatchedReturns(),
+                x.reentries() + y.reentries(), y.inflight(), x.readErrors() + y.readErrors());
+        return Latency.of(a.name(), a.function(), h, sum, a.report().orElse(null));
+    }
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Trace the latency of Go functions in the {@link GoService} during each test method.
+ *
+ * <p>On a method: traced during that method. On the class: traced during every method. On a {@link Latency}
+ * parameter: traced during that method and injected there ({@code void t(@TraceLatency("getTSO") Latency tso)}).
+ * Names may be short ({@code handleStmtExecute}), full ({@code main.(*clientConn).handleStmtExecute}), a glob
+ * that matches one function, or {@code function+offset}. Unknown and ambiguous names fail before any
+ * container starts.
+ */
+@Target({ElementType.METHOD, ElementType.TYPE, ElementType.PARAMETER})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Repeatable(TraceLatency.List.class)
+public @interface TraceLatency {
+    /** The Go functions to trace. */
+    String[] value();
+
+    /** The name of the {@link GoService} field to trace, when the class has more than one. */
+    String service() default "";
+
+    /** Repeated {@link TraceLatency}. */
+    @Target({ElementType.METHOD, ElementType.TYPE})
+    @Retention(RetentionPolicy.RUNTIME)
+    @Documented
+    @interface List {
+        TraceLatency[] value();
+    }
+}

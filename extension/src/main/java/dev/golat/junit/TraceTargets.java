@@ -1,0 +1,65 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import java.lang.reflect.AnnotatedElement;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.platform.commons.support.AnnotationSupport;
+
+/** Which functions a test class and each of its methods trace, read from {@link TraceLatency} annotations. */
+final class TraceTargets {
+    private TraceTargets() {}
+
+    /** One traced function of one service, as the user wrote it. */
+    record Target(String service, String spec) {}
+
+    /** Everything the class may trace: class-level, every method's and every parameter's annotations. */
+    static Set<Target> ofClass(Class<?> testClass) {
+        Set<Target> all = new LinkedHashSet<>(declared(testClass));
+        for (Method m : testClass.getDeclaredMethods()) {
+            all.addAll(ofMethodOnly(m));
+        }
+        Class<?> sup = testClass.getSuperclass();
+        if (sup != null && sup != Object.class) {
+            all.addAll(ofClass(sup));
+        }
+        return all;
+    }
+
+    /** What one test method traces: the class's annotations plus the method's and its parameters'. */
+    static Set<Target> ofMethod(Class<?> testClass, Method method) {
+        Set<Target> all = new LinkedHashSet<>();
+        for (Class<?> c = testClass; c != null && c != Object.class; c = c.getSuperclass()) {
+            all.addAll(declared(c));
+        }
+        all.addAll(ofMethodOnly(method));
+        return all;
+    }
+
+    /** The targets named on one parameter, or none. */
+    static List<Target> ofParameter(Parameter p) {
+        return declared(p);
+    }
+
+    private static Set<Target> ofMethodOnly(Method m) {
+        Set<Target> all = new LinkedHashSet<>(declared(m));
+        for (Parameter p : m.getParameters()) {
+            all.addAll(declared(p));
+        }
+        return all;
+    }
+
+    private static List<Target> declared(AnnotatedElement element) {
+        List<Target> targets = new ArrayList<>();
+        for (TraceLatency t : AnnotationSupport.findRepeatableAnnotations(element, TraceLatency.class)) {
+            for (String spec : t.value()) {
+                targets.add(new Target(t.service(), spec.strip()));
+            }
+        }
+        return targets;
+    }
+}

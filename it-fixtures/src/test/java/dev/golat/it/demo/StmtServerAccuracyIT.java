@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.golat.container.GoContainer;
+import dev.golat.it.MiniJson;
+import dev.golat.it.StmtClient;
+import dev.golat.junit.GoService;
+import dev.golat.junit.GoTest;
+import dev.golat.junit.Latencies;
+import dev.golat.junit.Latency;
+import dev.golat.junit.TraceLatency;
+import dev.golat.testbins.GoTestBinaries;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the extension reports agrees with stmtserver's own clock ({@code time.Since} inside the server),
+ * and counts match exactly: the whole path (plan, container, agent, snapshot, conversion) is checked
+ * against an independent measurement.
+ */
+@GoTest
+class StmtServerAccuracyIT {
+    static final int PORT = StmtClient.freePort();
+    static final int REQUESTS = 3_000;
+
+    @GoService
+    static GoContainer server = GoContainer.fromBinary(GoTestBinaries.program("stmtserver"))
+            .withArgs("-addr", "127.0.0.1:" + PORT)
+            .withHostNetwork()
+            .waitingForLogLine(".*listening on.*");
+
+    @Test
+    @TraceLatency({"handleStmtExecute", "getTSO"})
+    void agrees_with_the_servers_own_clock(Latencies latencies) {
+        String stats;
+        try (StmtClient client = StmtClient.connect(PORT)) {
+            client.resetStats();
+            for (int i = 0; i < REQUESTS; i++) {
+                // 9 in 10 go through getTSO; SET skips it.
+                client.exec(i % 10 == 9 ? "SET @v = " + i : "SELECT (" + i + " + 1) * 2");
+            }
+            stats = client.stats();
+        }
+        Latency handle = latencies.get("handleStmtExecute").snapshot();
+        Latency tso = latencies.get("getTSO").snapshot();
+
+        assertThat(handle.count()).isEqualTo(MiniJson.number(stats, "handleStmtExecute.count")).isEqualTo(REQUESTS);
+        assertThat(tso.count()).isEqualTo(MiniJson.number(stats, "getTSO.count")).isEqualTo(REQUESTS - REQUESTS / 10);
+        assertThat(handle.counts().unmatchedReturns()).isZero();
+        for (String p : new String[] {"p50", "p90", "p99"}) {
+            double percentile = Double.parseDouble(p.substring(1));
+            assertAgrees("handleStmtExecute", p, handle.percentile(percentile).toNanos(),
+                    MiniJson.number(stats, "handleStmtExecute." + p));
+        }
+        assertAgrees("getTSO", "p50", tso.p50().toNanos(), MiniJson.number(stats, "getTSO.p50"));
+    }
+
+    /** Within 2% or 15 µs, whichever is larger (the tolerance the agent issue set). */
+    static void assertAgrees(String function, String percentile, long golatNs, long ownNs) {
+        long tolerance = Math.max(15_000, Math.round(ownNs * 0.02));
+        assertThat(golatNs)
+                .as("%s %s: golat %d ns vs the server's own clock %d ns (tolerance %d ns)", function, percentile,
+                        golatNs, ownNs, tolerance)
+                .isBetween(ownNs - tolerance, ownNs + tolerance);
+    }
+}
