@@ -68,6 +68,18 @@ final class ServiceTracer implements AutoCloseable {
         List<ProbeSpec> specs = new ArrayList<>();
         plans.forEach((spec, plan) -> specs.add(plan.toSpec(ids.get(spec))));
         session = ContainerAgent.start(container, specs, serviceName);
+        StringBuilder sb = new StringBuilder();
+        plans.values().forEach(p -> sb.append(describe(p)).append(System.lineSeparator()));
+        System.out.print(sb);
+    }
+
+    /** One line per plan, printed when tracing starts: where the probes went. */
+    static String describe(ProbePlan p) {
+        String line = "golat: tracing " + p.function() + " (" + p.goVersion() + "): entry probe at file offset 0x"
+                + Long.toHexString(p.entrySite().fileOffset()) + " (" + p.entrySite().kind().wireName() + "), "
+                + p.returns().size() + " RET" + (p.returns().size() == 1 ? "" : "s") + ", "
+                + p.morestackSites().size() + " morestack site" + (p.morestackSites().size() == 1 ? "" : "s");
+        return p.warnings().isEmpty() ? line : line + "; warning: " + String.join("; ", p.warnings());
     }
 
     void reset() {
