@@ -24,7 +24,7 @@ public final class Main {
         try {
             return switch (argv.get(0)) {
                 case "plan" -> PlanCommand.run(rest, System.out);
-                case "trace" -> throw new UsageException("trace: not built yet");
+                case "trace" -> TraceCommand.run(rest, System.out);
                 default -> throw new UsageException("unknown command '" + argv.get(0) + "' (plan, trace)");
             };
         } catch (RuntimeException e) {
@@ -35,6 +35,7 @@ public final class Main {
 
     private static boolean isInputError(RuntimeException e) {
         String type = e.getClass().getSimpleName();
-        return type.equals("GoBinaryException") || type.equals("PlanException") || type.equals("X86DecodeException");
+        return type.equals("GoBinaryException") || type.equals("PlanException") || type.equals("X86DecodeException")
+                || type.equals("AgentException");
     }
 }

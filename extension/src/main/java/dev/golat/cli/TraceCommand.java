@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.cli;
+
+import dev.golat.junit.CallCounts;
+import dev.golat.junit.Latency;
+import dev.golat.probe.AgentSession;
+import dev.golat.probe.Counters;
+import dev.golat.probe.HostAgent;
+import dev.golat.probe.Planner;
+import dev.golat.probe.ProbePlan;
+import dev.golat.probe.ProbeSnapshot;
+import dev.golat.probe.ProbeSpec;
+import dev.golat.report.ConsoleHistogram;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code golat trace --pid PID FUNCTION... [--duration 10s] [--interval 1s] [--json]} and
+ * {@code golat trace FUNCTION... --exec -- CMD ARGS}: the bpftrace workflow for Go, on this host (root).
+ * Plans with the Java planner, runs the agent on the host, prints a histogram per function at the end
+ * (the duration elapsed, the target exited, or Ctrl-C).
+ */
+final class TraceCommand {
+    private TraceCommand() {}
+
+    record Options(long pid, List<String> functions, Duration duration, Duration interval, boolean json, List<String> exec) {}
+
+    static Options parse(List<String> args) {
+        long pid = -1;
+        List<String> functions = new ArrayList<>();
+        Duration duration = null;
+        Duration interval = null;
+        boolean json = false;
+        List<String> exec = List.of();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "--pid" -> pid = parsePid(value(args, ++i, a));
+                case "--duration" -> duration = parseDuration(value(args, ++i, a), a);
+                case "--interval" -> interval = parseDuration(value(args, ++i, a), a);
+                case "--json" -> json = true;
+                case "--exec" -> {
+                    if (i + 1 < args.size() && args.get(i + 1).equals("--")) {
+                        i++;
+                    }
+                    exec = List.copyOf(args.subList(i + 1, args.size()));
+                    i = args.size();
+                }
+                default -> {
+                    if (a.startsWith("--")) {
+                        throw new UsageException("unknown option " + a + "; " + USAGE);
+                    }
+                    functions.add(a);
+                }
+            }
+        }
+        if (functions.isEmpty()) {
+            throw new UsageException("name at least one Go function; " + USAGE);
+        }
+        if ((pid < 0) == exec.isEmpty()) {
+            throw new UsageException("give either --pid PID or --exec -- CMD ARGS; " + USAGE);
+        }
+        return new Options(pid, List.copyOf(functions), duration, interval, json, exec);
+    }
+
+    static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--duration 10s] [--interval 1s] [--json]"
+            + " | golat trace FUNCTION... [--json] --exec -- CMD ARGS";
+
+    static int run(List<String> args, PrintStream out) {
+        Options o = parse(args);
+        Process child = null;
+        long pid = o.pid();
+        Path binary;
+        if (!o.exec().isEmpty()) {
+            binary = resolveExecutable(o.exec().get(0));
+            child = startStopped(binary, o.exec());
+            pid = child.pid();
+        } else {
+            binary = Path.of("/proc/" + pid + "/exe");
+            if (!Files.exists(binary)) {
+                throw new UsageException("no process " + pid + " (/proc/" + pid + "/exe does not exist)");
+            }
+        }
+        try {
+            Planner planner = Planner.of(binary);
+            Map<Integer, ProbePlan> plans = new LinkedHashMap<>();
+            List<ProbeSpec> specs = new ArrayList<>();
+            for (String f : o.functions()) {
+                ProbePlan plan = planner.plan(f);
+                if (!plan.measurable()) {
+                    throw new UsageException(String.join("; ", plan.warnings()));
+                }
+                plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
+                int id = plans.size();
+                plans.put(id, plan);
+                specs.add(plan.toSpec(id));
+            }
+            try (AgentSession agent = HostAgent.start()) {
+                agent.start(pid, binary.toString(), specs);
+                System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
+                        + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
+                if (child != null) {
+                    resume(child.pid());
+                }
+                Thread hook = interruptOnSignal(Thread.currentThread());
+                try {
+                    waitForEnd(agent, o, child, plans, out);
+                } finally {
+                    removeHook(hook);
+                }
+                print(agent.snapshot(), plans, o.json(), out);
+            }
+            if (child != null) {
+                child.waitFor(10, TimeUnit.SECONDS);
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            if (child != null && child.isAlive()) {
+                child.destroy();
+            }
+        }
+    }
+
+    private static void waitForEnd(AgentSession agent, Options o, Process child, Map<Integer, ProbePlan> plans,
+            PrintStream out) throws InterruptedException {
+        long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
+        long step = o.interval() == null ? 200 : Math.min(200, o.interval().toMillis());
+        long nextInterval = o.interval() == null ? Long.MAX_VALUE : System.nanoTime() + o.interval().toNanos();
+        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+            if (child != null ? !child.isAlive() : !Files.exists(Path.of("/proc/" + o.pid()))) {
+                return;
+            }
+            try {
+                Thread.sleep(step);
+            } catch (InterruptedException e) {
+                return; // Ctrl-C: print what we have
+            }
+            if (System.nanoTime() >= nextInterval) {
+                nextInterval += o.interval().toNanos();
+                for (ProbeSnapshot s : agent.snapshot()) {
+                    Latency l = latency(s, plans.get(s.id()));
+                    System.err.println("golat trace: " + l);
+                }
+            }
+        }
+    }
+
+    static void print(List<ProbeSnapshot> snapshots, Map<Integer, ProbePlan> plans, boolean json, PrintStream out) {
+        for (ProbeSnapshot s : snapshots) {
+            ProbePlan plan = plans.get(s.id());
+            Latency l = latency(s, plan);
+            if (json) {
+                out.println(Json.write(toJson(l, s.counters())));
+            } else {
+                out.println("@" + plan.function() + ":");
+                out.print(ConsoleHistogram.render(l));
+                out.println();
+            }
+        }
+    }
+
+    static Latency latency(ProbeSnapshot s, ProbePlan plan) {
+        Counters c = s.counters();
+        return Latency.of(plan.function(), plan.function(), s.toHistogram(),
+                new CallCounts(c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
+                        c.inflight(), c.readErrors()), null);
+    }
+
+    static Map<String, Object> toJson(Latency l, Counters c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("function", l.function());
+        m.put("count", l.count());
+        boolean any = l.count() > 0;
+        m.put("p50", any ? l.p50().toNanos() : null);
+        m.put("p90", any ? l.p90().toNanos() : null);
+        m.put("p99", any ? l.p99().toNanos() : null);
+        m.put("p999", any ? l.p999().toNanos() : null);
+        m.put("max", any ? l.max().toNanos() : null);
+        Map<String, Object> counters = new LinkedHashMap<>();
+        counters.put("entries", c.entries());
+        counters.put("returns", c.returns());
+        counters.put("matched", c.matched());
+        counters.put("unmatched", c.unmatchedReturns());
+        counters.put("stale", c.staleReturns());
+        counters.put("reentries", c.reentries());
+        counters.put("didNotReturn", c.didNotReturn());
+        counters.put("inflight", c.inflight());
+        counters.put("errors", c.readErrors());
+        m.put("counters", counters);
+        return m;
+    }
+
+    /** Starts CMD stopped (a shell that stops itself, then execs: same pid), so probes attach before its first instruction. */
+    private static Process startStopped(Path binary, List<String> exec) {
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "kill -STOP $$; exec \"$@\"", "golat-exec", binary.toString()));
+        cmd.addAll(exec.subList(1, exec.size()));
+        try {
+            Process p = new ProcessBuilder(cmd).inheritIO().start();
+            waitUntilStopped(p.pid());
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + exec.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void waitUntilStopped(long pid) {
+        Path stat = Path.of("/proc/" + pid + "/stat");
+        for (int i = 0; i < 500; i++) {
+            try {
+                String s = Files.readString(stat);
+                String state = s.substring(s.lastIndexOf(')') + 2, s.lastIndexOf(')') + 3);
+                if (state.equals("T")) {
+                    return;
+                }
+                Thread.sleep(10);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("the command exited before it could be traced (pid " + pid + ")");
+            }
+        }
+        throw new IllegalStateException("pid " + pid + " did not stop within 5 s");
+    }
+
+    private static void resume(long pid) {
+        try {
+            new ProcessBuilder("kill", "-CONT", Long.toString(pid)).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Path resolveExecutable(String name) {
+        if (name.contains("/")) {
+            Path p = Path.of(name).toAbsolutePath();
+            if (!Files.isExecutable(p)) {
+                throw new UsageException("--exec: " + p + " is not an executable file");
+            }
+            return p;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isExecutable(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new UsageException("--exec: '" + name + "' not found on PATH");
+    }
+
+    private static Thread interruptOnSignal(Thread main) {
+        Thread hook = new Thread(main::interrupt, "golat-trace-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // already shutting down
+        }
+    }
+
+    private static String value(List<String> args, int i, String option) {
+        if (i >= args.size()) {
+            throw new UsageException(option + " needs a value; " + USAGE);
+        }
+        return args.get(i);
+    }
+
+    private static long parsePid(String s) {
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--pid: '" + s + "' is not a process id");
+        }
+    }
+
+    static Duration parseDuration(String s, String option) {
+        var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?").matcher(s);
+        if (!m.matches()) {
+            throw new UsageException(option + ": '" + s + "' is not a duration (e.g. 500ms, 10s, 2m)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofSeconds(n);
+        };
+    }
+}
