@@ -127,10 +127,14 @@ final class FunctionNames {
         if (nameShort.contains(queryShort)) {
             return nameShort.length() - queryShort.length();
         }
+        int edits = levenshtein(queryShort, nameShort, 64);
+        if (edits <= Math.max(2, queryShort.length() / 5)) {
+            return 500 + edits; // a typo ("blockSleeep") before a mere substring ("lock")
+        }
         if (nameShort.length() >= 3 && queryShort.contains(nameShort)) {
             return 1000 + queryShort.length() - nameShort.length();
         }
-        return 2000 + levenshtein(queryShort, nameShort, 64);
+        return 2000 + edits;
     }
 
     /** The query without glob characters, for ranking near misses. */

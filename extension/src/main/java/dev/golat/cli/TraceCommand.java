@@ -77,33 +77,27 @@ final class TraceCommand {
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
-        Process child = null;
-        long pid = o.pid();
-        Path binary;
-        if (!o.exec().isEmpty()) {
-            binary = resolveExecutable(o.exec().get(0));
-            child = startStopped(binary, o.exec());
-            pid = child.pid();
-        } else {
-            binary = Path.of("/proc/" + pid + "/exe");
-            if (!Files.exists(binary)) {
-                throw new UsageException("no process " + pid + " (/proc/" + pid + "/exe does not exist)");
-            }
+        Path binary = o.exec().isEmpty() ? Path.of("/proc/" + o.pid() + "/exe") : resolveExecutable(o.exec().get(0));
+        if (o.exec().isEmpty() && !Files.exists(binary)) {
+            throw new UsageException("no process " + o.pid() + " (/proc/" + o.pid() + "/exe does not exist)");
         }
-        try {
-            Planner planner = Planner.of(binary);
-            Map<Integer, ProbePlan> plans = new LinkedHashMap<>();
-            List<ProbeSpec> specs = new ArrayList<>();
-            for (String f : o.functions()) {
-                ProbePlan plan = planner.plan(f);
-                if (!plan.measurable()) {
-                    throw new UsageException(String.join("; ", plan.warnings()));
-                }
-                plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
-                int id = plans.size();
-                plans.put(id, plan);
-                specs.add(plan.toSpec(id));
+        // Plan first: a wrong name fails before anything is started.
+        Planner planner = Planner.of(binary);
+        Map<Integer, ProbePlan> plans = new LinkedHashMap<>();
+        List<ProbeSpec> specs = new ArrayList<>();
+        for (String f : o.functions()) {
+            ProbePlan plan = planner.plan(f);
+            if (!plan.measurable()) {
+                throw new UsageException(String.join("; ", plan.warnings()));
             }
+            plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
+            int id = plans.size();
+            plans.put(id, plan);
+            specs.add(plan.toSpec(id));
+        }
+        Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
+        long pid = child != null ? child.pid() : o.pid();
+        try {
             try (AgentSession agent = HostAgent.start()) {
                 agent.start(pid, binary.toString(), specs);
                 System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
@@ -128,7 +122,7 @@ final class TraceCommand {
             return 1;
         } finally {
             if (child != null && child.isAlive()) {
-                child.destroy();
+                child.destroyForcibly(); // SIGKILL: a stopped process ignores SIGTERM until resumed
             }
         }
     }
