@@ -59,8 +59,9 @@ class AgentWorkloadIT {
             for (String p : List.of("p50", "p90", "p99")) {
                 long ours = percentile(s.get(0), p);
                 long theirs = number(own, p);
+                long below = p.equals("p99") ? tailSlack(theirs) : tolerance(theirs);
                 assertThat(ours).as("%s %s: golat %d ns, the program's clock %d ns", function, p, ours, theirs)
-                        .isBetween(theirs - tolerance(theirs), theirs + tolerance(theirs));
+                        .isBetween(theirs - below, theirs + tolerance(theirs));
             }
             long control = percentile(s.get(1), "p50");
             long theirs = number(own, "p50");
@@ -97,14 +98,21 @@ class AgentWorkloadIT {
             assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(200 * 64);
             assertThat(c.unmatchedReturns() + c.didNotReturn() + c.readErrors()).as("%s", c).isZero();
             assertThat(c.reentries()).as("prologues run again after morestack (%s)", c).isPositive();
-            // Not p99: its 128 slowest frames are the nested frames of the one or two calls that met a GC or a
-            // descheduling, a cliff where the nearest-rank percentile jumps by milliseconds between neighbours.
-            for (String p : List.of("p50", "p90")) {
-                long ours = percentile(s.get(0), p);
-                long theirs = number(own, p);
-                assertThat(ours).as("main.recurse %s: golat %d ns, the program's clock %d ns", p, ours, theirs)
-                        .isBetween(theirs - tolerance(theirs), theirs + tolerance(theirs));
+            // A frame's time is mostly the probe traps of the frames nested in it, so the distribution is a
+            // staircase with cliffs (calls that met a GC or a descheduling): where a nearest-rank percentile sits on
+            // a cliff, a few frames more or less on one side move it by milliseconds. So compare by rank: the
+            // program's pX must lie between golat's p(X-1) and p(X+3) (+- tolerance). The window the program
+            // times contains golat's plus this frame's own traps, so golat may have a few frames faster, not slower.
+            Histogram h = s.get(0).toHistogram();
+            for (int x : List.of(50, 90)) {
+                long theirs = number(own, "p" + x);
+                long low = h.getValueAtPercentile(x - 1);
+                long high = h.getValueAtPercentile(Math.min(100, x + 3));
+                assertThat(theirs).as("main.recurse p%d: the program's clock %d ns, golat p%d..p%d %d..%d ns", x,
+                        theirs, x - 1, x + 3, low, high)
+                        .isBetween(low - tolerance(low), high + tolerance(high));
             }
+            // Not p99: its 128 slowest frames are the nested frames of one or two such calls, all on the cliff.
             Counters control = s.get(1).counters();
             assertThat(control.unmatchedReturns()).as("thread-keyed control %s", control)
                     .isGreaterThan(control.returns() / 2);
@@ -156,5 +164,15 @@ class AgentWorkloadIT {
      */
     static long tolerance(long nanos) {
         return Math.max(15_000, nanos / 50);
+    }
+
+    /**
+     * How far below the program's clock golat's p99 may read: max(10%, 15 µs). The program's window around each call strictly contains golat's, plus the trap of the
+     * entry probe and the single-stepped RET; on this nested VM, loaded by other builds, those traps took tens to
+     * hundreds of µs in the slowest calls (golat read 2-10% low there; at rest, ~10 µs low). golat reading more
+     * than the program is never excused beyond {@link #tolerance}.
+     */
+    static long tailSlack(long nanos) {
+        return Math.max(15_000, nanos / 10);
     }
 }
