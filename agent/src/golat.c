@@ -26,8 +26,6 @@
 #define SYS_pidfd_open 434
 #endif
 
-#define warn(...) fprintf(stderr, "golat-agent: " __VA_ARGS__)
-
 struct sites {
 	unsigned long *off;
 	int n;
