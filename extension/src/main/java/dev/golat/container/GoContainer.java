@@ -52,6 +52,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
     private Integer port;
     private boolean hostNetwork;
     private boolean privileged;
+    private List<String> explicitCapabilities; // null: golat chooses (Privileges)
     private volatile List<String> granted = List.of();
     private volatile String privilegeReason = "not started";
 
@@ -155,7 +156,46 @@ public class GoContainer extends GenericContainer<GoContainer> {
     /** Runs with {@code --privileged} instead of the least capabilities. Only when nothing else works. */
     public GoContainer withPrivileged() {
         this.privileged = true;
+        this.explicitCapabilities = null;
         return withPrivilegedMode(true);
+    }
+
+    /**
+     * Adds exactly these capabilities ({@code --cap-add}) instead of the ones golat would choose, e.g.
+     * {@code withCapabilities("BPF", "PERFMON")} or {@code withCapabilities("SYS_ADMIN")}; Docker's names, a
+     * {@code CAP_} prefix is accepted. With none, the container keeps Docker's default capabilities, with which
+     * the agent cannot load BPF programs unless the host grants them another way. Replaces
+     * {@link #withPrivileged()}; the last of the two calls wins.
+     *
+     * @throws GoContainerException naming a capability Docker does not know
+     */
+    public GoContainer withCapabilities(String... capabilities) {
+        List<String> names = new ArrayList<>();
+        for (String c : capabilities) {
+            String name = c == null ? "" : c.strip().toUpperCase(java.util.Locale.ROOT);
+            name = name.startsWith("CAP_") ? name.substring(4) : name;
+            try {
+                Capability.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new GoContainerException("withCapabilities(" + String.join(", ", quoted(capabilities))
+                        + ") on service " + serviceName + ": unknown capability '" + c + "'; use Docker's names, "
+                        + "e.g. \"BPF\", \"PERFMON\", \"SYS_ADMIN\", \"SYS_PTRACE\"");
+            }
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        this.explicitCapabilities = List.copyOf(names);
+        this.privileged = false;
+        return withPrivilegedMode(false);
+    }
+
+    private static List<String> quoted(String... values) {
+        List<String> q = new ArrayList<>();
+        for (String v : values) {
+            q.add(v == null ? "null" : "\"" + v + "\"");
+        }
+        return q;
     }
 
     /** Whether Docker answers here. For tests that should be disabled rather than fail without Docker. */
@@ -180,7 +220,8 @@ public class GoContainer extends GenericContainer<GoContainer> {
 
     /**
      * The capabilities added to the container, e.g. {@code [SYS_ADMIN]} or {@code [BPF, PERFMON]};
-     * {@code [privileged]} after {@link #withPrivileged()}; empty before {@link #start()}.
+     * {@code [privileged]} after {@link #withPrivileged()}; empty before {@link #start()} and after
+     * {@code withCapabilities()} with none (Docker's defaults).
      */
     public List<String> grantedCapabilities() {
         return granted;
@@ -250,6 +291,12 @@ public class GoContainer extends GenericContainer<GoContainer> {
         if (privileged) {
             granted = List.of("privileged");
             privilegeReason = "withPrivileged() was asked";
+        } else if (explicitCapabilities != null) {
+            granted = explicitCapabilities;
+            privilegeReason = explicitCapabilities.isEmpty()
+                    ? "withCapabilities() with none: Docker's default capabilities"
+                    : "withCapabilities(" + String.join(", ", quoted(explicitCapabilities.toArray(String[]::new)))
+                            + ") was asked";
         } else {
             Privileges.Choice choice = Privileges.choose(getDockerClient(), getDockerImageName(), binaryInContainer);
             granted = choice.capabilities();

@@ -43,10 +43,11 @@ final class ContainerAgent {
     private static String explain(AgentException e, GoContainer container, String serviceName, ExecStream exec) {
         String message = "golat-agent in @GoService " + serviceName + " (" + container.binaryPathInContainer()
                 + "): " + e.getMessage();
-        if (e.getMessage() != null && e.getMessage().contains("EPERM")) {
+        if ("EPERM".equals(e.code())) {
             message += System.lineSeparator() + "The container was granted " + container.grantedCapabilities()
-                    + " (" + container.privilegeReason() + "). Grant CAP_BPF + CAP_PERFMON (Docker 23+) or "
-                    + "CAP_SYS_ADMIN to the container, or call withPrivileged() where the host allows it.";
+                    + " (" + container.privilegeReason() + "). Fix: grant CAP_BPF + CAP_PERFMON (Docker 23+: "
+                    + "withCapabilities(\"BPF\", \"PERFMON\")) or CAP_SYS_ADMIN (withCapabilities(\"SYS_ADMIN\")), "
+                    + "or call withPrivileged() where the host allows it.";
         }
         List<String> stderr = exec.stderrTail();
         if (!stderr.isEmpty()) {

@@ -2,10 +2,13 @@
 package dev.golat.junit;
 
 import dev.golat.container.GoContainer;
+import dev.golat.probe.ProbeSnapshot;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,9 +86,11 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
         ClassState state = state(context);
         MethodRun run = new MethodRun(state, context.getRequiredTestMethod(),
                 TraceTargets.ofMethod(context.getRequiredTestClass(), context.getRequiredTestMethod()));
+        Set<ServiceTracer> traced = Collections.newSetFromMap(new IdentityHashMap<>());
         for (TraceTargets.Target t : run.targets) {
-            state.tracers.get(serviceKey(state, t)).reset();
+            traced.add(state.tracers.get(serviceKey(state, t)));
         }
+        traced.forEach(ServiceTracer::reset); // one reset per service, however many of its functions are traced
         state.current = run;
     }
 
@@ -97,11 +102,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
         if (run == null || run.targets.isEmpty()) {
             return;
         }
-        List<Latency> results = new ArrayList<>();
-        for (TraceTargets.Target t : run.targets) {
-            results.add(run.freeze(t));
-        }
-        state.reports.record(context.getRequiredTestMethod().getName(), results);
+        state.reports.record(context.getRequiredTestMethod().getName(), run.freeze());
     }
 
     @Override
@@ -264,14 +265,28 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
             return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t));
         }
 
-        Latency freeze(TraceTargets.Target t) {
-            return snapshot(t);
+        /**
+         * The figures of every target at the end of the method, in target order: one agent snapshot per
+         * service, however many of its functions the method traces.
+         */
+        List<Latency> freeze() {
+            Map<ServiceTracer, Map<String, ProbeSnapshot>> byTracer = new IdentityHashMap<>();
+            List<Latency> results = new ArrayList<>();
+            for (TraceTargets.Target t : targets) {
+                ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
+                results.add(toLatency(t, tracer, byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
+            }
+            return results;
         }
 
         private Latency snapshot(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()),
-                    tracer.snapshot().get(t.spec()), state.reports.pagePath());
+            return toLatency(t, tracer, tracer.snapshot());
+        }
+
+        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, ProbeSnapshot> snapshot) {
+            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()),
+                    state.reports.pagePath());
         }
 
         Latencies latencies() {
