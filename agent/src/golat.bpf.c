@@ -213,6 +213,161 @@ int golat_ret(struct pt_regs *ctx)
 	return 0;
 }
 
+/* key: goroutine and span id. value: that span's open starts on the goroutine, innermost on top */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, GOLAT_MAX_SPAN_KEYS);
+	__type(key, struct golat_span_key);
+	__type(value, struct golat_span_stack);
+} span_stacks SEC(".maps");
+
+/* key: span id. value: that span's counters on this CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, GOLAT_MAX_PROBES);
+	__type(key, __u32);
+	__type(value, struct golat_span_counters);
+} span_counters SEC(".maps");
+
+/* The value a goroutine's first start inserts (too big for the BPF stack); never written. */
+struct golat_span_stack empty_stack = {};
+
+#define SPAN_MASK (GOLAT_SPAN_STACK - 1)
+
+/* The span's stack on this goroutine (created when create is set); *depth = g.stack.hi - SP. */
+static __always_inline struct golat_span_stack *span_stack(struct pt_regs *ctx, __u32 span, __u32 *depth,
+							   int create)
+{
+	struct golat_span_key key = { .g = ctx->r14, .span = span };
+	struct golat_span_stack *st;
+	__u64 hi;
+
+	if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(ctx->r14 + G_STACK_HI_OFF)))
+		return NULL;
+	*depth = hi - ctx->sp;
+	st = bpf_map_lookup_elem(&span_stacks, &key);
+	if (st || !create)
+		return st;
+	bpf_map_update_elem(&span_stacks, &key, &empty_stack, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&span_stacks, &key);
+}
+
+SEC("uprobe")
+int golat_span_start(struct pt_regs *ctx)
+{
+	__u32 span = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
+	struct golat_span_counters *c;
+	struct golat_span_start *top;
+	struct golat_span_stack *st;
+	__u32 depth, gen = golat_gen;
+	__u64 now = bpf_ktime_get_ns();
+
+	c = bpf_map_lookup_elem(&span_counters, &span);
+	if (!c)
+		return 0;
+	st = span_stack(ctx, span, &depth, 1);
+	if (!st) {
+		inc(&c->errors);
+		return 0;
+	}
+	top = &st->s[st->top & SPAN_MASK];
+	if (st->n && top->depth == depth) {
+		/*
+		 * The same frame reached its start again: the prologue re-ran after morestack (only
+		 * the stack copy is lost), or a panic left this frame's start open. Restart it.
+		 */
+		if (top->gen == gen)
+			inc(&c->restarts);
+		else
+			inc(&c->started);
+		top->ts = now;
+		top->gen = gen;
+		return 0;
+	}
+	if (st->n < GOLAT_SPAN_STACK)
+		st->n++;
+	else
+		inc(&c->overflow); /* the ring overwrites the oldest open start */
+	st->top = (st->top + 1) & SPAN_MASK;
+	top = &st->s[st->top & SPAN_MASK];
+	top->ts = now;
+	top->depth = depth;
+	top->gen = gen;
+	inc(&c->started);
+	return 0;
+}
+
+SEC("uprobe")
+int golat_span_end(struct pt_regs *ctx)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 span = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
+	struct golat_span_counters *c;
+	struct golat_span_start *top;
+	struct golat_span_stack *st;
+	__u32 depth, idx;
+	__u64 *slot;
+
+	c = bpf_map_lookup_elem(&span_counters, &span);
+	if (!c)
+		return 0;
+	st = span_stack(ctx, span, &depth, 0);
+	if (!st || !st->n) {
+		inc(&c->unmatched);
+		return 0;
+	}
+	/* The innermost open start, whatever its depth: an end may lie in a callee of the from-frame. */
+	top = &st->s[st->top & SPAN_MASK];
+	st->top = (st->top - 1) & SPAN_MASK;
+	st->n--;
+	if (top->gen != golat_gen) {
+		inc(&c->stale);
+		return 0;
+	}
+	inc(&c->completed);
+	idx = span * GOLAT_NBUCKETS + golat_bucket(now - top->ts);
+	slot = bpf_map_lookup_elem(&hist, &idx);
+	if (slot)
+		inc(slot);
+	return 0;
+}
+
+SEC("uprobe")
+int golat_span_cancel(struct pt_regs *ctx)
+{
+	__u32 span = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
+	struct golat_span_counters *c;
+	struct golat_span_start *top;
+	struct golat_span_stack *st;
+	__u32 depth, gen = golat_gen;
+	int i;
+
+	c = bpf_map_lookup_elem(&span_counters, &span);
+	if (!c)
+		return 0;
+	st = span_stack(ctx, span, &depth, 0);
+	if (!st)
+		return 0;
+	/*
+	 * A RET of the from-function at depth d (SP at the return address, as at its entry): a
+	 * start made in this frame has depth d (the entry site) or more (after the prologue moved
+	 * SP), one made in a deeper frame more still, and all of those are over. Outer frames are
+	 * shallower and stay open.
+	 */
+	for (i = 0; i < GOLAT_SPAN_STACK; i++) {
+		if (!st->n)
+			break;
+		top = &st->s[st->top & SPAN_MASK];
+		if (top->depth < depth)
+			break;
+		if (top->gen == gen)
+			inc(&c->notreached);
+		st->top = (st->top - 1) & SPAN_MASK;
+		st->n--;
+	}
+	return 0;
+}
+
 /* mode=empty: the same sites with no work, the floor the kernel charges per probe hit. */
 SEC("uprobe")
 int golat_empty(struct pt_regs *ctx)

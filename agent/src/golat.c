@@ -41,9 +41,20 @@ struct probe {
 	bool empty;
 };
 
+/* A span: start, end and cancel sites (agent/PROTOCOL.md, "span"). */
+struct span {
+	bool defined;
+	char *name;
+	struct sites start;
+	struct sites end;
+	struct sites cancel;
+};
+
 static struct probe probes[GOLAT_MAX_PROBES];
+static struct span spans[GOLAT_MAX_PROBES];
 static int max_id = -1;
 static int nprobes;
+static int nspans;
 static pid_t target_pid;
 static int pidfd = -1;
 static char *binary;
@@ -134,8 +145,8 @@ static int cmd_probe(char *args)
 		return fail(GOLAT_ERR_PROTOCOL, "probe id '%s' is not a number in 0..%d",
 			    tok ? tok : "", GOLAT_MAX_PROBES - 1);
 	p = &probes[id];
-	if (p->defined)
-		return fail(GOLAT_ERR_PROTOCOL, "probe %ld defined twice", id);
+	if (p->defined || spans[id].defined)
+		return fail(GOLAT_ERR_PROTOCOL, "id %ld used twice (each id is one probe or one span)", id);
 	tok = strtok_r(NULL, " ", &save);
 	if (!tok)
 		return fail(GOLAT_ERR_PROTOCOL, "probe %ld has no function name", id);
@@ -184,6 +195,80 @@ static int cmd_probe(char *args)
 	return 0;
 }
 
+/* Removes from *s every offset that is also in *other. */
+static void drop_sites(struct sites *s, const struct sites *other)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < s->n; i++) {
+		for (j = 0; j < other->n && other->off[j] != s->off[i]; j++)
+			;
+		if (j == other->n)
+			s->off[n++] = s->off[i];
+	}
+	s->n = n;
+}
+
+/* span <id> <name> start=<hex,...> end=<hex,...> cancel=<hex,...|-> */
+static int cmd_span(char *args)
+{
+	char *tok, *save = NULL, *end;
+	bool have_start = false, have_end = false, have_cancel = false;
+	struct span *sp;
+	long id;
+
+	tok = strtok_r(args, " ", &save);
+	errno = 0;
+	id = tok ? strtol(tok, &end, 10) : -1;
+	if (!tok || errno || *end || id < 0 || id >= GOLAT_MAX_PROBES)
+		return fail(GOLAT_ERR_PROTOCOL, "span id '%s' is not a number in 0..%d",
+			    tok ? tok : "", GOLAT_MAX_PROBES - 1);
+	sp = &spans[id];
+	if (sp->defined || probes[id].defined)
+		return fail(GOLAT_ERR_PROTOCOL, "id %ld used twice (each id is one probe or one span)", id);
+	tok = strtok_r(NULL, " ", &save);
+	if (!tok)
+		return fail(GOLAT_ERR_PROTOCOL, "span %ld has no name", id);
+	sp->name = strdup(tok);
+	while ((tok = strtok_r(NULL, " ", &save))) {
+		if (!strncmp(tok, "start=", 6)) {
+			if (parse_sites(tok + 6, &sp->start) || !sp->start.n)
+				return fail(GOLAT_ERR_PROTOCOL, "span %ld %s: '%s' is not start=<hex,...>",
+					    id, sp->name, tok);
+			have_start = true;
+		} else if (!strncmp(tok, "end=", 4)) {
+			if (parse_sites(tok + 4, &sp->end) || !sp->end.n)
+				return fail(GOLAT_ERR_PROTOCOL, "span %ld %s: '%s' is not end=<hex,...>",
+					    id, sp->name, tok);
+			have_end = true;
+		} else if (!strncmp(tok, "cancel=", 7)) {
+			if (parse_sites(tok + 7, &sp->cancel))
+				return fail(GOLAT_ERR_PROTOCOL, "span %ld %s: '%s' is not cancel=<hex,...|->",
+					    id, sp->name, tok);
+			have_cancel = true;
+		} else {
+			return fail(GOLAT_ERR_PROTOCOL, "span %ld %s: unknown field '%s'", id, sp->name, tok);
+		}
+	}
+	if (!have_start || !have_end || !have_cancel)
+		return fail(GOLAT_ERR_PROTOCOL, "span %ld %s: needs start=, end= and cancel=", id, sp->name);
+	/*
+	 * One site, one role per span: the order of two uprobes at one address is the kernel's, so
+	 * a site that ends the span never cancels it, and a start is never cancelled by itself.
+	 */
+	drop_sites(&sp->cancel, &sp->end);
+	drop_sites(&sp->cancel, &sp->start);
+	drop_sites(&sp->start, &sp->end);
+	if (!sp->start.n)
+		return fail(GOLAT_ERR_PROTOCOL, "span %ld %s: every start site is also an end site", id,
+			    sp->name);
+	sp->defined = true;
+	nspans++;
+	if (id > max_id)
+		max_id = id;
+	return 0;
+}
+
 static int cmd_pid(const char *arg)
 {
 	char *end;
@@ -224,9 +309,11 @@ static int attach_site(struct bpf_program *prog, int id, const char *what, unsig
 		if (err == ENOENT)
 			return fail(GOLAT_ERR_NOBINARY, "%s: %s", binary, strerror(err));
 		return fail(GOLAT_ERR_BADOFFSET,
-			    "probe %d %s: the kernel rejected the %s uprobe at file offset 0x%lx of %s: %s "
+			    "%s %d %s: the kernel rejected the %s uprobe at file offset 0x%lx of %s: %s "
 			    "(is it the file offset of an instruction boundary in this binary?)",
-			    id, probes[id].name, what, off, binary, strerror(err));
+			    spans[id].defined ? "span" : "probe", id,
+			    spans[id].defined ? spans[id].name : probes[id].name, what, off, binary,
+			    strerror(err));
 	}
 	links[nlinks++] = link;
 	return 0;
@@ -239,8 +326,8 @@ static int cmd_attach(void)
 
 	if (pidfd < 0)
 		return fail(GOLAT_ERR_PROTOCOL, "attach before pid");
-	if (!nprobes)
-		return fail(GOLAT_ERR_PROTOCOL, "attach without any probe");
+	if (!nprobes && !nspans)
+		return fail(GOLAT_ERR_PROTOCOL, "attach without any probe or span");
 	if (!binary) {
 		snprintf(path, sizeof(path), "/proc/%d/exe", target_pid);
 		binary = strdup(path);
@@ -268,6 +355,9 @@ static int cmd_attach(void)
 	bpf_map__set_max_entries(skel->maps.slots, 1U << slot_bits);
 	bpf_map__set_max_entries(skel->maps.counters, max_id + 1);
 	bpf_map__set_max_entries(skel->maps.hist, (max_id + 1) * GOLAT_NBUCKETS);
+	bpf_map__set_max_entries(skel->maps.span_counters, max_id + 1);
+	/* An LRU hash is preallocated: ~4 MB only when there are spans. */
+	bpf_map__set_max_entries(skel->maps.span_stacks, nspans ? GOLAT_MAX_SPAN_KEYS : 16);
 	err = golat_bpf__load(skel);
 	if (err) {
 		err = -err;
@@ -297,7 +387,22 @@ static int cmd_attach(void)
 			if ((err = attach_site(ret, id, "return", p->ret.off[i], cookie)))
 				return err;
 	}
-	printf("ready probes=%d uprobes=%d\n", nprobes, nlinks);
+	for (id = 0; id <= max_id; id++) {
+		struct span *sp = &spans[id];
+
+		if (!sp->defined)
+			continue;
+		for (i = 0; i < sp->start.n; i++)
+			if ((err = attach_site(skel->progs.golat_span_start, id, "start", sp->start.off[i], id)))
+				return err;
+		for (i = 0; i < sp->end.n; i++)
+			if ((err = attach_site(skel->progs.golat_span_end, id, "end", sp->end.off[i], id)))
+				return err;
+		for (i = 0; i < sp->cancel.n; i++)
+			if ((err = attach_site(skel->progs.golat_span_cancel, id, "cancel", sp->cancel.off[i], id)))
+				return err;
+	}
+	printf("ready probes=%d spans=%d uprobes=%d\n", nprobes, nspans, nlinks);
 	fflush(stdout);
 	return 0;
 }
@@ -399,19 +504,50 @@ static int count_inflight(__u64 *per_probe)
 	return 0;
 }
 
+/* Counts open starts of the current generation per span, over every goroutine's stack. */
+static int count_span_inflight(__u64 *per_span)
+{
+	int fd = bpf_map__fd(skel->maps.span_stacks);
+	struct golat_span_key key, next, *prev = NULL;
+	__u32 gen = skel->bss->golat_gen, i;
+	struct golat_span_stack *st;
+
+	if (!nspans)
+		return 0;
+	st = malloc(sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		/* A racy copy (its goroutine may be pushing): good enough for a count. */
+		if (bpf_map_lookup_elem(fd, &key, st) || key.span > (__u32)max_id)
+			continue;
+		for (i = 0; i < st->n && i < GOLAT_SPAN_STACK; i++)
+			if (st->s[(st->top - i) & (GOLAT_SPAN_STACK - 1)].gen == gen)
+				per_span[key.span]++;
+	}
+	free(st);
+	return 0;
+}
+
 static int cmd_snapshot(void)
 {
 	__u32 nkeys = max_id + 1, slots = sizeof(struct golat_counters) / sizeof(__u64);
 	__u64 *cnt = calloc((size_t)nkeys * slots, sizeof(__u64));
 	__u64 *hist = calloc((size_t)nkeys * GOLAT_NBUCKETS, sizeof(__u64));
 	__u64 *inflight = calloc(nkeys, sizeof(__u64));
+	__u32 span_slots = sizeof(struct golat_span_counters) / sizeof(__u64);
+	__u64 *span_cnt = calloc((size_t)nkeys * span_slots, sizeof(__u64));
 	int err, id, b;
 
-	if (!cnt || !hist || !inflight) {
+	if (!cnt || !hist || !inflight || !span_cnt) {
 		err = fail(GOLAT_ERR_INTERNAL, "out of memory");
 		goto cleanup;
 	}
 	err = read_percpu_u64(bpf_map__fd(skel->maps.counters), nkeys, slots, cnt);
+	if (!err)
+		err = read_percpu_u64(bpf_map__fd(skel->maps.span_counters), nkeys, span_slots, span_cnt);
 	if (!err)
 		err = read_percpu_u64(bpf_map__fd(skel->maps.hist), nkeys * GOLAT_NBUCKETS, 1, hist);
 	if (err) {
@@ -419,6 +555,8 @@ static int cmd_snapshot(void)
 		goto cleanup;
 	}
 	err = count_inflight(inflight);
+	if (!err)
+		err = count_span_inflight(inflight);
 	if (err) {
 		err = fail(GOLAT_ERR_INTERNAL, "map the in-flight table: %s", strerror(-err));
 		goto cleanup;
@@ -427,12 +565,22 @@ static int cmd_snapshot(void)
 		struct golat_counters *c = (struct golat_counters *)(cnt + (size_t)id * slots);
 		__u64 *h = hist + (size_t)id * GOLAT_NBUCKETS;
 
-		if (!probes[id].defined)
-			continue;
-		printf("probe %d entries=%llu returns=%llu matched=%llu unmatched=%llu stale=%llu "
+		if (spans[id].defined) {
+			struct golat_span_counters *sc =
+				(struct golat_span_counters *)(span_cnt + (size_t)id * span_slots);
+
+			printf("span %d started=%llu completed=%llu notreached=%llu unmatched=%llu "
+			       "restarts=%llu overflow=%llu stale=%llu inflight=%llu errors=%llu\n",
+			       id, sc->started, sc->completed, sc->notreached, sc->unmatched, sc->restarts,
+			       sc->overflow, sc->stale, inflight[id], sc->errors);
+		} else if (probes[id].defined) {
+			printf("probe %d entries=%llu returns=%llu matched=%llu unmatched=%llu stale=%llu "
 		       "reentries=%llu dnr=%llu inflight=%llu errors=%llu\n",
 		       id, c->entries, c->returns, c->matched, c->unmatched, c->stale, c->reentries,
 		       c->dnr, inflight[id], c->errors);
+		} else {
+			continue;
+		}
 		printf("hist %d", id);
 		for (b = 0; b < GOLAT_NBUCKETS; b++)
 			if (h[b])
@@ -445,6 +593,7 @@ cleanup:
 	free(cnt);
 	free(hist);
 	free(inflight);
+	free(span_cnt);
 	return err;
 }
 
@@ -458,6 +607,9 @@ static int cmd_reset(void)
 
 	__atomic_add_fetch(&skel->bss->golat_gen, 1, __ATOMIC_SEQ_CST);
 	err = zero_percpu(bpf_map__fd(skel->maps.counters), max_id + 1, sizeof(struct golat_counters));
+	if (!err)
+		err = zero_percpu(bpf_map__fd(skel->maps.span_counters), max_id + 1,
+				  sizeof(struct golat_span_counters));
 	if (!err)
 		err = zero_percpu(bpf_map__fd(skel->maps.hist), (max_id + 1) * GOLAT_NBUCKETS,
 				  sizeof(__u64));
@@ -500,6 +652,8 @@ static int handle_line(char *line)
 		return 0;
 	} else if (!attached && !strcmp(line, "probe")) {
 		return cmd_probe(arg);
+	} else if (!attached && !strcmp(line, "span")) {
+		return cmd_span(arg);
 	} else if (!attached && !strcmp(line, "attach")) {
 		return cmd_attach();
 	} else if (attached && !strcmp(line, "snapshot")) {

@@ -36,6 +36,13 @@
 #define GOLAT_SLOT_BITS 16
 #define GOLAT_MAX_SPILL 16384
 
+/*
+ * Spans: per (goroutine, span id), a ring of the GOLAT_SPAN_STACK innermost open starts (a
+ * deeper recursion drops the oldest), in an LRU hash of GOLAT_MAX_SPAN_KEYS goroutines.
+ */
+#define GOLAT_SPAN_STACK 64
+#define GOLAT_MAX_SPAN_KEYS 4096
+
 /* bpf_cookie of every uprobe: probe id in the low 32 bits, flags above. */
 #define GOLAT_COOKIE_PROBE_MASK 0xffffffff
 #define GOLAT_COOKIE_THREAD_KEY 0x100000000
@@ -93,6 +100,42 @@ struct golat_counters {
 	__u64 reentries; /* prologues run again after runtime.morestack: first timestamp kept */
 	__u64 dnr;       /* entries that found an older frame at their key: it did not return */
 	__u64 errors;    /* failed reads of g.stack.hi, or in-flight table and spill map full */
+};
+
+/* Pairing key of a span's starts and ends: the goroutine (R14) and the span id. */
+struct golat_span_key {
+	__u64 g;
+	__u32 span;
+	__u32 pad;
+};
+
+/* One open start: when, how deep (g.stack.hi - SP), in which reset generation. */
+struct golat_span_start {
+	__u64 ts;
+	__u32 depth;
+	__u32 gen;
+};
+
+/*
+ * The open starts of one span on one goroutine, innermost at top: a ring, so a push onto a
+ * full stack overwrites the oldest. Only its own goroutine touches it (one thread at a time).
+ */
+struct golat_span_stack {
+	__u32 top; /* index of the innermost open start (mod GOLAT_SPAN_STACK) */
+	__u32 n;   /* open starts, 0..GOLAT_SPAN_STACK */
+	struct golat_span_start s[GOLAT_SPAN_STACK];
+};
+
+/* Per span, per CPU. */
+struct golat_span_counters {
+	__u64 started;    /* start sites hit (a restart at the same depth is not a new start) */
+	__u64 completed;  /* end sites that popped a start of the current generation: in the histogram */
+	__u64 notreached; /* starts popped at a cancel site: the from-frame returned before the end */
+	__u64 unmatched;  /* end sites hit with no open start */
+	__u64 restarts;   /* start sites hit again at the depth of the innermost open start: overwritten */
+	__u64 overflow;   /* pushes onto a full stack: the oldest open start was dropped */
+	__u64 stale;      /* end sites that popped a start from before the last reset: dropped */
+	__u64 errors;     /* g.stack.hi unreadable, or the span map could not take the goroutine */
 };
 
 /*
