@@ -34,6 +34,7 @@ public final class AgentSession implements AutoCloseable {
     private final AgentOutput out;
     private final AutoCloseable transport;
     private final Map<Integer, ProbeSpec> probes = new LinkedHashMap<>();
+    private final Map<Integer, SpanSpec> spans = new LinkedHashMap<>();
     private Duration timeout = Duration.ofSeconds(30);
     private int slotBits;
     private boolean greeted;
@@ -93,6 +94,9 @@ public final class AgentSession implements AutoCloseable {
         if (probes.isEmpty() && spans.isEmpty()) {
             throw new IllegalArgumentException("no probes to attach to pid " + pid);
         }
+        if (binaryPath.contains("\n")) {
+            throw new IllegalArgumentException("binary path contains a newline: " + binaryPath);
+        }
         Set<Integer> ids = new HashSet<>();
         for (SpanSpec sp : spans) {
             if (!ids.add(sp.id())) {
@@ -102,9 +106,6 @@ public final class AgentSession implements AutoCloseable {
         for (ProbeSpec p : probes) {
             if (!ids.add(p.id())) {
                 throw new IllegalArgumentException("probe id " + p.id() + " used twice (" + p.name() + ")");
-            }
-            if (binaryPath.contains("\n")) {
-                throw new IllegalArgumentException("binary path contains a newline: " + binaryPath);
             }
         }
         greet();
@@ -120,24 +121,40 @@ public final class AgentSession implements AutoCloseable {
         send(String.join("\n", cmds));
         String ready = answer("attach");
         if (!ready.startsWith("ready ")) {
-            throw unexpected(ready, "ready probes=<n> uprobes=<m>");
+            throw unexpected(ready, "ready probes=<n> spans=<k> uprobes=<m>");
         }
         probes.forEach(p -> this.probes.put(p.id(), p));
+        spans.forEach(sp -> this.spans.put(sp.id(), sp));
         attached = true;
     }
 
-    /** Every probe's counters and histogram now, in id order. */
+    /**
+     * Every probe's and span's counters and histogram now, in id order. A span's {@link ProbeSnapshot#function()}
+     * is its name, and its counters are mapped as {@link Counters} says.
+     */
     public List<ProbeSnapshot> snapshot() {
         requireAttached("snapshot");
         send("snapshot");
         List<ProbeSnapshot> result = new ArrayList<>();
         for (String line = answer("snapshot"); !line.equals("end"); line = answer("snapshot")) {
-            Map.Entry<Integer, Counters> probe = SnapshotParser.probeLine(line);
-            ProbeSpec spec = probes.get(probe.getKey());
-            if (spec == null) {
-                throw unexpected(line, "a probe this session attached " + probes.keySet());
+            Map.Entry<Integer, Counters> entry;
+            String name;
+            if (line.startsWith("span ")) {
+                entry = SnapshotParser.spanLine(line);
+                SpanSpec spec = spans.get(entry.getKey());
+                if (spec == null) {
+                    throw unexpected(line, "a span this session attached " + spans.keySet());
+                }
+                name = spec.name();
+            } else {
+                entry = SnapshotParser.probeLine(line);
+                ProbeSpec spec = probes.get(entry.getKey());
+                if (spec == null) {
+                    throw unexpected(line, "a probe this session attached " + probes.keySet());
+                }
+                name = spec.name();
             }
-            result.add(SnapshotParser.histLine(answer("snapshot"), spec.id(), spec.name(), probe.getValue()));
+            result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), name, entry.getValue()));
         }
         return result;
     }

@@ -22,6 +22,27 @@ class SnapshotParserTest {
     }
 
     @Test
+    void should_map_span_counters_onto_call_counters() {
+        Map.Entry<Integer, Counters> p = SnapshotParser.spanLine("span 3 started=100 completed=80 notreached=12"
+                + " unmatched=2 restarts=5 overflow=1 stale=3 inflight=4 errors=6");
+
+        assertThat(p.getKey()).isEqualTo(3);
+        // entries=started, returns=completed+unmatched+stale, matched=completed, reentries=restarts,
+        // didNotReturn=notreached, readErrors=errors+overflow
+        assertThat(p.getValue()).isEqualTo(new Counters(100, 85, 80, 2, 3, 5, 12, 4, 7));
+    }
+
+    @Test
+    void should_name_the_missing_span_counter() {
+        assertThatThrownBy(() -> SnapshotParser.spanLine("span 3 started=1 completed=1 notreached=0 unmatched=0"
+                + " restarts=0 stale=0 inflight=0 errors=0"))
+                .isInstanceOf(AgentException.class)
+                .hasMessageEndingWith("expected a field overflow=");
+        assertThatThrownBy(() -> SnapshotParser.spanLine("probe 3 entries=1"))
+                .hasMessage("unexpected agent answer 'probe 3 entries=1': expected a 'span <id> name=value...' line");
+    }
+
+    @Test
     void should_read_sparse_buckets() {
         ProbeSnapshot s = SnapshotParser.histLine("hist 2 5:1 1781:3 1782:2", 2, "main.f", NONE);
 
