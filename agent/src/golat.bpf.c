@@ -257,7 +257,7 @@ int golat_span_start(struct pt_regs *ctx)
 {
 	__u32 span = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
 	struct golat_span_counters *c;
-	struct golat_span_start *top;
+	struct golat_span_open *top;
 	struct golat_span_stack *st;
 	__u32 depth, gen = golat_gen;
 	__u64 now = bpf_ktime_get_ns();
@@ -303,7 +303,7 @@ int golat_span_end(struct pt_regs *ctx)
 	__u64 now = bpf_ktime_get_ns();
 	__u32 span = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
 	struct golat_span_counters *c;
-	struct golat_span_start *top;
+	struct golat_span_open *top;
 	struct golat_span_stack *st;
 	__u32 depth, idx;
 	__u64 *slot;
@@ -337,7 +337,7 @@ int golat_span_cancel(struct pt_regs *ctx)
 {
 	__u32 span = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
 	struct golat_span_counters *c;
-	struct golat_span_start *top;
+	struct golat_span_open *top;
 	struct golat_span_stack *st;
 	__u32 depth, gen = golat_gen;
 	int i;

@@ -356,8 +356,13 @@ static int cmd_attach(void)
 	bpf_map__set_max_entries(skel->maps.counters, max_id + 1);
 	bpf_map__set_max_entries(skel->maps.hist, (max_id + 1) * GOLAT_NBUCKETS);
 	bpf_map__set_max_entries(skel->maps.span_counters, max_id + 1);
-	/* An LRU hash is preallocated: ~4 MB only when there are spans. */
+	/* An LRU hash is preallocated: ~4 MB only when there are spans, and their programs too. */
 	bpf_map__set_max_entries(skel->maps.span_stacks, nspans ? GOLAT_MAX_SPAN_KEYS : 16);
+	if (!nspans) {
+		bpf_program__set_autoload(skel->progs.golat_span_start, false);
+		bpf_program__set_autoload(skel->progs.golat_span_end, false);
+		bpf_program__set_autoload(skel->progs.golat_span_cancel, false);
+	}
 	err = golat_bpf__load(skel);
 	if (err) {
 		err = -err;

@@ -110,7 +110,7 @@ struct golat_span_key {
 };
 
 /* One open start: when, how deep (g.stack.hi - SP), in which reset generation. */
-struct golat_span_start {
+struct golat_span_open {
 	__u64 ts;
 	__u32 depth;
 	__u32 gen;
@@ -123,7 +123,7 @@ struct golat_span_start {
 struct golat_span_stack {
 	__u32 top; /* index of the innermost open start (mod GOLAT_SPAN_STACK) */
 	__u32 n;   /* open starts, 0..GOLAT_SPAN_STACK */
-	struct golat_span_start s[GOLAT_SPAN_STACK];
+	struct golat_span_open s[GOLAT_SPAN_STACK];
 };
 
 /* Per span, per CPU. */
