@@ -247,10 +247,16 @@ static int cmd_attach(void)
 		snprintf(path, sizeof(path), "/proc/%d/exe", target_pid);
 		binary = strdup(path);
 	}
-	if (access(binary, R_OK))
+	if (access(binary, R_OK)) {
+		err = errno;
+		if (err == EACCES || err == EPERM)
+			return fail(GOLAT_ERR_NOBINARY, "%s: %s (another process' /proc/PID/exe and "
+				    "/proc/PID/root need CAP_SYS_PTRACE: --cap-add SYS_PTRACE; or give the "
+				    "binary's path as the agent sees it)", binary, strerror(err));
 		return fail(GOLAT_ERR_NOBINARY, "%s: %s (give the path as the agent sees it, e.g. "
-			    "/proc/%d/root/<path in the target's container>)", binary, strerror(errno),
+			    "/proc/%d/root/<path in the target's container>)", binary, strerror(err),
 			    target_pid);
+	}
 	/* Without the uprobe PMU libbpf would fall back to writing tracefs: refuse instead. */
 	if (access("/sys/bus/event_source/devices/uprobe/type", R_OK))
 		return fail(GOLAT_ERR_NOUPROBE,

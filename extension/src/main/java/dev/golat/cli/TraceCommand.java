@@ -10,6 +10,8 @@ import dev.golat.probe.Planner;
 import dev.golat.probe.ProbePlan;
 import dev.golat.probe.ProbeSnapshot;
 import dev.golat.probe.ProbeSpec;
+import dev.golat.probe.SpanPlan;
+import dev.golat.probe.SpanSpec;
 import dev.golat.report.ConsoleHistogram;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,11 +34,13 @@ import java.util.concurrent.TimeUnit;
 final class TraceCommand {
     private TraceCommand() {}
 
-    record Options(long pid, List<String> functions, Duration duration, Duration interval, boolean json, List<String> exec) {}
+    record Options(long pid, List<String> functions, List<List<String>> spans, Duration duration, Duration interval, boolean json,
+            List<String> exec) {}
 
     static Options parse(List<String> args) {
         long pid = -1;
         List<String> functions = new ArrayList<>();
+        List<List<String>> spans = new ArrayList<>();
         Duration duration = null;
         Duration interval = null;
         boolean json = false;
@@ -48,6 +52,13 @@ final class TraceCommand {
                 case "--duration" -> duration = parseDuration(value(args, ++i, a), a);
                 case "--interval" -> interval = parseDuration(value(args, ++i, a), a);
                 case "--json" -> json = true;
+                case "--span" -> {
+                    if (i + 3 >= args.size()) {
+                        throw new UsageException("--span needs NAME FROM TO; " + USAGE);
+                    }
+                    spans.add(List.of(args.get(i + 1), args.get(i + 2), args.get(i + 3)));
+                    i += 3;
+                }
                 case "--exec" -> {
                     if (i + 1 < args.size() && args.get(i + 1).equals("--")) {
                         i++;
@@ -63,17 +74,17 @@ final class TraceCommand {
                 }
             }
         }
-        if (functions.isEmpty()) {
-            throw new UsageException("name at least one Go function; " + USAGE);
+        if (functions.isEmpty() && spans.isEmpty()) {
+            throw new UsageException("name at least one Go function or --span; " + USAGE);
         }
         if ((pid < 0) == exec.isEmpty()) {
             throw new UsageException("give either --pid PID or --exec -- CMD ARGS; " + USAGE);
         }
-        return new Options(pid, List.copyOf(functions), duration, interval, json, exec);
+        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec);
     }
 
-    static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--duration 10s] [--interval 1s] [--json]"
-            + " | golat trace FUNCTION... [--json] --exec -- CMD ARGS";
+    static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--span NAME FROM TO]... [--duration 10s]"
+            + " [--interval 1s] [--json] | golat trace FUNCTION... [--span NAME FROM TO]... [--json] --exec -- CMD ARGS";
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
@@ -83,8 +94,9 @@ final class TraceCommand {
         }
         // Plan first: a wrong name fails before anything is started.
         Planner planner = Planner.of(binary);
-        Map<Integer, ProbePlan> plans = new LinkedHashMap<>();
+        Map<Integer, String> plans = new LinkedHashMap<>(); // id -> what it measures
         List<ProbeSpec> specs = new ArrayList<>();
+        List<SpanSpec> spanSpecs = new ArrayList<>();
         for (String f : o.functions()) {
             ProbePlan plan = planner.plan(f);
             if (!plan.measurable()) {
@@ -92,14 +104,20 @@ final class TraceCommand {
             }
             plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
             int id = plans.size();
-            plans.put(id, plan);
+            plans.put(id, plan.function());
             specs.add(plan.toSpec(id));
+        }
+        for (List<String> span : o.spans()) {
+            SpanPlan plan = planner.planSpan(span.get(0), span.get(1), span.get(2));
+            int id = plans.size();
+            plans.put(id, "span " + plan.name());
+            spanSpecs.add(plan.toSpec(id));
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();
         try {
             try (AgentSession agent = HostAgent.start()) {
-                agent.start(pid, binary.toString(), specs);
+                agent.start(pid, binary.toString(), specs, spanSpecs);
                 System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 if (child != null) {
@@ -127,7 +145,7 @@ final class TraceCommand {
         }
     }
 
-    private static void waitForEnd(AgentSession agent, Options o, Process child, Map<Integer, ProbePlan> plans,
+    private static void waitForEnd(AgentSession agent, Options o, Process child, Map<Integer, String> plans,
             PrintStream out) throws InterruptedException {
         long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
         long step = o.interval() == null ? 200 : Math.min(200, o.interval().toMillis());
@@ -151,23 +169,23 @@ final class TraceCommand {
         }
     }
 
-    static void print(List<ProbeSnapshot> snapshots, Map<Integer, ProbePlan> plans, boolean json, PrintStream out) {
+    static void print(List<ProbeSnapshot> snapshots, Map<Integer, String> plans, boolean json, PrintStream out) {
         for (ProbeSnapshot s : snapshots) {
-            ProbePlan plan = plans.get(s.id());
-            Latency l = latency(s, plan);
+            String label = plans.get(s.id());
+            Latency l = latency(s, label);
             if (json) {
                 out.println(Json.write(toJson(l, s.counters())));
             } else {
-                out.println("@" + plan.function() + ":");
+                out.println("@" + label + ":");
                 out.print(ConsoleHistogram.render(l));
                 out.println();
             }
         }
     }
 
-    static Latency latency(ProbeSnapshot s, ProbePlan plan) {
+    static Latency latency(ProbeSnapshot s, String label) {
         Counters c = s.counters();
-        return Latency.of(plan.function(), plan.function(), s.toHistogram(),
+        return Latency.of(label, label, s.toHistogram(),
                 new CallCounts(c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
                         c.inflight(), c.readErrors()), null);
     }

@@ -8,6 +8,7 @@ import dev.golat.probe.AgentOutput;
 import dev.golat.probe.AgentProtocol;
 import dev.golat.probe.AgentSession;
 import dev.golat.probe.ProbeSpec;
+import dev.golat.probe.SpanSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,7 @@ final class ContainerAgent {
 
     private static volatile byte[] agentBinary;
 
-    static AgentSession start(GoContainer container, List<ProbeSpec> specs, String serviceName) {
+    static AgentSession start(GoContainer container, List<ProbeSpec> specs, List<SpanSpec> spans, String serviceName) {
         container.copyAgent(agentBinary());
         ExecStream exec = container.exec(GoContainer.AGENT_PATH);
         AgentOutput output = new AgentOutput();
@@ -28,7 +29,7 @@ final class ContainerAgent {
         pump.start();
         AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
         try {
-            session.start(container.servicePid(), container.binaryPathInContainer(), specs);
+            session.start(container.servicePid(), container.binaryPathInContainer(), specs, spans);
             return session;
         } catch (AgentException e) {
             session.close();

@@ -54,16 +54,16 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
     public void beforeAll(ExtensionContext context) throws Exception {
         Class<?> testClass = context.getRequiredTestClass();
         Map<String, GoContainer> services = services(testClass);
-        Map<String, Set<String>> specsByService = new LinkedHashMap<>();
+        Map<String, Set<TraceTargets.Target>> specsByService = new LinkedHashMap<>();
         for (TraceTargets.Target t : TraceTargets.ofClass(testClass)) {
             String service = serviceOf(t, services, testClass.getSimpleName());
-            specsByService.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(t.spec());
+            specsByService.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(t);
         }
         String reportDir = AnnotationSupport.findAnnotation(testClass, GoTest.class).map(GoTest::reportDir).orElse("target/golat");
         ClassState state = new ClassState(testClass, reportDir);
         context.getStore(NAMESPACE).put(CLASS_STATE, state);
         // Plan everything first: a wrong function name fails in milliseconds, before any container starts.
-        for (Map.Entry<String, Set<String>> e : specsByService.entrySet()) {
+        for (Map.Entry<String, Set<TraceTargets.Target>> e : specsByService.entrySet()) {
             GoContainer container = services.get(e.getKey());
             state.tracers.put(e.getKey(), ServiceTracer.plan(e.getKey(), container, e.getValue(),
                     testClass.getSimpleName()));
@@ -262,7 +262,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
 
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.spec(), tracer.plans().get(t.spec()).function(), () -> snapshot(t));
+            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t));
         }
 
         /**
@@ -285,7 +285,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
         }
 
         private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, ProbeSnapshot> snapshot) {
-            return Snapshots.toLatency(t.spec(), tracer.plans().get(t.spec()).function(), snapshot.get(t.spec()),
+            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()),
                     state.reports.pagePath());
         }
 

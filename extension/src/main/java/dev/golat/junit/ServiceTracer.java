@@ -7,6 +7,8 @@ import dev.golat.probe.Planner;
 import dev.golat.probe.ProbePlan;
 import dev.golat.probe.ProbeSnapshot;
 import dev.golat.probe.ProbeSpec;
+import dev.golat.probe.SpanPlan;
+import dev.golat.probe.SpanSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,22 +22,29 @@ import java.util.Map;
 final class ServiceTracer implements AutoCloseable {
     private final String serviceName;
     private final GoContainer container;
-    private final Map<String, ProbePlan> plans; // key: the spec as the user wrote it
+    private final Map<String, ProbePlan> plans; // key: the function as the user wrote it
+    private final Map<String, SpanPlan> spans; // key: the span's name
     private final Map<String, Integer> ids = new LinkedHashMap<>();
     private AgentSession session;
 
-    private ServiceTracer(String serviceName, GoContainer container, Map<String, ProbePlan> plans) {
+    private ServiceTracer(String serviceName, GoContainer container, Map<String, ProbePlan> plans,
+            Map<String, SpanPlan> spans) {
         this.serviceName = serviceName;
         this.container = container;
         this.plans = plans;
+        this.spans = spans;
         int id = 0;
         for (String spec : plans.keySet()) {
             ids.put(spec, id++);
         }
+        for (String name : spans.keySet()) {
+            ids.put(name, id++);
+        }
     }
 
     /** Plans every spec against the service's binary on the host; fails before the container starts. */
-    static ServiceTracer plan(String serviceName, GoContainer container, Collection<String> specs, String where) {
+    static ServiceTracer plan(String serviceName, GoContainer container, Collection<TraceTargets.Target> targets,
+            String where) {
         Planner planner;
         try {
             planner = Planner.of(container.hostBinary());
@@ -44,7 +53,25 @@ final class ServiceTracer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         Map<String, ProbePlan> plans = new LinkedHashMap<>();
-        for (String spec : specs) {
+        Map<String, SpanPlan> spans = new LinkedHashMap<>();
+        for (TraceTargets.Target t : targets) {
+            if (t.isSpan()) {
+                if (spans.containsKey(t.spec()) || plans.containsKey(t.spec())) {
+                    throw new GolatConfigurationException("@TraceSpan(name = \"" + t.spec() + "\") in " + where
+                            + ": the name is already used by another traced function or span");
+                }
+                try {
+                    spans.put(t.spec(), planner.planSpan(t.spec(), t.from(), t.to()));
+                } catch (RuntimeException e) {
+                    throw new GolatConfigurationException("@TraceSpan(name = \"" + t.spec() + "\") in " + where + ": "
+                            + e.getMessage(), e);
+                }
+                continue;
+            }
+            String spec = t.spec();
+            if (plans.containsKey(spec)) {
+                continue;
+            }
             ProbePlan plan;
             try {
                 plan = planner.plan(spec);
@@ -56,20 +83,30 @@ final class ServiceTracer implements AutoCloseable {
             }
             plans.put(spec, plan);
         }
-        return new ServiceTracer(serviceName, container, plans);
+        return new ServiceTracer(serviceName, container, plans, spans);
     }
 
-    Map<String, ProbePlan> plans() {
-        return plans;
+    /** The full function name behind a traced name, or {@code from → to} for a span. */
+    String describe(String name) {
+        ProbePlan p = plans.get(name);
+        if (p != null) {
+            return p.function();
+        }
+        SpanPlan s = spans.get(name);
+        return s.from().function() + " (" + s.from().text() + ") → " + s.to().function() + " (" + s.to().text() + ")";
     }
 
     /** Copies the agent into the (started) container and attaches every probe. */
     void attach() {
         List<ProbeSpec> specs = new ArrayList<>();
         plans.forEach((spec, plan) -> specs.add(plan.toSpec(ids.get(spec))));
-        session = ContainerAgent.start(container, specs, serviceName);
+        List<SpanSpec> spanSpecs = new ArrayList<>();
+        spans.forEach((name, plan) -> spanSpecs.add(plan.toSpec(ids.get(name))));
+        session = ContainerAgent.start(container, specs, spanSpecs, serviceName);
         StringBuilder sb = new StringBuilder();
         plans.values().forEach(p -> sb.append(describe(p)).append(System.lineSeparator()));
+        spans.forEach((name, p) -> sb.append("golat: tracing span ").append(name).append(": ")
+                .append(describe(name)).append(System.lineSeparator()));
         System.out.print(sb);
     }
 

@@ -14,8 +14,19 @@ import org.junit.platform.commons.support.AnnotationSupport;
 final class TraceTargets {
     private TraceTargets() {}
 
-    /** One traced function of one service, as the user wrote it. */
-    record Target(String service, String spec) {}
+    /**
+     * One traced function or span of one service, as the user wrote it. {@code spec} is the function (or, for
+     * a span, its name); {@code from} and {@code to} are set for spans only.
+     */
+    record Target(String service, String spec, String from, String to) {
+        Target(String service, String spec) {
+            this(service, spec, null, null);
+        }
+
+        boolean isSpan() {
+            return from != null;
+        }
+    }
 
     /** Everything the class may trace: class-level, every method's and every parameter's annotations. */
     static Set<Target> ofClass(Class<?> testClass) {
@@ -58,6 +69,11 @@ final class TraceTargets {
         for (TraceLatency t : AnnotationSupport.findRepeatableAnnotations(element, TraceLatency.class)) {
             for (String spec : t.value()) {
                 targets.add(new Target(t.service(), spec.strip()));
+            }
+        }
+        if (!(element instanceof Parameter)) {
+            for (TraceSpan s : AnnotationSupport.findRepeatableAnnotations(element, TraceSpan.class)) {
+                targets.add(new Target(s.service(), s.name().strip(), s.from().strip(), s.to().strip()));
             }
         }
         return targets;

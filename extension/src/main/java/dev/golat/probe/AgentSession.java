@@ -79,13 +79,26 @@ public final class AgentSession implements AutoCloseable {
      * @throws AgentException with the agent's message (EPERM, BADOFFSET, NOPID, ...) when it refuses
      */
     public void start(long pid, String binaryPath, List<ProbeSpec> probes) {
+        start(pid, binaryPath, probes, List.of());
+    }
+
+    /**
+     * Attaches function probes and spans (ids shared: each id is one probe or one span) and waits for
+     * {@code ready}.
+     */
+    public void start(long pid, String binaryPath, List<ProbeSpec> probes, List<SpanSpec> spans) {
         if (attached) {
             throw new IllegalStateException("agent session already started");
         }
-        if (probes.isEmpty()) {
+        if (probes.isEmpty() && spans.isEmpty()) {
             throw new IllegalArgumentException("no probes to attach to pid " + pid);
         }
         Set<Integer> ids = new HashSet<>();
+        for (SpanSpec sp : spans) {
+            if (!ids.add(sp.id())) {
+                throw new IllegalArgumentException("span id " + sp.id() + " used twice (" + sp.name() + ")");
+            }
+        }
         for (ProbeSpec p : probes) {
             if (!ids.add(p.id())) {
                 throw new IllegalArgumentException("probe id " + p.id() + " used twice (" + p.name() + ")");
@@ -102,6 +115,7 @@ public final class AgentSession implements AutoCloseable {
             cmds.add("slots " + slotBits);
         }
         probes.forEach(p -> cmds.add(p.toLine()));
+        spans.forEach(sp -> cmds.add(sp.toLine()));
         cmds.add("attach");
         send(String.join("\n", cmds));
         String ready = answer("attach");

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,6 +22,14 @@ public final class HostAgent {
 
     /** Starts the agent; the caller owns the session. */
     public static AgentSession start() {
+        return start(List.of());
+    }
+
+    /**
+     * Starts the agent under a launcher, e.g. {@code List.of("sudo", "-n")}, or
+     * {@code List.of("setpriv", "--bounding-set=-all")} to see what it says without privileges.
+     */
+    public static AgentSession start(List<String> launcher) {
         Path dir = null;
         try {
             dir = Files.createTempDirectory("golat-agent",
@@ -33,7 +43,9 @@ public final class HostAgent {
                 Files.copy(in, exe, StandardCopyOption.REPLACE_EXISTING);
             }
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
-            Process process = spawn(exe);
+            List<String> command = new ArrayList<>(launcher);
+            command.add(exe.toString());
+            Process process = spawn(command);
             AgentOutput output = new AgentOutput();
             pump(process.getInputStream(), output::acceptStdout, output, true);
             pump(process.getErrorStream(), output::acceptStderr, output, false);
@@ -46,10 +58,10 @@ public final class HostAgent {
     }
 
     /** Another thread forking while the file was open for writing makes exec fail with ETXTBSY: retry. */
-    private static Process spawn(Path exe) throws IOException {
+    private static Process spawn(List<String> command) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                return new ProcessBuilder(exe.toString()).start();
+                return new ProcessBuilder(command).start();
             } catch (IOException e) {
                 if (attempt >= 10 || e.getMessage() == null || !e.getMessage().contains("Text file busy")) {
                     throw e;

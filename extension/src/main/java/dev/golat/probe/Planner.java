@@ -79,6 +79,39 @@ public final class Planner {
                 warnings);
     }
 
+    /**
+     * Plans one end of a span: {@code f} (its entry), {@code f:return} (its RETs), {@code f+offset} or a raw
+     * address, each validated to lie on an instruction boundary.
+     */
+    public PointPlan planPoint(String spec) {
+        String text = spec == null ? "" : spec.strip();
+        boolean returns = text.endsWith(":return");
+        ProbePlan plan = plan(returns ? text.substring(0, text.length() - ":return".length()) : text);
+        if (plan.returns().isEmpty() && returns) {
+            throw new PlanException("'" + text + "': " + String.join("; ", plan.warnings()));
+        }
+        if (returns) {
+            if (plan.entrySite().kind() == ProbePlan.EntrySite.Kind.OFFSET) {
+                throw new PlanException("'" + text + "': :return takes a function, not an offset or address");
+            }
+            return new PointPlan(text, plan.function(), PointPlan.Kind.RETURN, plan.returns(), plan.returns());
+        }
+        PointPlan.Kind kind = plan.entrySite().kind() == ProbePlan.EntrySite.Kind.OFFSET
+                ? PointPlan.Kind.OFFSET : PointPlan.Kind.ENTRY;
+        return new PointPlan(text, plan.function(), kind, List.of(plan.entrySite().fileOffset()), plan.returns());
+    }
+
+    /** Plans a span from {@code from} to {@code to} (see {@link #planPoint}). */
+    public SpanPlan planSpan(String name, String from, String to) {
+        PointPlan start = planPoint(from);
+        PointPlan end = planPoint(to);
+        if (start.sites().stream().anyMatch(end.sites()::contains)) {
+            throw new PlanException("span " + name + ": '" + from + "' and '" + to + "' are the same probe site; "
+                    + "a span needs two different points");
+        }
+        return new SpanPlan(name, binary.goVersion().raw(), start, end);
+    }
+
     private void checkBoundary(FunctionSpec fs, GoFunction fn, ProbeSites sites, long site) {
         if (site < fn.entry() || site >= fn.end()) {
             throw new PlanException("'" + fs.text() + "' (0x" + Long.toHexString(site) + ") is outside " + fn.name()

@@ -106,6 +106,54 @@ class PlannerTest {
         assertThat(plan.warnings()).singleElement().asString().contains("runtime.goexit");
     }
 
+    @Test
+    void span_points_are_entries_returns_or_offsets() {
+        Planner planner = Planner.of(GoTestBinaries.program("stmtserver"));
+        ProbePlan handle = planner.plan("handleStmtExecute");
+        ProbePlan tso = planner.plan("getTSO");
+
+        PointPlan entry = planner.planPoint("handleStmtExecute");
+        PointPlan ret = planner.planPoint("getTSO:return");
+
+        assertThat(entry.kind()).isEqualTo(PointPlan.Kind.ENTRY);
+        assertThat(entry.sites()).containsExactly(handle.entrySite().fileOffset());
+        assertThat(entry.functionReturns()).isEqualTo(handle.returns());
+        assertThat(ret.kind()).isEqualTo(PointPlan.Kind.RETURN);
+        assertThat(ret.sites()).isEqualTo(tso.returns());
+    }
+
+    @Test
+    void a_span_is_cancelled_at_the_from_functions_returns_except_where_it_ends() {
+        Planner planner = Planner.of(GoTestBinaries.program("stmtserver"));
+        ProbePlan handle = planner.plan("handleStmtExecute");
+
+        SpanPlan toTso = planner.planSpan("dispatch-to-tso", "handleStmtExecute", "getTSO");
+        SpanPlan whole = planner.planSpan("whole", "handleStmtExecute", "handleStmtExecute:return");
+
+        assertThat(toTso.cancelSites()).isEqualTo(handle.returns());
+        assertThat(whole.cancelSites()).isEmpty();
+        assertThat(toTso.toSpec(3).toLine()).startsWith("span 3 dispatch-to-tso start="
+                + Long.toHexString(handle.entrySite().fileOffset()) + " end=");
+    }
+
+    @Test
+    void a_span_needs_two_different_points() {
+        Planner planner = Planner.of(GoTestBinaries.program("stmtserver"));
+        assertThatThrownBy(() -> planner.planSpan("s", "getTSO", "main.getTSO"))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("span s: 'getTSO' and 'main.getTSO' are the same probe site; a span needs two different points");
+    }
+
+    @Test
+    void return_of_an_offset_is_refused() {
+        Planner planner = Planner.of(GoTestBinaries.program("stmtserver"));
+        long jcc = planner.plan("getTSO").entrySite().address();
+        String spec = "0x" + Long.toHexString(jcc) + ":return";
+        assertThatThrownBy(() -> planner.planPoint(spec))
+                .isInstanceOf(PlanException.class)
+                .hasMessage("'" + spec + "': :return takes a function, not an offset or address");
+    }
+
     /** objdump -d -F of one function: its file offset, RETs, morestack calls and first conditional jump. */
     static final class Objdump {
         long address;

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.agent;
+
+import static dev.golat.it.agent.Workload.number;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.golat.probe.AgentSession;
+import dev.golat.probe.Counters;
+import dev.golat.probe.HostAgent;
+import dev.golat.probe.ProbeSnapshot;
+import dev.golat.probe.ProbeSpec;
+import dev.golat.probe.ProbeSpec.KeyMode;
+import dev.golat.probe.ProbeSpec.Mode;
+import dev.golat.testbins.GoTestBinaries;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The agent on real Go processes, for every installed Go version, against the program's own clock
+ * ({@code time.Since} around every call). Each run also carries a thread-keyed control probe at the same
+ * sites, which must come out wrong: proof that these checks can fail.
+ */
+class AgentWorkloadIT {
+
+    static List<String> goVersions() {
+        return GoTestBinaries.goVersions();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goVersions")
+    void block_sleep_agrees_with_the_programs_clock_and_thread_keys_do_not(String go) throws Exception {
+        blockAgrees(go, "sleep", "main.blockSleep");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goVersions")
+    void block_chan_agrees_with_the_programs_clock_and_thread_keys_do_not(String go) throws Exception {
+        blockAgrees(go, "chan", "main.blockChan");
+    }
+
+    private void blockAgrees(String go, String variant, String function) throws Exception {
+        try (Workload w = Workload.start(go, "-mode", "block", "-variant", variant, "-n", "2000", "-goroutines", "8",
+                "-sleep", "200us");
+                AgentSession agent = HostAgent.start()) {
+            ProbeSpec spec = w.probe(0, function);
+            agent.start(w.pid(), "/proc/" + w.pid() + "/exe",
+                    List.of(spec, spec.with(1, KeyMode.THREAD, Mode.MEASURE)));
+            w.go();
+            String own = w.result();
+            List<ProbeSnapshot> s = agent.snapshot();
+            Counters c = s.get(0).counters();
+
+            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(2000);
+            assertThat(c.unmatchedReturns()).as("%s", c).isZero();
+            assertThat(c.didNotReturn() + c.readErrors() + c.staleReturns()).as("%s", c).isZero();
+            assertThat(s.get(0).totalCount()).isEqualTo(c.matched());
+            for (String p : List.of("p50", "p90", "p99")) {
+                long ours = percentile(s.get(0), p);
+                long theirs = number(own, p);
+                assertThat(ours).as("%s %s: golat %d ns, the program's clock %d ns", function, p, ours, theirs)
+                        .isBetween(theirs - tolerance(theirs), theirs + tolerance(theirs));
+            }
+            long control = percentile(s.get(1), "p50");
+            long theirs = number(own, "p50");
+            assertThat(Math.abs(control - theirs)).as("thread-keyed p50 %d ns vs the program's %d ns (%s)", control,
+                    theirs, s.get(1).counters()).isGreaterThan(10 * tolerance(theirs));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goVersions")
+    void recursion_through_stack_growth_pairs_every_frame_and_thread_keys_do_not(String go) throws Exception {
+        recursion(go, 0);
+    }
+
+    /** Four slots for hundreds of frames in flight: nearly every frame takes the spill map's path. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goVersions")
+    void recursion_pairs_every_frame_through_the_spill_map(String go) throws Exception {
+        recursion(go, 2);
+    }
+
+    private void recursion(String go, int slotBits) throws Exception {
+        try (Workload w = Workload.start(go, "-mode", "recurse", "-n", "200", "-depth", "64");
+                AgentSession agent = HostAgent.start()) {
+            agent.slotBits(slotBits);
+            ProbeSpec spec = w.probe(0, "main.recurse");
+            agent.start(w.pid(), "/proc/" + w.pid() + "/exe",
+                    List.of(spec, spec.with(1, KeyMode.THREAD, Mode.MEASURE)));
+            w.go();
+            String own = w.result();
+            List<ProbeSnapshot> s = agent.snapshot();
+            Counters c = s.get(0).counters();
+
+            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(200 * 64);
+            assertThat(c.unmatchedReturns() + c.didNotReturn() + c.readErrors()).as("%s", c).isZero();
+            assertThat(c.reentries()).as("prologues run again after morestack (%s)", c).isPositive();
+            // Not p99: its 128 slowest frames are the nested frames of the one or two calls that met a GC or a
+            // descheduling, a cliff where the nearest-rank percentile jumps by milliseconds between neighbours.
+            for (String p : List.of("p50", "p90")) {
+                long ours = percentile(s.get(0), p);
+                long theirs = number(own, p);
+                assertThat(ours).as("main.recurse %s: golat %d ns, the program's clock %d ns", p, ours, theirs)
+                        .isBetween(theirs - tolerance(theirs), theirs + tolerance(theirs));
+            }
+            Counters control = s.get(1).counters();
+            assertThat(control.unmatchedReturns()).as("thread-keyed control %s", control)
+                    .isGreaterThan(control.returns() / 2);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goVersions")
+    void a_panicking_frame_is_counted_as_did_not_return_never_as_latency(String go) throws Exception {
+        didNotReturn(go, "panic", "main.mayPanic", "panics");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("goVersions")
+    void a_goexit_frame_is_counted_as_did_not_return_never_as_latency(String go) throws Exception {
+        didNotReturn(go, "goexit", "main.mayGoexit", "goexits");
+    }
+
+    private void didNotReturn(String go, String mode, String function, String field) throws Exception {
+        try (Workload w = Workload.start(go, "-mode", mode, "-n", "1000", "-every", "10", "-sleep", "0");
+                AgentSession agent = HostAgent.start()) {
+            agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(w.probe(0, function)));
+            w.go();
+            String own = w.result();
+            Counters c = agent.snapshot().get(0).counters();
+
+            assertThat(number(own, field)).isEqualTo(100);
+            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(900);
+            assertThat(c.didNotReturn() + c.inflight()).as("%s", c).isEqualTo(number(own, field));
+            assertThat(c.entries()).as("%s", c).isEqualTo(1000);
+            assertThat(c.unmatchedReturns() + c.readErrors()).as("%s", c).isZero();
+        }
+    }
+
+    static long percentile(ProbeSnapshot s, String name) {
+        Histogram h = s.toHistogram();
+        double p = switch (name) {
+            case "p50" -> 50;
+            case "p90" -> 90;
+            case "p99" -> 99;
+            default -> throw new IllegalArgumentException(name);
+        };
+        return h.getValueAtPercentile(p);
+    }
+
+    /**
+     * max(2%, 15 µs). The program's clock also holds the cost of the probes themselves: the RET probe takes its
+     * timestamp before the kernel single-steps the RET (~10 µs here), so the program reads ~10 µs more per call.
+     */
+    static long tolerance(long nanos) {
+        return Math.max(15_000, nanos / 50);
+    }
+}

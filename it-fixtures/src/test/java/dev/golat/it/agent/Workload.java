@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.agent;
+
+import dev.golat.it.MiniJson;
+import dev.golat.probe.Planner;
+import dev.golat.probe.ProbeSpec;
+import dev.golat.testbins.GoTestBinaries;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * go-testbins' workload started with {@code -wait stdin}: it prints {@code ready pid=<pid>} and waits, so the
+ * probes are attached before the first call; {@link #go()} lets it run, {@link #result()} is its own JSON.
+ */
+final class Workload implements AutoCloseable {
+    final Path binary;
+    private final Process process;
+    private final BufferedReader stdout;
+    private final OutputStream stdin;
+
+    private Workload(Path binary, Process process) throws IOException {
+        this.binary = binary;
+        this.process = process;
+        this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.stdin = process.getOutputStream();
+        String ready = stdout.readLine();
+        if (ready == null || !ready.equals("ready pid=" + process.pid())) {
+            process.destroyForcibly();
+            throw new IllegalStateException("workload did not say 'ready pid=" + process.pid() + "' but: " + ready);
+        }
+    }
+
+    static Workload start(String goVersion, String... args) throws IOException {
+        Path bin = GoTestBinaries.program(goVersion, "workload");
+        List<String> cmd = new ArrayList<>(List.of(bin.toString()));
+        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-wait", "stdin", "-quiet"));
+        return new Workload(bin, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The plan of {@code function} in this binary, as the agent's probe {@code id}. */
+    ProbeSpec probe(int id, String function) {
+        return Planner.of(binary).plan(function).toSpec(id);
+    }
+
+    void go() throws IOException {
+        stdin.write('\n');
+        stdin.flush();
+    }
+
+    /** Waits for the program to finish cleanly and returns its last line (its own figures). */
+    String result() throws IOException, InterruptedException {
+        String last = null;
+        for (String line; (line = stdout.readLine()) != null; ) {
+            last = line;
+        }
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("workload " + pid() + " did not exit within 120 s");
+        }
+        if (process.exitValue() != 0 || last == null || !last.startsWith("{")) {
+            throw new IllegalStateException("the traced workload crashed or failed: exit " + process.exitValue()
+                    + ", last line " + last);
+        }
+        return last;
+    }
+
+    static long number(String json, String name) {
+        return MiniJson.number(json, name);
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
