@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.bench;
 
+import dev.golat.it.StmtServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -254,16 +255,10 @@ class GolatBenchmarkIT {
         samples.computeIfAbsent(key, k -> new ArrayList<>()).add(nanos);
     }
 
-    static GoContainer stmtserver(int port) {
-        return GoContainer.fromBinary(GoTestBinaries.program("stmtserver"))
-                .withArgs("-addr", "127.0.0.1:" + port)
-                .withHostNetwork()
-                .waitingForLogLine(".*listening on.*");
-    }
 
     @GoTest
     static class PlainClassTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container(StmtClient.freePort());
 
         @Test
         void untraced() {}
@@ -271,7 +266,7 @@ class GolatBenchmarkIT {
 
     @GoTest
     static class TracedClassTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container(StmtClient.freePort());
 
         @Test
         @TraceLatency(FUNCTION)
@@ -280,7 +275,7 @@ class GolatBenchmarkIT {
 
     @GoTest
     static class PlainTestsTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container(StmtClient.freePort());
 
         @RepeatedTest(TESTS)
         void untraced() {}
@@ -288,7 +283,7 @@ class GolatBenchmarkIT {
 
     @GoTest
     static class TracedTestsTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container(StmtClient.freePort());
 
         @RepeatedTest(TESTS)
         @TraceLatency(FUNCTION)

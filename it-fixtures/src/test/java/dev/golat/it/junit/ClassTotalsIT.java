@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.junit;
 
+import dev.golat.it.StmtServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.container.GoContainer;
@@ -10,7 +11,6 @@ import dev.golat.junit.GoTest;
 import dev.golat.junit.Latencies;
 import dev.golat.junit.Latency;
 import dev.golat.junit.TraceLatency;
-import dev.golat.testbins.GoTestBinaries;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,10 +28,7 @@ class ClassTotalsIT {
     static final int PORT = StmtClient.freePort();
 
     @GoService
-    static GoContainer server = GoContainer.fromBinary(GoTestBinaries.program("stmtserver"))
-            .withArgs("-addr", "127.0.0.1:" + PORT)
-            .withHostNetwork()
-            .waitingForLogLine(".*listening on.*");
+    static GoContainer server = StmtServer.container(PORT);
 
     @Test
     @Order(1)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.parallel;
 
+import dev.golat.it.StmtServer;
 import static dev.golat.assertj.GolatAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -12,7 +13,6 @@ import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
 import dev.golat.junit.Latency;
 import dev.golat.junit.TraceLatency;
-import dev.golat.testbins.GoTestBinaries;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
@@ -89,12 +89,6 @@ class ParallelClassesIT {
         return TimeUnit.NANOSECONDS.toMillis(Math.min(e1, e2) - Math.max(s1, s2));
     }
 
-    static GoContainer stmtserver(int port) {
-        return GoContainer.fromBinary(GoTestBinaries.program("stmtserver"))
-                .withArgs("-addr", "127.0.0.1:" + port)
-                .withHostNetwork()
-                .waitingForLogLine(".*listening on.*");
-    }
 
     /** Drives {@code calls} statements once both classes are here; asserts and records what each side counted. */
     static void driveAndRecord(String name, GoContainer server, int port, int calls, Latency latency, long classStart)
@@ -138,7 +132,7 @@ class ParallelClassesIT {
     @GoTest
     static class ThousandCallsTestCase {
         static final int PORT = StmtClient.freePort();
-        @GoService static GoContainer server = stmtserver(PORT);
+        @GoService static GoContainer server = StmtServer.container(PORT);
         static long classStart;
 
         @BeforeAll
@@ -161,7 +155,7 @@ class ParallelClassesIT {
     @GoTest
     static class SeventeenHundredCallsTestCase {
         static final int PORT = StmtClient.freePort();
-        @GoService static GoContainer server = stmtserver(PORT);
+        @GoService static GoContainer server = StmtServer.container(PORT);
         static long classStart;
 
         @BeforeAll
