@@ -47,7 +47,7 @@ class SmallPartsTest {
                 .isEqualTo("Docker is not reachable: tried DOCKER_HOST (unset), docker.host in ~/.testcontainers.properties, "
                         + "unix:///var/run/docker.sock (Could not find a valid Docker environment). Fix: start the Docker daemon "
                         + "(scripts/bootstrap starts dockerd --bridge=none --iptables=false when none answers) or point "
-                        + "DOCKER_HOST at a running one; to skip instead of fail, check GoContainer.dockerAvailable().");
+                        + "DOCKER_HOST at a running one; to skip instead of fail, use @GoTest(disabledWithoutDocker = true) or check GoContainer.dockerAvailable().");
         assertThat(DockerAccess.unreachableMessage("tcp://10.0.0.1:2375", "x")).contains("tried DOCKER_HOST=tcp://10.0.0.1:2375, ");
     }
 
