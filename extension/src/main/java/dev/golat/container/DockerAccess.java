@@ -28,6 +28,6 @@ final class DockerAccess {
                 + ", docker.host in ~/.testcontainers.properties, unix:///var/run/docker.sock";
         return "Docker is not reachable: tried " + tried + " (" + cause + "). Fix: start the Docker daemon "
                 + "(scripts/bootstrap starts dockerd --bridge=none --iptables=false when none answers) or point "
-                + "DOCKER_HOST at a running one; to skip instead of fail, check GoContainer.dockerAvailable().";
+                + "DOCKER_HOST at a running one; to skip instead of fail, use @GoTest(disabledWithoutDocker = true) or check GoContainer.dockerAvailable().";
     }
 }

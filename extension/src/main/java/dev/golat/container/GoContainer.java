@@ -170,32 +170,9 @@ public class GoContainer extends GenericContainer<GoContainer> {
      * @throws GoContainerException naming a capability Docker does not know
      */
     public GoContainer withCapabilities(String... capabilities) {
-        List<String> names = new ArrayList<>();
-        for (String c : capabilities) {
-            String name = c == null ? "" : c.strip().toUpperCase(java.util.Locale.ROOT);
-            name = name.startsWith("CAP_") ? name.substring(4) : name;
-            try {
-                Capability.valueOf(name);
-            } catch (IllegalArgumentException e) {
-                throw new GoContainerException("withCapabilities(" + String.join(", ", quoted(capabilities))
-                        + ") on service " + serviceName + ": unknown capability '" + c + "'; use Docker's names, "
-                        + "e.g. \"BPF\", \"PERFMON\", \"SYS_ADMIN\", \"SYS_PTRACE\"");
-            }
-            if (!names.contains(name)) {
-                names.add(name);
-            }
-        }
-        this.explicitCapabilities = List.copyOf(names);
+        this.explicitCapabilities = Privileges.explicit(serviceName, capabilities);
         this.privileged = false;
         return withPrivilegedMode(false);
-    }
-
-    private static List<String> quoted(String... values) {
-        List<String> q = new ArrayList<>();
-        for (String v : values) {
-            q.add(v == null ? "null" : "\"" + v + "\"");
-        }
-        return q;
     }
 
     /** Whether Docker answers here. For tests that should be disabled rather than fail without Docker. */
@@ -293,10 +270,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
             privilegeReason = "withPrivileged() was asked";
         } else if (explicitCapabilities != null) {
             granted = explicitCapabilities;
-            privilegeReason = explicitCapabilities.isEmpty()
-                    ? "withCapabilities() with none: Docker's default capabilities"
-                    : "withCapabilities(" + String.join(", ", quoted(explicitCapabilities.toArray(String[]::new)))
-                            + ") was asked";
+            privilegeReason = Privileges.explicitReason(explicitCapabilities);
         } else {
             Privileges.Choice choice = Privileges.choose(getDockerClient(), getDockerImageName(), binaryInContainer);
             granted = choice.capabilities();

@@ -4,7 +4,9 @@ package dev.golat.container;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.HostConfig;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.slf4j.Logger;
@@ -23,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code SYS_ADMIN} otherwise. Debian 12's Docker 20.10 rejects the names ("invalid CapAdd: unknown
  *       capability: CAP_BPF"), so this is what such hosts get.</li>
  * </ul>
+ * A user who knows better names them with {@code GoContainer.withCapabilities(...)} ({@link #explicit}).
  * {@code --privileged} is never chosen by us: it grants far more, and it fails outright in sandboxes
  * without CAP_SYS_RESOURCE ("unable to apply caps: operation not permitted").
  */
@@ -72,6 +75,46 @@ final class Privileges {
                 }
             }
         }
+    }
+
+    /**
+     * The capabilities a user asked for with {@code withCapabilities(...)}, as Docker names them ({@code CAP_}
+     * prefix dropped, upper case, duplicates removed).
+     *
+     * @throws GoContainerException naming a capability Docker does not know
+     */
+    static List<String> explicit(String serviceName, String... capabilities) {
+        List<String> names = new ArrayList<>();
+        for (String c : capabilities) {
+            String name = c == null ? "" : c.strip().toUpperCase(Locale.ROOT);
+            name = name.startsWith("CAP_") ? name.substring(4) : name;
+            try {
+                Capability.valueOf(name);
+            } catch (IllegalArgumentException e) {
+                throw new GoContainerException("withCapabilities(" + String.join(", ", quoted(capabilities))
+                        + ") on service " + serviceName + ": unknown capability '" + c + "'; use Docker's names, "
+                        + "e.g. \"BPF\", \"PERFMON\", \"SYS_ADMIN\", \"SYS_PTRACE\"");
+            }
+            if (!names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Why the container has {@code explicit} capabilities, for {@code privilegeReason()}. */
+    static String explicitReason(List<String> explicit) {
+        return explicit.isEmpty()
+                ? "withCapabilities() with none: Docker's default capabilities"
+                : "withCapabilities(" + String.join(", ", quoted(explicit.toArray(String[]::new))) + ") was asked";
+    }
+
+    private static List<String> quoted(String... values) {
+        List<String> q = new ArrayList<>();
+        for (String v : values) {
+            q.add(v == null ? "null" : "\"" + v + "\"");
+        }
+        return q;
     }
 
     /** {@code "20.10.24+dfsg1"} → 20; unparsable → 0. */

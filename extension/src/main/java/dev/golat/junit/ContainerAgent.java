@@ -43,7 +43,7 @@ final class ContainerAgent {
     private static String explain(AgentException e, GoContainer container, String serviceName, ExecStream exec) {
         String message = "golat-agent in @GoService " + serviceName + " (" + container.binaryPathInContainer()
                 + "): " + e.getMessage();
-        if ("EPERM".equals(e.code())) {
+        if (AgentProtocol.ERR_EPERM.equals(e.code())) {
             message += System.lineSeparator() + "The container was granted " + container.grantedCapabilities()
                     + " (" + container.privilegeReason() + "). Fix: grant CAP_BPF + CAP_PERFMON (Docker 23+: "
                     + "withCapabilities(\"BPF\", \"PERFMON\")) or CAP_SYS_ADMIN (withCapabilities(\"SYS_ADMIN\")), "

@@ -32,7 +32,8 @@ public final class HostAgent {
     public static AgentSession start(List<String> launcher) {
         Path dir = null;
         try {
-            dir = Files.createTempDirectory("golat-agent",
+            sweepStaleCopies();
+            dir = Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path exe = dir.resolve("golat-agent");
             try (InputStream in = HostAgent.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
@@ -113,6 +114,31 @@ public final class HostAgent {
             Thread.currentThread().interrupt();
         } finally {
             deleteQuietly(dir);
+        }
+    }
+
+    private static final String TEMP_PREFIX = "golat-agent-";
+
+    /**
+     * Removes agent copies left by JVMs that died without cleaning up (SIGKILL): a copy's folder is named
+     * after the JVM that made it, and is removed once no process has that pid.
+     */
+    static void sweepStaleCopies() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (var dirs = Files.newDirectoryStream(tmp, TEMP_PREFIX + "*")) {
+            for (Path d : dirs) {
+                String rest = d.getFileName().toString().substring(TEMP_PREFIX.length());
+                int dash = rest.indexOf('-');
+                if (dash <= 0 || !rest.substring(0, dash).chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(rest.substring(0, dash));
+                if (ProcessHandle.of(pid).isEmpty()) {
+                    deleteQuietly(d);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // best effort: a stale copy costs 1.4 MB of /tmp, never correctness
         }
     }
 

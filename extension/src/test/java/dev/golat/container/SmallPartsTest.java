@@ -23,6 +23,18 @@ class SmallPartsTest {
     }
 
     @Test
+    void should_take_explicit_capabilities_by_docker_name_with_or_without_cap_prefix() {
+        assertThat(Privileges.explicit("svc", "cap_bpf", " PERFMON ", "CAP_BPF")).containsExactly("BPF", "PERFMON");
+        assertThat(Privileges.explicit("svc")).isEmpty();
+        assertThat(Privileges.explicitReason(List.of())).isEqualTo("withCapabilities() with none: Docker's default capabilities");
+        assertThat(Privileges.explicitReason(List.of("SYS_ADMIN"))).isEqualTo("withCapabilities(\"SYS_ADMIN\") was asked");
+        assertThatThrownBy(() -> Privileges.explicit("svc", "SYS_ADMIN", null))
+                .isInstanceOf(GoContainerException.class)
+                .hasMessage("withCapabilities(\"SYS_ADMIN\", null) on service svc: unknown capability 'null'; use Docker's "
+                        + "names, e.g. \"BPF\", \"PERFMON\", \"SYS_ADMIN\", \"SYS_PTRACE\"");
+    }
+
+    @Test
     void should_make_file_names_safe_for_dockerfiles() {
         assertThat(GoImages.safeName("stmtserver")).isEqualTo("stmtserver");
         assertThat(GoImages.safeName("my server$1")).isEqualTo("my_server_1");
@@ -35,7 +47,7 @@ class SmallPartsTest {
                 .isEqualTo("Docker is not reachable: tried DOCKER_HOST (unset), docker.host in ~/.testcontainers.properties, "
                         + "unix:///var/run/docker.sock (Could not find a valid Docker environment). Fix: start the Docker daemon "
                         + "(scripts/bootstrap starts dockerd --bridge=none --iptables=false when none answers) or point "
-                        + "DOCKER_HOST at a running one; to skip instead of fail, check GoContainer.dockerAvailable().");
+                        + "DOCKER_HOST at a running one; to skip instead of fail, use @GoTest(disabledWithoutDocker = true) or check GoContainer.dockerAvailable().");
         assertThat(DockerAccess.unreachableMessage("tcp://10.0.0.1:2375", "x")).contains("tried DOCKER_HOST=tcp://10.0.0.1:2375, ");
     }
 

@@ -63,4 +63,25 @@ class HostAgentTest {
         return ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(p -> p.info().command().orElse("").endsWith("golat-agent")).count();
     }
+
+    @Test
+    void copies_left_by_dead_jvms_are_swept_and_live_ones_kept() throws Exception {
+        // GIVEN a copy named after a process that has exited, and one named after this JVM
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        java.nio.file.Path tmp = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"));
+        java.nio.file.Path dead = java.nio.file.Files.createDirectories(tmp.resolve("golat-agent-" + gone.pid() + "-test"));
+        java.nio.file.Files.writeString(dead.resolve("golat-agent"), "x");
+        java.nio.file.Path live = java.nio.file.Files.createDirectories(
+                tmp.resolve("golat-agent-" + ProcessHandle.current().pid() + "-test"));
+        try {
+            // WHEN a new agent copy is made
+            HostAgent.sweepStaleCopies();
+            // THEN only the dead JVM's copy is gone
+            assertThat(dead).doesNotExist();
+            assertThat(live).exists();
+        } finally {
+            java.nio.file.Files.deleteIfExists(live);
+        }
+    }
 }

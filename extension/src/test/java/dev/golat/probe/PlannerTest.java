@@ -107,6 +107,16 @@ class PlannerTest {
     }
 
     @Test
+    void a_function_also_inlined_elsewhere_carries_a_warning() {
+        // sync.(*Mutex).Unlock has a body of its own and is inlined into its callers (its fast path):
+        // InlineTreeTest checks inlinedInto() against the compiler's -gcflags=-m report.
+        ProbePlan plan = Planner.of(GoTestBinaries.program("stmtserver")).plan("sync.(*Mutex).Unlock");
+        assertThat(plan.returns()).isNotEmpty();
+        assertThat(plan.warnings()).singleElement().asString()
+                .matches("sync\\.\\(\\*Mutex\\)\\.Unlock was also inlined into \\d+ callers \\(.*\\): those calls will not be seen");
+    }
+
+    @Test
     void span_points_are_entries_returns_or_offsets() {
         Planner planner = Planner.of(GoTestBinaries.program("stmtserver"));
         ProbePlan handle = planner.plan("handleStmtExecute");

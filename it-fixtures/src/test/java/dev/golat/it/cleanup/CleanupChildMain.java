@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.cleanup;
 
+import dev.golat.it.StmtServer;
 import static dev.golat.assertj.GolatAssertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -10,7 +11,6 @@ import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
 import dev.golat.junit.Latency;
 import dev.golat.junit.TraceLatency;
-import dev.golat.testbins.GoTestBinaries;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,10 +60,7 @@ public final class CleanupChildMain {
         static final int CALLS = 200;
 
         @GoService
-        static GoContainer server = GoContainer.fromBinary(GoTestBinaries.program("stmtserver"))
-                .withArgs("-addr", "127.0.0.1:" + PORT)
-                .withHostNetwork()
-                .waitingForLogLine(".*listening on.*");
+        static GoContainer server = StmtServer.container(PORT);
 
         @Test
         @TraceLatency("handleStmtExecute")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.demo;
 
+import dev.golat.it.StmtServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.container.GoContainer;
@@ -11,7 +12,6 @@ import dev.golat.junit.GoTest;
 import dev.golat.junit.Latencies;
 import dev.golat.junit.Latency;
 import dev.golat.junit.TraceLatency;
-import dev.golat.testbins.GoTestBinaries;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +25,7 @@ class StmtServerAccuracyIT {
     static final int REQUESTS = 3_000;
 
     @GoService
-    static GoContainer server = GoContainer.fromBinary(GoTestBinaries.program("stmtserver"))
-            .withArgs("-addr", "127.0.0.1:" + PORT)
-            .withHostNetwork()
-            .waitingForLogLine(".*listening on.*");
+    static GoContainer server = StmtServer.container(PORT);
 
     @Test
     @TraceLatency({"handleStmtExecute", "getTSO"})

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.junit;
 
+import dev.golat.it.StmtServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -114,16 +115,10 @@ class ExtensionErrorsIT {
         return (int) out.lines().filter(l -> !l.isBlank()).count();
     }
 
-    static GoContainer stmtserver(int port) {
-        return GoContainer.fromBinary(GoTestBinaries.program("go1.21", "stmtserver"))
-                .withArgs("-addr", "127.0.0.1:" + port)
-                .withHostNetwork()
-                .waitingForLogLine(".*listening on.*");
-    }
 
     @GoTest
     static class UnknownFunctionTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
 
         @Test
         @TraceLatency("handleStmtExecut")
@@ -132,7 +127,7 @@ class ExtensionErrorsIT {
 
     @GoTest
     static class AmbiguousFunctionTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
 
         @Test
         @TraceLatency("get")
@@ -141,7 +136,7 @@ class ExtensionErrorsIT {
 
     @GoTest
     static class OffsetInsideInstructionTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
 
         @Test
         @TraceLatency("handleStmtExecute+1")
@@ -157,7 +152,7 @@ class ExtensionErrorsIT {
 
     @GoTest
     static class InstanceServiceTestCase {
-        @GoService GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
 
         @Test
         void t() {}
@@ -177,7 +172,7 @@ class ExtensionErrorsIT {
 
     @GoTest
     static class TwoFunctionsOneParameterTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
 
         @Test
         @TraceLatency({"handleStmtExecute", "getTSO"})
@@ -186,7 +181,7 @@ class ExtensionErrorsIT {
 
     @GoTest
     static class NeverDrivenTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort());
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
 
         @Test
         @TraceLatency("handleStmtExecute")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.privileges;
 
+import dev.golat.it.StmtServer;
 import static dev.golat.assertj.GolatAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,16 +89,10 @@ class MissingPrivilegesIT {
         return failures.get(0).getMessage();
     }
 
-    static GoContainer stmtserver(int port) {
-        return GoContainer.fromBinary(GoTestBinaries.program("go1.21", "stmtserver"))
-                .withArgs("-addr", "127.0.0.1:" + port)
-                .withHostNetwork()
-                .waitingForLogLine(".*listening on.*");
-    }
 
     @GoTest
     static class DockerDefaultsTestCase {
-        @GoService static GoContainer server = stmtserver(StmtClient.freePort()).withCapabilities();
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort()).withCapabilities();
 
         @Test
         @TraceLatency("handleStmtExecute")
@@ -107,7 +102,7 @@ class MissingPrivilegesIT {
     @GoTest
     static class ExplicitSysAdminTestCase {
         static final int PORT = StmtClient.freePort();
-        @GoService static GoContainer server = stmtserver(PORT).withCapabilities("cap_sys_admin");
+        @GoService static GoContainer server = StmtServer.container("go1.21", PORT).withCapabilities("cap_sys_admin");
         static volatile List<String> granted;
         static volatile String capAdd;
 
