@@ -35,10 +35,14 @@ class ReadmeSnippetTest {
     }
 
     private static String snippet(List<String> lines, String name) {
-        int start = lines.indexOf("// snippet:" + name);
-        int end = lines.indexOf("// end-snippet:" + name);
+        List<String> stripped = lines.stream().map(String::strip).toList();
+        int start = stripped.indexOf("// snippet:" + name);
+        int end = stripped.indexOf("// end-snippet:" + name);
         assertThat(start).as("marker // snippet:%s", name).isGreaterThanOrEqualTo(0);
         assertThat(end).as("marker // end-snippet:%s", name).isGreaterThan(start);
-        return String.join("\n", lines.subList(start + 1, end)).strip();
+        List<String> body = lines.subList(start + 1, end);
+        int indent = body.stream().filter(l -> !l.isBlank())
+                .mapToInt(l -> l.length() - l.stripLeading().length()).min().orElse(0);
+        return String.join("\n", body.stream().map(l -> l.isBlank() ? "" : l.substring(indent)).toList()).strip();
     }
 }

@@ -2,6 +2,7 @@
 package dev.golat.it.agent;
 
 import dev.golat.it.MiniJson;
+import dev.golat.probe.SpanSpec;
 import dev.golat.probe.Planner;
 import dev.golat.probe.ProbeSpec;
 import dev.golat.testbins.GoTestBinaries;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * go-testbins' workload started with {@code -wait stdin}: it prints {@code ready pid=<pid>} and waits, so the
  * probes are attached before the first call; {@link #go()} lets it run, {@link #result()} is its own JSON.
  */
-final class Workload implements AutoCloseable {
+public final class Workload implements AutoCloseable {
     final Path binary;
     private final Process process;
     private final BufferedReader stdout;
@@ -37,7 +38,7 @@ final class Workload implements AutoCloseable {
         }
     }
 
-    static Workload start(String goVersion, String... args) throws IOException {
+    public static Workload start(String goVersion, String... args) throws IOException {
         Path bin = GoTestBinaries.program(goVersion, "workload");
         List<String> cmd = new ArrayList<>(List.of(bin.toString()));
         cmd.addAll(List.of(args));
@@ -45,22 +46,27 @@ final class Workload implements AutoCloseable {
         return new Workload(bin, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
     /** The plan of {@code function} in this binary, as the agent's probe {@code id}. */
-    ProbeSpec probe(int id, String function) {
+    public ProbeSpec probe(int id, String function) {
         return Planner.of(binary).plan(function).toSpec(id);
     }
 
-    void go() throws IOException {
+    /** The plan of span {@code from → to} in this binary, as the agent's {@code id}. */
+    public SpanSpec span(int id, String name, String from, String to) {
+        return Planner.of(binary).planSpan(name, from, to).toSpec(id);
+    }
+
+    public void go() throws IOException {
         stdin.write('\n');
         stdin.flush();
     }
 
     /** Waits for the program to finish cleanly and returns its last line (its own figures). */
-    String result() throws IOException, InterruptedException {
+    public String result() throws IOException, InterruptedException {
         String last = null;
         for (String line; (line = stdout.readLine()) != null; ) {
             last = line;
@@ -75,7 +81,7 @@ final class Workload implements AutoCloseable {
         return last;
     }
 
-    static long number(String json, String name) {
+    public static long number(String json, String name) {
         return MiniJson.number(json, name);
     }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.spans;
 
+import dev.golat.it.agent.Workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.it.MiniJson;
