@@ -24,9 +24,7 @@ final class ContainerAgent {
         container.copyAgent(agentBinary());
         ExecStream exec = container.exec(GoContainer.AGENT_PATH);
         AgentOutput output = new AgentOutput();
-        Thread pump = new Thread(() -> pump(exec.stdout(), output), "golat-agent-stdout-" + serviceName);
-        pump.setDaemon(true);
-        pump.start();
+        output.readStdoutFrom(exec.stdout(), "golat-agent-stdout-" + serviceName);
         AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
         try {
             session.start(container.servicePid(), container.binaryPathInContainer(), specs, spans);
@@ -54,19 +52,6 @@ final class ContainerAgent {
             message += System.lineSeparator() + "agent stderr: " + String.join(System.lineSeparator() + "  ", stderr);
         }
         return message;
-    }
-
-    private static void pump(InputStream in, AgentOutput output) {
-        byte[] buf = new byte[8192];
-        try (in) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                output.acceptStdout(buf, 0, n);
-            }
-        } catch (IOException e) {
-            // The exec ended or was closed: end of stdout either way.
-        } finally {
-            output.endOfStdout();
-        }
     }
 
     private static byte[] agentBinary() {

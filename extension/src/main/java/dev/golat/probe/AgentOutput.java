@@ -2,6 +2,8 @@
 package dev.golat.probe;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -94,5 +96,38 @@ public final class AgentOutput {
         if (!err) {
             notifyAll();
         }
+    }
+
+    /** Feeds this output from the agent's stdout on a daemon thread, until it ends (then {@link #endOfStdout()}). */
+    public void readStdoutFrom(InputStream in, String threadName) {
+        pump(in, this::acceptStdout, true, threadName);
+    }
+
+    /** Feeds the stderr tail from the agent's stderr on a daemon thread. */
+    public void readStderrFrom(InputStream in, String threadName) {
+        pump(in, this::acceptStderr, false, threadName);
+    }
+
+    private interface Sink {
+        void accept(byte[] b, int off, int len);
+    }
+
+    private void pump(InputStream in, Sink sink, boolean isStdout, String threadName) {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try (in) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    sink.accept(buf, 0, n);
+                }
+            } catch (IOException e) {
+                // The agent or its transport is gone: end of stream below.
+            } finally {
+                if (isStdout) {
+                    endOfStdout();
+                }
+            }
+        }, threadName);
+        t.setDaemon(true);
+        t.start();
     }
 }

@@ -48,8 +48,8 @@ public final class HostAgent {
             command.add(exe.toString());
             Process process = spawn(command);
             AgentOutput output = new AgentOutput();
-            pump(process.getInputStream(), output::acceptStdout, output, true);
-            pump(process.getErrorStream(), output::acceptStderr, output, false);
+            output.readStdoutFrom(process.getInputStream(), "golat-agent-stdout");
+            output.readStderrFrom(process.getErrorStream(), "golat-agent-stderr");
             Path tempDir = dir;
             return AgentSession.over(process.getOutputStream(), output, () -> stop(process, tempDir));
         } catch (IOException e) {
@@ -75,29 +75,6 @@ public final class HostAgent {
                 }
             }
         }
-    }
-
-    private interface Sink {
-        void accept(byte[] b, int off, int len);
-    }
-
-    private static void pump(InputStream in, Sink sink, AgentOutput output, boolean isStdout) {
-        Thread t = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try (in) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    sink.accept(buf, 0, n);
-                }
-            } catch (IOException e) {
-                // The process is gone; end of stream below.
-            } finally {
-                if (isStdout) {
-                    output.endOfStdout();
-                }
-            }
-        }, "golat-agent-" + (isStdout ? "stdout" : "stderr"));
-        t.setDaemon(true);
-        t.start();
     }
 
     private static void stop(Process process, Path dir) {
