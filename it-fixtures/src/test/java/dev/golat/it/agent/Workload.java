@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * probes are attached before the first call; {@link #go()} lets it run, {@link #result()} is its own JSON.
  */
 public final class Workload implements AutoCloseable {
-    final Path binary;
+    public final Path binary;
     private final Process process;
     private final BufferedReader stdout;
     private final OutputStream stdin;
