@@ -12,6 +12,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.golat.testbins.GoTestBinaries;
 
@@ -28,6 +30,9 @@ import dev.golat.testbins.GoTestBinaries;
  *     objdump instruction boundaries.
  * <li>esbuild (npm, Go 1.26, no build info): {@code go tool addr2line} for every function; the version against
  *     {@code strings}.
+ * <li>esbuild-go117 and esbuild-go118 (npm {@code esbuild-linux-64} 0.14.10 and 0.14.39, Go 1.17.5 and 1.18.1): the
+ *     two pclntab formats no installed toolchain writes any more (0xfffffffa with absolute entries and pointer-sized
+ *     funcdata; 0xfffffff0), {@code go tool addr2line} for every function, the version from {@code go version}.
  * </ul>
  */
 class RealBinariesOracleTest {
@@ -101,6 +106,48 @@ class RealBinariesOracleTest {
         }
         assertThat(versions).containsOnly(bin.goVersion().raw());
         assertEntriesAreInstructionBoundaries(file, bin, 0x20000);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"esbuild-go117, 0xfffffffa", "esbuild-go118, 0xfffffff0"})
+    void old_esbuild_functions_agree_with_addr2line_and_go_version(String name, String magic) {
+        // GIVEN
+        Path file = GoTestBinaries.cached(name);
+        int expectedMagic = Integer.parseUnsignedInt(magic.substring(2), 16);
+        // WHEN
+        GoBinary bin = GoBinary.open(file);
+        List<GoFunction> fs = bin.functions();
+        List<String> names = Oracles.addr2line(file, fs.stream().map(GoFunction::entry).toList());
+        List<String> lastBytes = Oracles.addr2line(file, fs.stream().map(f -> f.end() - 1).toList());
+        // THEN
+        assertThat(bin.goVersion().raw()).isEqualTo(Oracles.goVersionOf(file)).startsWith("go1.1" + name.charAt(name.length() - 1) + ".");
+        assertThat(pclntabMagic(file)).as("pclntab magic of %s", file).isEqualTo(expectedMagic);
+        assertThat(bin.isStripped()).isTrue();
+        assertThat(fs).hasSizeGreaterThan(5_000);
+        assertThat(names).hasSameSizeAs(fs);
+        assertThat(lastBytes).hasSameSizeAs(fs);
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < fs.size(); i++) {
+            GoFunction f = fs.get(i);
+            if (!names.get(i).equals(f.name()) || !lastBytes.get(i).equals(f.name())) {
+                problems.add(String.format("%s: addr2line says %s at the entry, %s at end-1", f, names.get(i), lastBytes.get(i)));
+            }
+            if (i > 0 && fs.get(i - 1).end() > f.entry()) {
+                problems.add(fs.get(i - 1) + " overlaps " + f);
+            }
+        }
+        assertThat(problems.subList(0, Math.min(20, problems.size())))
+                .as("first of %d functions of %s that addr2line disagrees with", problems.size(), name).isEmpty();
+        assertThat(bin.textStart()).isEqualTo(sectionAddress(file, ".text"));
+        assertEntriesAreInstructionBoundaries(file, bin, 0x20000);
+    }
+
+    /** The first four bytes of {@code .gopclntab}, read by readelf's hex dump (little-endian word). */
+    private static int pclntabMagic(Path file) {
+        Matcher m = Pattern.compile("0x[0-9a-f]+ ([0-9a-f]{8}) ").matcher(Oracles.run("readelf", "-x", ".gopclntab", file.toString()));
+        assertThat(m.find()).isTrue();
+        String b = m.group(1);
+        return Integer.parseUnsignedInt(b.substring(6, 8) + b.substring(4, 6) + b.substring(2, 4) + b.substring(0, 2), 16);
     }
 
     /** Symbols inside the Go text must be function entries with the same (normalized) name. */
