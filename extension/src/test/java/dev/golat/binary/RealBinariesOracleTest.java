@@ -5,15 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.golat.testbins.GoTestBinaries;
 
@@ -140,6 +143,75 @@ class RealBinariesOracleTest {
                 .as("first of %d functions of %s that addr2line disagrees with", problems.size(), name).isEmpty();
         assertThat(bin.textStart()).isEqualTo(sectionAddress(file, ".text"));
         assertEntriesAreInstructionBoundaries(file, bin, 0x20000);
+    }
+
+    /**
+     * Inline trees of the Go 1.17/1.18 format (20-byte inlinedCall, funcdata as 8-byte aligned pointers) against
+     * the line tables, read by {@code go tool addr2line}: the caller's code holds instructions whose position is
+     * in the callee's file, within the lines of the callee's own out-of-line copy. A sample of (callee, caller)
+     * pairs, chosen at random with a fixed seed among small functions.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"esbuild-go117", "esbuild-go118"})
+    void old_esbuild_inline_trees_agree_with_the_line_tables(String name) {
+        // GIVEN
+        Path file = GoTestBinaries.cached(name);
+        GoBinary bin = GoBinary.open(file);
+        Map<String, GoFunction> byName = new HashMap<>();
+        bin.functions().forEach(f -> byName.putIfAbsent(f.name(), f));
+        // WHEN
+        List<GoFunction[]> pairs = new ArrayList<>();
+        for (GoFunction callee : bin.functions()) {
+            for (String caller : bin.inlinedInto(callee)) {
+                GoFunction c = byName.get(caller);
+                assertThat(c).as("%s, inlined into %s, which is not in the function table", callee, caller).isNotNull();
+                if (callee.end() - callee.entry() <= 1024 && c.end() - c.entry() <= 2048) {
+                    pairs.add(new GoFunction[] {callee, c});
+                }
+            }
+        }
+        // THEN
+        assertThat(pairs).as("small (callee, caller) pairs").hasSizeGreaterThan(500);
+        Collections.shuffle(pairs, new Random(1));
+        List<GoFunction[]> sample = pairs.subList(0, 25);
+        List<Long> addrs = new ArrayList<>();
+        for (GoFunction[] p : sample) {
+            for (GoFunction f : p) {
+                for (long a = f.entry(); a < f.end(); a++) {
+                    addrs.add(a);
+                }
+            }
+        }
+        List<String[]> lines = Oracles.addr2lineFull(file, addrs);
+        assertThat(lines).hasSameSizeAs(addrs);
+        int at = 0;
+        List<String> problems = new ArrayList<>();
+        for (GoFunction[] p : sample) {
+            GoFunction callee = p[0];
+            GoFunction caller = p[1];
+            List<String[]> own = lines.subList(at, at + (int) (callee.end() - callee.entry()));
+            at += own.size();
+            List<String[]> inCaller = lines.subList(at, at + (int) (caller.end() - caller.entry()));
+            at += inCaller.size();
+            String calleeFile = own.get(0)[1];
+            int lo = Integer.MAX_VALUE;
+            int hi = 0;
+            for (String[] l : own) {
+                if (l[1].equals(calleeFile)) {
+                    lo = Math.min(lo, Integer.parseInt(l[2]));
+                    hi = Math.max(hi, Integer.parseInt(l[2]));
+                }
+            }
+            int from = lo;
+            int to = hi;
+            boolean found = inCaller.stream().anyMatch(l -> l[1].equals(calleeFile)
+                    && Integer.parseInt(l[2]) >= from && Integer.parseInt(l[2]) <= to);
+            if (!found) {
+                problems.add(String.format("%s (%s:%d-%d) inlined into %s: no instruction of it is at those lines",
+                        callee, calleeFile, lo, hi, caller));
+            }
+        }
+        assertThat(problems).isEmpty();
     }
 
     /** The first four bytes of {@code .gopclntab}, read by readelf's hex dump (little-endian word). */
