@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *     deferreturn uint32; pcsp, pcfile, pcln, npcdata, cuOffset uint32; startLine int32 (Go 1.20+);
  *     funcID uint8; flag uint8; _ [1]byte; nfuncdata uint8;
  *     then npcdata uint32 offsets into pctab, then nfuncdata funcdata references
- *     (Go 1.19+: uint32 offsets from moduledata.gofunc, ^0 = none; before: 8-byte aligned pointers).
+ *     (Go 1.18+: uint32 offsets from moduledata.gofunc, ^0 = none; 1.16–1.17: 8-byte aligned pointers).
  * </pre>
  */
 final class FuncTable {

@@ -277,9 +277,18 @@ public final class GoBinary {
         return i;
     }
 
-    /** The text start the entry offsets are relative to (from the pclntab header, its relocation, or moduledata). */
+    /**
+     * The start of the Go text: what the entry offsets are relative to (from the pclntab header, its relocation, or
+     * moduledata). Go 1.16–1.17 tables hold absolute entries and no text start, so there it is
+     * {@code moduledata.text}.
+     */
     long textStart() {
-        return table.textStart;
+        if (header.magic != PcHeader.MAGIC_GO116) {
+            return table.textStart;
+        }
+        return moduleData().map(ModuleData::text).orElseThrow(() -> new GoBinaryException(String.format(
+                "%s: no moduledata points at the pclntab header at 0x%x, so the text start is unknown", path,
+                header.region.vaddr)));
     }
 
     /** The virtual address of the pclntab header. */

@@ -38,7 +38,7 @@ final class InlineTrees {
         byte[] names = table.funcnametab();
         int[] nameOffs = table.nameOffs();
         boolean go120 = h.magic == PcHeader.MAGIC_GO120;
-        boolean offsets = gofunc != 0; // Go 1.19+: uint32 offsets from gofunc; before: pointers
+        boolean offsets = gofunc != 0; // Go 1.18+: uint32 offsets from gofunc; 1.16–1.17: pointers
         int entrySize = go120 ? 16 : 20;
         int nameAt = go120 ? 4 : 12;
         Map<Integer, BitSet> callersByNameOff = new HashMap<>();

@@ -22,7 +22,7 @@ import java.util.Optional;
  *     noptrdata, enoptrdata, data, edata, bss, ebss, noptrbss, enoptrbss uintptr   // 192 .. 248
  *     covctrs, ecovctrs uintptr   // 256, 264 (Go 1.20+ only)
  *     end, gcdata, gcbss, types, etypes, rodata uintptr
- *     gofunc       uintptr        // go:func.*, base of the funcdata offsets: 320 (Go 1.20+), 304 (Go 1.19)
+ *     gofunc       uintptr        // go:func.*, base of the funcdata offsets: 320 (Go 1.20+), 304 (Go 1.18–1.19)
  *     ...
  * }
  * </pre>
@@ -33,12 +33,16 @@ record ModuleData(long vaddr, long text, long minpc, long gofunc) {
     static final int TEXT = 176;
     static final int MINPC = 160;
 
-    /** Offset of {@code gofunc}, or -1 where the moduledata has none (before Go 1.19). */
+    /**
+     * Offset of {@code gofunc}, or -1 where the moduledata has none (Go 1.16–1.17 tables, whose funcdata are
+     * pointers). Go 1.18 brought gofunc and the uint32 funcdata offsets together with the 0xfffffff0 table.
+     */
     static int gofuncOffset(PcHeader h, GoVersion v) {
-        if (h.magic == PcHeader.MAGIC_GO120) {
-            return 320;
-        }
-        return h.magic == PcHeader.MAGIC_GO118 && v.isAtLeast(1, 19) ? 304 : -1;
+        return switch (h.magic) {
+            case PcHeader.MAGIC_GO120 -> 320;
+            case PcHeader.MAGIC_GO118 -> 304;
+            default -> -1;
+        };
     }
 
     static Optional<ModuleData> find(Image image, PcHeader h, GoVersion v) {

@@ -16,7 +16,9 @@
  *
  * <p>Formats read, from the Go sources ({@code runtime/symtab.go}, {@code runtime/runtime2.go},
  * {@code runtime/symtabinl.go}, {@code cmd/link/internal/ld/pcln.go}, {@code debug/buildinfo}):
- * pclntab magic 0xfffffffa (Go 1.16–1.17), 0xfffffff0 (1.18–1.19), 0xfffffff1 (1.20+, with textStart 0 from
- * Go 1.26 on); build info in both the pointer form (before 1.18) and the inline varint form.
+ * pclntab magic 0xfffffffa (Go 1.16–1.17: absolute entries, no textStart, funcdata as pointers), 0xfffffff0
+ * (1.18–1.19: funcdata as uint32 offsets from {@code moduledata.gofunc}), 0xfffffff1 (1.20+, with textStart 0 from
+ * Go 1.26 on); build info in both the pointer form (before 1.18) and the inline varint form. Tested on Go 1.17.5,
+ * 1.18.1 and 1.26 builds of esbuild from npm, besides the installed toolchains; a Go 1.16 build is refused.
  */
 package dev.golat.binary;

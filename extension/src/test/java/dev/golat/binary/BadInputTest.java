@@ -97,6 +97,17 @@ class BadInputTest {
     }
 
     @Test
+    void real_go_1_16_binary_is_refused() {
+        // GIVEN esbuild 0.12.20 from npm, built with Go 1.16 (stack ABI; same 0xfffffffa pclntab as Go 1.17)
+        Path file = GoTestBinaries.cached("esbuild-go116");
+        String version = Oracles.goVersionOf(file);
+        assertThat(version).startsWith("go1.16.");
+        // WHEN / THEN
+        assertThatThrownBy(() -> GoBinary.open(file)).isInstanceOf(GoBinaryException.class).hasMessage(file
+                + " was built with Go " + version.substring(2) + "; golat needs Go 1.17 or newer (register ABI)");
+    }
+
+    @Test
     void truncated_file_names_the_first_missing_piece() throws IOException {
         // GIVEN the first 4 KiB of a real binary (cmd/link writes the section headers near the start, their names at the end)
         Path file = Files.write(dir.resolve("truncated"), Arrays.copyOf(Files.readAllBytes(program), 4096));

@@ -139,6 +139,30 @@ final class Oracles {
         }
     }
 
+    /** {@code go tool addr2line}'s whole answer for each address: {function name, file, line}. */
+    static List<String[]> addr2lineFull(Path file, List<Long> addresses) {
+        StringBuilder in = new StringBuilder();
+        for (long a : addresses) {
+            in.append(String.format("0x%x%n", a));
+        }
+        try {
+            Path input = Files.createTempFile("golat-addr2line", ".txt");
+            Files.writeString(input, in);
+            String out = run(List.of("sh", "-c", "'" + goTool() + "' tool addr2line '" + file + "' < '" + input + "'"), null,
+                    Map.of(), false);
+            Files.deleteIfExists(input);
+            String[] lines = out.split("\n");
+            List<String[]> answers = new ArrayList<>();
+            for (int i = 0; i + 1 < lines.length; i += 2) {
+                int colon = lines[i + 1].lastIndexOf(':');
+                answers.add(new String[] {lines[i], lines[i + 1].substring(0, colon), lines[i + 1].substring(colon + 1)});
+            }
+            return answers;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The PT_LOAD rows of {@code readelf -lW}: each {offset, vaddr, filesz, executable ? 1 : 0}. */
     static List<long[]> readelfLoadSegments(Path file) {
         String out = run("readelf", "-lW", file.toString());

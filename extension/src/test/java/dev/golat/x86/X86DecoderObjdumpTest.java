@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Whole binaries against GNU objdump: every instruction boundary, kind and branch target of a linear
  * sweep over each executable section (Go pads between functions with INT3, so a correct decoder stays in
  * step with objdump from the section start to its end). The go-testbins of every installed toolchain and
- * the real prometheus (stripped), dockerd (PIE) and esbuild (Go 1.26) binaries.
+ * the real prometheus (stripped), dockerd (PIE) and esbuild (Go 1.26, 1.18.1 and 1.17.5) binaries.
  */
 class X86DecoderObjdumpTest {
 
@@ -29,7 +29,7 @@ class X86DecoderObjdumpTest {
             out.add(GoTestBinaries.program(v, "stmtserver"));
             out.add(GoTestBinaries.program(v, "workload"));
         }
-        for (String name : List.of("prometheus", "dockerd", "esbuild")) {
+        for (String name : List.of("prometheus", "dockerd", "esbuild", "esbuild-go117", "esbuild-go118")) {
             out.add(GoTestBinaries.cached(name));
         }
         return out;
