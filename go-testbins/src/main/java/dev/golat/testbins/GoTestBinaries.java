@@ -93,7 +93,7 @@ public final class GoTestBinaries {
         return cache.resolve("bin");
     }
 
-    /** A real third-party binary from the cache: {@code prometheus}, {@code dockerd} or {@code esbuild}. */
+    /** A real third-party binary from the cache: {@code prometheus}, {@code dockerd}, {@code esbuild}, or the older esbuild builds {@code esbuild-go116}, {@code esbuild-go117}, {@code esbuild-go118}. */
     public static Path cached(String name) {
         return existing(cacheDir().resolve(name), "run scripts/bootstrap, which fetches it");
     }
