@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -829,18 +830,36 @@ static int handle_line(char *line)
 		    attached ? "after" : "before");
 }
 
+static void *close_link(void *fd)
+{
+	close((int)(long)fd);
+	return NULL;
+}
+
+/*
+ * Closing a uprobe_multi link waits for a grace period (~50 ms here): close them from one
+ * thread each so the waits overlap. A link no thread could take is closed here.
+ */
 static void detach(void)
 {
+	pthread_t threads[sizeof(multi_fds) / sizeof(*multi_fds)];
+	bool started[sizeof(multi_fds) / sizeof(*multi_fds)] = { false };
 	int i;
 
+	for (i = 1; i < nmulti; i++)
+		started[i] = !pthread_create(&threads[i], NULL, close_link, (void *)(long)multi_fds[i]);
+	for (i = 0; i < nmulti; i++)
+		if (!started[i])
+			close(multi_fds[i]);
+	for (i = 1; i < nmulti; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	nmulti = 0;
 	for (i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	free(links);
 	links = NULL;
 	nlinks = 0;
-	for (i = 0; i < nmulti; i++)
-		close(multi_fds[i]);
-	nmulti = 0;
 }
 
 static void cleanup(void)
