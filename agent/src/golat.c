@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -25,6 +26,36 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
+
+/*
+ * BPF_LINK_CREATE of a uprobe_multi link (kernel >= 6.6), laid out as in the kernel's union
+ * bpf_attr: the distro's linux/bpf.h and libbpf 1.1 predate it.
+ */
+#define GOLAT_TRACE_UPROBE_MULTI 48
+
+struct uprobe_multi_attr {
+	__u32 prog_fd;
+	__u32 target_fd;
+	__u32 attach_type;
+	__u32 flags;
+	__u64 path;
+	__u64 offsets;
+	__u64 ref_ctr_offsets;
+	__u64 cookies;
+	__u32 cnt;
+	__u32 multi_flags;
+	__u32 pid;
+	__u32 pad;
+};
+
+/* A uprobe to attach: which program, for which probe or span, where. */
+struct site {
+	struct bpf_program *prog;
+	int id;
+	const char *what;
+	unsigned long off;
+	__u64 cookie;
+};
 
 struct sites {
 	unsigned long *off;
@@ -61,6 +92,11 @@ static char *binary;
 static struct golat_bpf *skel;
 static struct bpf_link **links;
 static int nlinks;
+static bool multi;          /* uprobe_multi links: one per program, one grace period each on detach */
+static struct site *pending; /* multi: the sites, attached per program once all are known */
+static int nsites;
+static int multi_fds[16];
+static int nmulti;
 static int ncpus;
 static const struct golat_slot *slot_table;
 static unsigned int slot_bits = GOLAT_SLOT_BITS;
@@ -288,35 +324,150 @@ static int cmd_pid(const char *arg)
 	return 0;
 }
 
+static int attach_error(int id, const char *what, unsigned long off, int err)
+{
+	if (err == EPERM || err == EACCES)
+		return fail_perm("attach uprobe", err);
+	if (err == ESRCH)
+		return fail(GOLAT_ERR_NOPID, "process %d exited while attaching", target_pid);
+	if (err == ENOENT)
+		return fail(GOLAT_ERR_NOBINARY, "%s: %s", binary, strerror(err));
+	return fail(GOLAT_ERR_BADOFFSET,
+		    "%s %d %s: the kernel rejected the %s uprobe at file offset 0x%lx of %s: %s "
+		    "(is it the file offset of an instruction boundary in this binary?)",
+		    spans[id].defined ? "span" : "probe", id,
+		    spans[id].defined ? spans[id].name : probes[id].name, what, off, binary,
+		    strerror(err));
+}
+
+/* Multi: notes the site; attach_multi() attaches it. Else one perf link per site. */
 static int attach_site(struct bpf_program *prog, int id, const char *what, unsigned long off,
 		       __u64 cookie)
 {
 	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookie, .retprobe = false);
 	struct bpf_link *link, **grown;
-	int err;
+	struct site *more;
 
+	if (multi) {
+		more = realloc(pending, (nsites + 1) * sizeof(*pending));
+		if (!more)
+			return fail(GOLAT_ERR_INTERNAL, "out of memory");
+		pending = more;
+		pending[nsites++] = (struct site){ prog, id, what, off, cookie };
+		return 0;
+	}
 	grown = realloc(links, (nlinks + 1) * sizeof(*links));
 	if (!grown)
 		return fail(GOLAT_ERR_INTERNAL, "out of memory");
 	links = grown;
 	link = bpf_program__attach_uprobe_opts(prog, target_pid, binary, off, &opts);
-	if (!link) {
-		err = errno;
-		if (err == EPERM || err == EACCES)
-			return fail_perm("attach uprobe", err);
-		if (err == ESRCH)
-			return fail(GOLAT_ERR_NOPID, "process %d exited while attaching", target_pid);
-		if (err == ENOENT)
-			return fail(GOLAT_ERR_NOBINARY, "%s: %s", binary, strerror(err));
-		return fail(GOLAT_ERR_BADOFFSET,
-			    "%s %d %s: the kernel rejected the %s uprobe at file offset 0x%lx of %s: %s "
-			    "(is it the file offset of an instruction boundary in this binary?)",
-			    spans[id].defined ? "span" : "probe", id,
-			    spans[id].defined ? spans[id].name : probes[id].name, what, off, binary,
-			    strerror(err));
-	}
+	if (!link)
+		return attach_error(id, what, off, errno);
 	links[nlinks++] = link;
+	nsites++;
 	return 0;
+}
+
+/* One uprobe_multi link of prog at n sites of the target; returns its fd or -errno. */
+static int link_multi(struct bpf_program *prog, const unsigned long *off, const __u64 *cookie, int n)
+{
+	struct uprobe_multi_attr attr = {
+		.prog_fd = bpf_program__fd(prog),
+		.attach_type = GOLAT_TRACE_UPROBE_MULTI,
+		.path = (unsigned long)binary,
+		.offsets = (unsigned long)off,
+		.cookies = (unsigned long)cookie,
+		.cnt = n,
+		.pid = target_pid,
+	};
+	int fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Whether this kernel has uprobe_multi links (6.6+): a program loaded for them, linked to
+ * "/", fails with EBADF (not a regular file) where the attach type exists, EINVAL elsewhere.
+ */
+static bool probe_multi(void)
+{
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = GOLAT_TRACE_UPROBE_MULTI);
+	unsigned long off = 0;
+	int prog, fd, err;
+	struct uprobe_multi_attr attr = {
+		.attach_type = GOLAT_TRACE_UPROBE_MULTI,
+		.path = (unsigned long)"/",
+		.offsets = (unsigned long)&off,
+		.cnt = 1,
+	};
+
+	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns, 2, &opts);
+	if (prog < 0)
+		return false;
+	attr.prog_fd = prog;
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	err = fd < 0 ? errno : 0;
+	if (fd >= 0)
+		close(fd);
+	close(prog);
+	return err == EBADF;
+}
+
+/*
+ * Attaches the noted sites with one uprobe_multi link per program. The kernel takes or
+ * refuses a link whole: on a refusal, one site at a time finds the site to name.
+ */
+static int attach_multi(void)
+{
+	struct bpf_program *prog;
+	unsigned long *off = calloc(nsites ? nsites : 1, sizeof(*off));
+	__u64 *cookie = calloc(nsites ? nsites : 1, sizeof(*cookie));
+	int i, n, fd, err = 0;
+
+	if (!off || !cookie) {
+		err = fail(GOLAT_ERR_INTERNAL, "out of memory");
+		goto cleanup;
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		for (i = n = 0; i < nsites; i++) {
+			if (pending[i].prog != prog)
+				continue;
+			off[n] = pending[i].off;
+			cookie[n++] = pending[i].cookie;
+		}
+		if (!n)
+			continue;
+		fd = link_multi(prog, off, cookie, n);
+		if (fd >= 0 && nmulti < (int)(sizeof(multi_fds) / sizeof(*multi_fds))) {
+			multi_fds[nmulti++] = fd;
+			continue;
+		}
+		if (fd >= 0) {
+			close(fd);
+			err = fail(GOLAT_ERR_INTERNAL, "more than %d BPF programs to attach", nmulti);
+			goto cleanup;
+		}
+		for (i = 0; i < nsites; i++) {
+			if (pending[i].prog != prog)
+				continue;
+			fd = link_multi(prog, &pending[i].off, &pending[i].cookie, 1);
+			if (fd < 0) {
+				err = attach_error(pending[i].id, pending[i].what, pending[i].off, -fd);
+				goto cleanup;
+			}
+			close(fd);
+		}
+		err = attach_error(pending[0].id, pending[0].what, pending[0].off, -fd);
+		goto cleanup;
+	}
+cleanup:
+	free(off);
+	free(cookie);
+	return err;
 }
 
 static int cmd_attach(void)
@@ -351,6 +502,13 @@ static int cmd_attach(void)
 	skel = golat_bpf__open();
 	if (!skel)
 		return fail(GOLAT_ERR_INTERNAL, "open BPF object: %s", strerror(errno));
+	multi = probe_multi();
+	if (multi) {
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, skel->obj)
+			bpf_program__set_expected_attach_type(prog, GOLAT_TRACE_UPROBE_MULTI);
+	}
 	skel->rodata->slot_bits = slot_bits;
 	bpf_map__set_max_entries(skel->maps.slots, 1U << slot_bits);
 	bpf_map__set_max_entries(skel->maps.counters, max_id + 1);
@@ -407,7 +565,9 @@ static int cmd_attach(void)
 			if ((err = attach_site(skel->progs.golat_span_cancel, id, "cancel", sp->cancel.off[i], id)))
 				return err;
 	}
-	printf("ready probes=%d spans=%d uprobes=%d\n", nprobes, nspans, nlinks);
+	if (multi && (err = attach_multi()))
+		return err;
+	printf("ready probes=%d spans=%d uprobes=%d\n", nprobes, nspans, nsites);
 	fflush(stdout);
 	return 0;
 }
@@ -670,10 +830,31 @@ static int handle_line(char *line)
 		    attached ? "after" : "before");
 }
 
+static void *close_link(void *fd)
+{
+	close((int)(long)fd);
+	return NULL;
+}
+
+/*
+ * Closing a uprobe_multi link waits for a grace period (~50 ms here): close them from one
+ * thread each so the waits overlap. A link no thread could take is closed here.
+ */
 static void detach(void)
 {
+	pthread_t threads[sizeof(multi_fds) / sizeof(*multi_fds)];
+	bool started[sizeof(multi_fds) / sizeof(*multi_fds)] = { false };
 	int i;
 
+	for (i = 1; i < nmulti; i++)
+		started[i] = !pthread_create(&threads[i], NULL, close_link, (void *)(long)multi_fds[i]);
+	for (i = 0; i < nmulti; i++)
+		if (!started[i])
+			close(multi_fds[i]);
+	for (i = 1; i < nmulti; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	nmulti = 0;
 	for (i = 0; i < nlinks; i++)
 		bpf_link__destroy(links[i]);
 	free(links);
@@ -687,6 +868,7 @@ static void cleanup(void)
 	if (slot_table)
 		munmap((void *)slot_table, slot_table_size());
 	golat_bpf__destroy(skel);
+	free(pending);
 	if (pidfd >= 0)
 		close(pidfd);
 }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  */
 final class HostTraces {
     private static final Pattern PROG_LINE = Pattern.compile("^(\\d+): \\S+\\s+name (\\S+)", Pattern.MULTILINE);
-    private static final Pattern LINK_LINE = Pattern.compile("^(\\d+): \\S+\\s+prog (\\d+)", Pattern.MULTILINE);
+    private static final Pattern LINK_LINE = Pattern.compile("^(\\d+): [^\\n]*?\\bprog (\\d+)", Pattern.MULTILINE);
     private static final Pattern FDINFO_ID = Pattern.compile("^(prog_id|link_id):\\s+(\\d+)$", Pattern.MULTILINE);
 
     private HostTraces() {}
