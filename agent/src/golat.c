@@ -93,6 +93,7 @@ static struct golat_bpf *skel;
 static struct bpf_link **links;
 static int nlinks;
 static bool multi;          /* uprobe_multi links: one per program, one grace period each on detach */
+static bool force_perf;     /* test control: one perf link per site even where uprobe_multi exists */
 static struct site *pending; /* multi: the sites, attached per program once all are known */
 static int nsites;
 static int multi_fds[16];
@@ -502,7 +503,7 @@ static int cmd_attach(void)
 	skel = golat_bpf__open();
 	if (!skel)
 		return fail(GOLAT_ERR_INTERNAL, "open BPF object: %s", strerror(errno));
-	multi = probe_multi();
+	multi = !force_perf && probe_multi();
 	if (multi) {
 		struct bpf_program *prog;
 
@@ -814,6 +815,12 @@ static int handle_line(char *line)
 		if (errno || *end || bits < 1 || bits > 24)
 			return fail(GOLAT_ERR_PROTOCOL, "slots '%s': want log2 of the slot table, 1..24", arg);
 		slot_bits = bits;
+		return 0;
+	} else if (!attached && !strcmp(line, "links")) {
+		/* Test control: exercise the perf-link path that kernels before 6.6 take. */
+		if (strcmp(arg, "perf") && strcmp(arg, "auto"))
+			return fail(GOLAT_ERR_PROTOCOL, "links '%s': want perf or auto", arg);
+		force_perf = !strcmp(arg, "perf");
 		return 0;
 	} else if (!attached && !strcmp(line, "probe")) {
 		return cmd_probe(arg);

@@ -37,6 +37,7 @@ public final class AgentSession implements AutoCloseable {
     private final Map<Integer, SpanSpec> spans = new LinkedHashMap<>();
     private Duration timeout = Duration.ofSeconds(30);
     private int slotBits;
+    private boolean perfLinks;
     private boolean greeted;
     private boolean attached;
     private boolean closed;
@@ -63,6 +64,12 @@ public final class AgentSession implements AutoCloseable {
     /** How long to wait for any answer (default 30 s). */
     public AgentSession timeout(Duration timeout) {
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** Test control: one perf link per site, the path kernels before 6.6 take (no uprobe_multi). */
+    public AgentSession perfLinks() {
+        this.perfLinks = true;
         return this;
     }
 
@@ -112,6 +119,9 @@ public final class AgentSession implements AutoCloseable {
         List<String> cmds = new ArrayList<>();
         cmds.add("pid " + pid);
         cmds.add("binary " + binaryPath);
+        if (perfLinks) {
+            cmds.add("links perf");
+        }
         if (slotBits > 0) {
             cmds.add("slots " + slotBits);
         }
