@@ -107,4 +107,26 @@ final class ObjdumpFunctions {
         }
         return out;
     }
+
+    static final java.util.regex.Pattern STACK_GUARD_CMP =
+            java.util.regex.Pattern.compile("cmp (rsp|r12),QWORD PTR \\[\\w+\\+0x10\\]");
+
+    /**
+     * The entry site objdump's text implies: the first JB/JBE of a prologue that compares RSP or R12 with
+     * g.stackguard0 at [reg+0x10], else the first instruction.
+     */
+    static ProbeSites.Site expectedEntry(long entry, List<Line> lines) {
+        List<Line> head = lines.subList(0, Math.min(8, lines.size()));
+        for (int i = 0; i < head.size(); i++) {
+            if (STACK_GUARD_CMP.matcher(head.get(i).text()).matches()) {
+                for (int j = 0; j <= Math.min(i + 1, head.size() - 1); j++) {
+                    String mn = head.get(j).mnemonic();
+                    if (mn.equals("jbe") || mn.equals("jb")) {
+                        return new ProbeSites.Site(head.get(j).address(), ProbeSites.Site.Kind.STACK_CHECK_JCC);
+                    }
+                }
+            }
+        }
+        return new ProbeSites.Site(entry, ProbeSites.Site.Kind.FIRST_INSTRUCTION);
+    }
 }

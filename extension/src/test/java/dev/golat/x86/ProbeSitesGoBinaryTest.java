@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Covers the stripped and PIE real binaries, where only the pclntab names functions.
  */
 class ProbeSitesGoBinaryTest {
-    private static final Pattern STACK_GUARD_CMP = Pattern.compile("cmp (rsp|r12),QWORD PTR \\[\\w+\\+0x10\\]");
     private static final Pattern CALL = Pattern.compile("call (?:0x)?([0-9a-f]+)(?: <.*>)?");
 
     static List<Path> binaries() {
@@ -144,7 +143,7 @@ class ProbeSitesGoBinaryTest {
             if (!s.morestackCalls().equals(calls)) {
                 d.add("morestack calls " + s.morestackCalls() + " vs objdump " + calls);
             }
-            Site site = expectedEntry(f, lines);
+            Site site = ObjdumpFunctions.expectedEntry(f.entry(), lines);
             if (!s.entry().equals(site)) {
                 d.add("entry " + s.entry() + " vs objdump " + site + " (" + s.reason() + ")");
             }
@@ -167,21 +166,5 @@ class ProbeSitesGoBinaryTest {
             }
             failureCount++;
         }
-    }
-
-    /** The first JB/JBE of a prologue that compares RSP or R12 with g.stackguard0 at [reg+0x10], else +0. */
-    static Site expectedEntry(GoFunction f, List<Line> lines) {
-        List<Line> head = lines.subList(0, Math.min(8, lines.size()));
-        for (int i = 0; i < head.size(); i++) {
-            if (STACK_GUARD_CMP.matcher(head.get(i).text()).matches()) {
-                for (int j = 0; j <= Math.min(i + 1, head.size() - 1); j++) {
-                    String mn = head.get(j).mnemonic();
-                    if (mn.equals("jbe") || mn.equals("jb")) {
-                        return new Site(head.get(j).address(), Site.Kind.STACK_CHECK_JCC);
-                    }
-                }
-            }
-        }
-        return new Site(f.entry(), Site.Kind.FIRST_INSTRUCTION);
     }
 }

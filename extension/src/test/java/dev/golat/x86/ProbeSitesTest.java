@@ -28,7 +28,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * (g.stackguard0), else the first instruction.
  */
 class ProbeSitesTest {
-    private static final Pattern STACK_GUARD_CMP = Pattern.compile("cmp (rsp|r12),QWORD PTR \\[\\w+\\+0x10\\]");
     private static final Pattern MORESTACK_CALL = Pattern.compile("call [0-9a-f]+ <runtime\\.morestack(_noctxt)?(\\.abi0)?>");
 
     static Stream<Arguments> programs() {
@@ -78,7 +77,7 @@ class ProbeSitesTest {
             Line before = f.lines().get(f.lines().indexOf(jcc) - 1);
             assertThat(s.entry().kind()).as(name).isEqualTo(Site.Kind.STACK_CHECK_JCC);
             assertThat(jcc.mnemonic()).as(name).isEqualTo("jbe");
-            assertThat(before.text()).as(name).matches(STACK_GUARD_CMP);
+            assertThat(before.text()).as(name).matches(ObjdumpFunctions.STACK_GUARD_CMP);
             assertThat(s.morestackCalls()).as(name).hasSize(1).isEqualTo(morestackCalls(f));
             assertThat(s.returns()).as(name).isNotEmpty().isEqualTo(rets(f));
             assertThat(s.measurable()).isTrue();
@@ -99,7 +98,7 @@ class ProbeSitesTest {
         assertThat(f.lines().get(0).text()).isEqualTo("mov r12,rsp");
         assertThat(f.lines().get(1).text()).startsWith("sub r12,0x");
         assertThat(f.lines().get(2).mnemonic()).isEqualTo("jb");
-        assertThat(f.lines().get(3).text()).matches(STACK_GUARD_CMP);
+        assertThat(f.lines().get(3).text()).matches(ObjdumpFunctions.STACK_GUARD_CMP);
         assertThat(s.entry()).isEqualTo(new Site(f.lines().get(2).address(), Site.Kind.STACK_CHECK_JCC));
         assertThat(s.morestackCalls()).hasSize(1).isEqualTo(morestackCalls(f));
     }
@@ -161,7 +160,7 @@ class ProbeSitesTest {
         if (!s.morestackCalls().equals(morestackCalls(f))) {
             d.add("morestack calls " + hex(s.morestackCalls()) + " vs objdump " + hex(morestackCalls(f)));
         }
-        Site site = expectedEntry(f);
+        Site site = ObjdumpFunctions.expectedEntry(f.address(), f.lines());
         if (!s.entry().equals(site)) {
             d.add("entry " + s.entry() + " vs objdump " + site + " (" + s.reason() + ")");
         }
@@ -169,22 +168,6 @@ class ProbeSitesTest {
             d.add("measurable " + s.measurable() + ": " + s.reason());
         }
         return d;
-    }
-
-    /** The first JB/JBE of a prologue that compares RSP or R12 with g.stackguard0 at [reg+0x10], else +0. */
-    private static Site expectedEntry(Function f) {
-        List<Line> head = f.lines().subList(0, Math.min(8, f.lines().size()));
-        for (int i = 0; i < head.size(); i++) {
-            if (STACK_GUARD_CMP.matcher(head.get(i).text()).matches()) {
-                for (int j = 0; j <= Math.min(i + 1, head.size() - 1); j++) {
-                    String mn = head.get(j).mnemonic();
-                    if (mn.equals("jbe") || mn.equals("jb")) {
-                        return new Site(head.get(j).address(), Site.Kind.STACK_CHECK_JCC);
-                    }
-                }
-            }
-        }
-        return new Site(f.address(), Site.Kind.FIRST_INSTRUCTION);
     }
 
     private static List<Long> rets(Function f) {
