@@ -118,25 +118,7 @@ final class Oracles {
 
     /** {@code go tool addr2line}: the function name at each address (the first line of its two-line answer). */
     static List<String> addr2line(Path file, List<Long> addresses) {
-        StringBuilder in = new StringBuilder();
-        for (long a : addresses) {
-            in.append(String.format("0x%x%n", a));
-        }
-        try {
-            Path input = Files.createTempFile("golat-addr2line", ".txt");
-            Files.writeString(input, in);
-            String out = run(List.of("sh", "-c", "'" + goTool() + "' tool addr2line '" + file + "' < '" + input + "'"), null,
-                    Map.of(), false);
-            Files.deleteIfExists(input);
-            String[] lines = out.split("\n");
-            List<String> names = new ArrayList<>();
-            for (int i = 0; i < lines.length; i += 2) {
-                names.add(lines[i]);
-            }
-            return names;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return addr2lineFull(file, addresses).stream().map(answer -> answer[0]).toList();
     }
 
     /** {@code go tool addr2line}'s whole answer for each address: {function name, file, line}. */
