@@ -184,10 +184,7 @@ final class TraceCommand {
     }
 
     static Latency latency(ProbeSnapshot s, String label) {
-        Counters c = s.counters();
-        return Latency.of(label, label, s.toHistogram(),
-                new CallCounts(c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
-                        c.inflight(), c.readErrors()), null);
+        return Latency.of(label, label, s.toHistogram(), CallCounts.of(s.counters()), null);
     }
 
     static Map<String, Object> toJson(Latency l, Counters c) {

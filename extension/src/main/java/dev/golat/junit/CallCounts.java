@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
+import dev.golat.probe.Counters;
 import dev.golat.report.Units;
 
 import java.util.StringJoiner;
@@ -28,6 +29,12 @@ public record CallCounts(long entries, long matched, long didNotReturn, long unm
 
     /** No probe hit at all. */
     public static final CallCounts NONE = new CallCounts(0, 0, 0, 0, 0, 0, 0);
+
+    /** The agent's counters of one probe or span (for a span: entries = started, didNotReturn = not reached). */
+    public static CallCounts of(Counters c) {
+        return new CallCounts(c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
+                c.inflight(), c.readErrors());
+    }
 
     /** @throws IllegalArgumentException when a count is negative */
     public CallCounts {

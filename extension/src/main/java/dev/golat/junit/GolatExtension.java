@@ -14,7 +14,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -32,8 +31,8 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * Starts the {@link GoService} containers of a {@link GoTest} class, traces its {@link TraceLatency}
  * functions, injects {@link Latency} and {@link Latencies}, and writes the reports after each test.
  */
-final class GolatExtension implements ExecutionCondition, BeforeAllCallback, AfterAllCallback,
-        BeforeEachCallback, AfterEachCallback, ParameterResolver {
+final class GolatExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+        ParameterResolver {
 
     private static final Namespace NAMESPACE = Namespace.create(GolatExtension.class);
     private static final String CLASS_STATE = "classState";
@@ -103,11 +102,6 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Aft
             return;
         }
         state.reports.record(context.getRequiredTestMethod().getName(), run.freeze());
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        // The ClassState in the store is AutoCloseable: JUnit closes it (agents, then containers).
     }
 
     @Override
