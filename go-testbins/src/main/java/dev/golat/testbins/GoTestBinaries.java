@@ -61,10 +61,73 @@ public final class GoTestBinaries {
         }
     }
 
-    /** A test program built with one toolchain, e.g. {@code program("go1.21", "workload")}. */
+    /** A test program built with one toolchain, e.g. {@code program("go1.21", "workload")} (the default variant). */
     public static Path program(String goVersion, String name) {
-        return existing(binDir().resolve(goVersion).resolve(name),
+        return program(goVersion, Variant.DEFAULT, name);
+    }
+
+    /** A test program in one build variant, e.g. {@code program("go1.27", Variant.STRIPPED_PIE, "stmtserver")}. */
+    public static Path program(String goVersion, Variant variant, String name) {
+        Path dir = binDir().resolve(goVersion);
+        return existing(variant.folder.isEmpty() ? dir.resolve(name) : dir.resolve(variant.folder).resolve(name),
                 "build it with `mvn -pl go-testbins compile`");
+    }
+
+    /** How go-testbins/build.sh built a program: the folder under {@code go1.XX/} and the flags it used. */
+    public enum Variant {
+        /** {@code CGO_ENABLED=0}, symbols and DWARF kept: a static executable. */
+        DEFAULT("", "CGO_ENABLED=0"),
+        /** {@code -ldflags=-s -w}: no .symtab, no DWARF, as every distro and release build ships. */
+        STRIPPED("stripped", "CGO_ENABLED=0 -ldflags=-s -w"),
+        /** {@code -buildmode=pie}: position-independent, text relocated at load. */
+        PIE("pie", "CGO_ENABLED=0 -buildmode=pie"),
+        /** {@code -buildmode=pie -ldflags=-s -w}. */
+        STRIPPED_PIE("stripped-pie", "CGO_ENABLED=0 -buildmode=pie -ldflags=-s -w"),
+        /** {@code CGO_ENABLED=1} importing net and os/user: dynamically linked against glibc, as Debian's Go servers are. */
+        CGO("cgo", "CGO_ENABLED=1");
+
+        /** The folder under {@code go1.XX/} ({@code ""} for the default). */
+        public final String folder;
+        /** The build settings, for messages and test names. */
+        public final String flags;
+
+        Variant(String folder, String flags) {
+            this.folder = folder;
+            this.flags = flags;
+        }
+
+        @Override
+        public String toString() {
+            return folder.isEmpty() ? "default" : folder;
+        }
+    }
+
+    /**
+     * The Go versions the matrix promises: Debian's 1.19 and 1.21-1.23, the preinstalled 1.26, and 1.27 fetched
+     * with {@code GOTOOLCHAIN=go1.27.3}. {@link #goVersions()} is what was actually built.
+     */
+    public static final List<String> MATRIX = List.of("go1.19", "go1.21", "go1.22", "go1.23", "go1.26", "go1.27");
+
+    /**
+     * Why a version of {@link #MATRIX} has no binaries, as scripts/bootstrap wrote it
+     * ({@code .cache/golat/toolchains/missing-go1.27}), or empty when it was built.
+     */
+    public static java.util.Optional<String> missingReason(String goVersion) {
+        if (Files.isDirectory(binDir().resolve(goVersion))) {
+            return java.util.Optional.empty();
+        }
+        Path note = toolchainsDir().resolve("missing-" + goVersion);
+        try {
+            return java.util.Optional.of(Files.isRegularFile(note) ? Files.readString(note).strip()
+                    : "no " + goVersion + " toolchain was found: run scripts/bootstrap, then `mvn -pl go-testbins compile`");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code .cache/golat/toolchains}: links to the Go toolchains that are not Debian packages. */
+    public static Path toolchainsDir() {
+        return cacheDir().getParent().resolve("toolchains");
     }
 
     /** A test program built with the newest installed toolchain. */
@@ -75,15 +138,19 @@ public final class GoTestBinaries {
 
     /**
      * The {@code go} command of the toolchain that built a version folder, e.g. {@code goTool("go1.21")} is
-     * {@code /usr/lib/go-1.21/bin/go} (Debian's golang-1.21-go). Use it with {@code GOTOOLCHAIN=local} for
+     * {@code /usr/lib/go-1.21/bin/go} (Debian's golang-1.21-go), or {@code .cache/golat/toolchains/go1.27/bin/go}. Use it with {@code GOTOOLCHAIN=local} for
      * oracles such as {@code go tool nm} and {@code go tool objdump}.
      */
     public static Path goTool(String goVersion) {
         if (!goVersion.matches("go\\d+\\.\\d+")) {
             throw new IllegalArgumentException("Go version folder '" + goVersion + "' is not like go1.21");
         }
-        return existing(Path.of("/usr/lib/go-" + goVersion.substring(2), "bin", "go"),
-                "install golang-" + goVersion.substring(2) + "-go (scripts/bootstrap)");
+        Path debian = Path.of("/usr/lib/go-" + goVersion.substring(2), "bin", "go");
+        if (Files.isRegularFile(debian)) {
+            return debian;
+        }
+        return existing(toolchainsDir().resolve(goVersion).resolve("bin/go"),
+                "install golang-" + goVersion.substring(2) + "-go, or run scripts/bootstrap (Go 1.26 and 1.27)");
     }
 
     /** The folder of real third-party binaries ({@code .cache/golat/bin}, or {@code $GOLAT_CACHE/bin}). */
