@@ -28,6 +28,7 @@ import org.HdrHistogram.HistogramLogWriter;
  * <pre>
  * #golat.baseline: 1
  * #golat.name: handleStmtExecute
+ * #golat.tag: handleStmtExecute
  * #golat.function: main.(*clientConn).handleStmtExecute
  * #golat.test: StmtServerLatencyIT#executeStaysFast
  * #golat.goVersion: go1.23.5
@@ -46,6 +47,8 @@ import org.HdrHistogram.HistogramLogWriter;
  * "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
  * Tag=handleStmtExecute,0.000,1.000,...,HISTFAAAA...
  * </pre>
+ * A file may hold several functions (what {@code golat trace --save} writes): one metadata block each,
+ * starting at its {@code #golat.baseline:} line, and its histograms under its tag.
  * Intervals are numbered by round (round {@code i} starts at {@code i} seconds): a baseline keeps the rounds,
  * not the wall-clock times.
  */
@@ -55,10 +58,67 @@ public final class BaselineFile {
     static final int VERSION = 1;
     private static final String PREFIX = "#golat.";
 
+    /** Writes one recording (a gate's baseline: one file per test and function). */
     public static void write(Path file, Recording r) {
+        writeAll(file, List.of(r));
+    }
+
+    /** Writes several functions' recordings into one log, each under its own tag ({@code golat trace --save}). */
+    public static void writeAll(Path file, List<Recording> recordings) {
+        if (recordings.isEmpty()) {
+            throw new IllegalArgumentException("nothing to write to " + file + ": no recordings");
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8)) {
+            HistogramLogWriter log = new HistogramLogWriter(out);
+            List<String> tags = new ArrayList<>();
+            for (Recording r : recordings) {
+                String tag = tag(r.name());
+                while (tags.contains(tag)) {
+                    tag = tag + "_";
+                }
+                tags.add(tag);
+                for (Map.Entry<String, String> e : metadata(r, tag).entrySet()) {
+                    if (e.getValue().contains("\n") || e.getValue().contains("\r")) {
+                        throw new IllegalArgumentException("baseline metadata " + e.getKey() + " holds a line break: "
+                                + e.getValue());
+                    }
+                    log.outputComment("golat." + e.getKey() + ": " + e.getValue());
+                }
+            }
+            long start = recordings.get(0).info().date().toEpochMilli();
+            log.outputLogFormatVersion();
+            log.outputStartTime(start);
+            log.setBaseTime(start);
+            log.outputLegend();
+            for (int k = 0; k < recordings.size(); k++) {
+                int i = 0;
+                for (Histogram h : recordings.get(k).rounds()) {
+                    h.setTag(tags.get(k));
+                    h.setStartTimeStamp(start + 1000L * i);
+                    h.setEndTimeStamp(start + 1000L * (i + 1));
+                    log.outputIntervalHistogram(h);
+                    i++;
+                }
+            }
+        }
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path tmp = Files.createTempFile(parent, ".golat-", ".tmp");
+            Files.write(tmp, bytes.toByteArray());
+            Files.move(tmp, file.toAbsolutePath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write baseline " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> metadata(Recording r, String tag) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("baseline", Integer.toString(VERSION));
         meta.put("name", r.name());
+        meta.put("tag", tag);
         meta.put("function", r.info().function());
         meta.put("test", r.info().test());
         meta.put("goVersion", r.info().goVersion());
@@ -72,47 +132,27 @@ public final class BaselineFile {
         meta.put("cpuNanos", Long.toString(r.witness().cpuNanos()));
         meta.put("cpuWaitNanos", Long.toString(r.witness().waitNanos()));
         meta.put("threads", Integer.toString(r.witness().threads()));
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (PrintStream out = new PrintStream(bytes, false, StandardCharsets.UTF_8)) {
-            HistogramLogWriter log = new HistogramLogWriter(out);
-            meta.forEach((k, v) -> {
-                if (v.contains("\n") || v.contains("\r")) {
-                    throw new IllegalArgumentException("baseline metadata " + k + " holds a line break: " + v);
-                }
-                log.outputComment("golat." + k + ": " + v);
-            });
-            log.outputLogFormatVersion();
-            log.outputStartTime(r.info().date().toEpochMilli());
-            log.setBaseTime(r.info().date().toEpochMilli());
-            log.outputLegend();
-            int i = 0;
-            for (Histogram h : r.rounds()) {
-                if (tagSafe(r.name())) {
-                    h.setTag(r.name());
-                }
-                h.setStartTimeStamp(r.info().date().toEpochMilli() + 1000L * i);
-                h.setEndTimeStamp(r.info().date().toEpochMilli() + 1000L * (i + 1));
-                log.outputIntervalHistogram(h);
-                i++;
-            }
-        }
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".golat-", ".tmp");
-            Files.write(tmp, bytes.toByteArray());
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write baseline " + file + ": " + e.getMessage(), e);
-        }
+        return meta;
     }
 
     /**
-     * @throws BaselineFormatException when the file is not a golat baseline, is truncated or corrupt
+     * Reads a file of exactly one recording.
+     *
+     * @throws BaselineFormatException when the file is not a golat baseline, is truncated or corrupt, or holds
+     *                                 several functions
      * @throws UncheckedIOException    when it cannot be read (a missing file is {@link NoSuchFileException})
      */
     public static Recording read(Path file) {
+        List<Recording> all = readAll(file);
+        if (all.size() != 1) {
+            throw corrupt(file, "holds " + all.size() + " functions (" + String.join(", ",
+                    all.stream().map(Recording::name).toList()) + "); a baseline holds one", null);
+        }
+        return all.get(0);
+    }
+
+    /** Reads every recording of a file, in the order written. */
+    public static List<Recording> readAll(Path file) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -120,46 +160,65 @@ public final class BaselineFile {
             throw new UncheckedIOException("cannot read baseline " + file + ": " + e, e);
         }
         String text = new String(bytes, StandardCharsets.UTF_8);
-        Map<String, String> meta = new LinkedHashMap<>();
+        List<Map<String, String>> blocks = new ArrayList<>();
         for (String line : text.split("\n")) {
             if (line.startsWith(PREFIX)) {
                 int colon = line.indexOf(": ");
                 if (colon < 0) {
                     throw corrupt(file, "metadata line without ': ': " + line, null);
                 }
-                meta.put(line.substring(PREFIX.length(), colon), line.substring(colon + 2).stripTrailing());
+                String key = line.substring(PREFIX.length(), colon);
+                if (key.equals("baseline")) {
+                    blocks.add(new LinkedHashMap<>());
+                } else if (blocks.isEmpty()) {
+                    throw corrupt(file, "'" + line + "' before the first '#golat.baseline:' line", null);
+                }
+                blocks.get(blocks.size() - 1).put(key, line.substring(colon + 2).stripTrailing());
             }
         }
-        if (!meta.containsKey("baseline")) {
+        if (blocks.isEmpty()) {
             throw corrupt(file, "not a golat baseline (no '#golat.baseline:' line)", null);
         }
-        if (!meta.get("baseline").equals(Integer.toString(VERSION))) {
-            throw corrupt(file, "baseline format version " + meta.get("baseline") + "; this golat reads version " + VERSION,
-                    null);
+        for (Map<String, String> meta : blocks) {
+            if (!meta.get("baseline").equals(Integer.toString(VERSION))) {
+                throw corrupt(file, "baseline format version " + meta.get("baseline") + "; this golat reads version "
+                        + VERSION, null);
+            }
         }
-        List<Histogram> rounds = new ArrayList<>();
+        Map<String, List<Histogram>> byTag = new LinkedHashMap<>();
+        int read = 0;
         try (HistogramLogReader log = new HistogramLogReader(new ByteArrayInputStream(bytes))) {
             EncodableHistogram h;
             while ((h = log.nextIntervalHistogram()) != null) {
+                read++;
                 if (!(h instanceof Histogram histogram)) {
-                    throw corrupt(file, "interval " + (rounds.size() + 1) + " is a " + h.getClass().getSimpleName()
+                    throw corrupt(file, "histogram " + read + " is a " + h.getClass().getSimpleName()
                             + ", not an integer histogram of nanoseconds", null);
                 }
-                rounds.add(histogram);
+                byTag.computeIfAbsent(String.valueOf(h.getTag()), t -> new ArrayList<>()).add(histogram);
             }
         } catch (BaselineFormatException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw corrupt(file, "histogram " + (rounds.size() + 1) + " cannot be decoded (" + e + ")", e);
+            throw corrupt(file, "histogram " + (read + 1) + " cannot be decoded (" + e + ")", e);
         }
+        List<Recording> out = new ArrayList<>();
+        for (Map<String, String> meta : blocks) {
+            out.add(recording(file, meta, byTag.getOrDefault(require(file, meta, "tag"), List.of())));
+        }
+        return out;
+    }
+
+    private static Recording recording(Path file, Map<String, String> meta, List<Histogram> rounds) {
+        String name = require(file, meta, "name");
         if (rounds.isEmpty()) {
-            throw corrupt(file, "no histogram in it (truncated?)", null);
+            throw corrupt(file, "no histogram for " + name + " (truncated?)", null);
         }
         long n = rounds.stream().mapToLong(Histogram::getTotalCount).sum();
         long declared = number(file, meta, "n");
         if (declared != n || number(file, meta, "rounds") != rounds.size()) {
-            throw corrupt(file, "declares n=" + declared + " in " + meta.get("rounds") + " rounds but holds n=" + n + " in "
-                    + rounds.size() + " (truncated or edited?)", null);
+            throw corrupt(file, name + " declares n=" + declared + " in " + meta.get("rounds") + " rounds but holds n=" + n
+                    + " in " + rounds.size() + " (truncated or edited?)", null);
         }
         Instant date;
         try {
@@ -172,7 +231,7 @@ public final class BaselineFile {
                 (int) number(file, meta, "cores"), require(file, meta, "kernel"), date);
         NoiseWitness witness = new NoiseWitness(number(file, meta, "cpuNanos"), number(file, meta, "cpuWaitNanos"),
                 (int) number(file, meta, "threads"));
-        return new Recording(require(file, meta, "name"), rounds, info, witness);
+        return new Recording(name, rounds, info, witness);
     }
 
     private static String require(Path file, Map<String, String> meta, String key) {
@@ -196,7 +255,9 @@ public final class BaselineFile {
         return new BaselineFormatException(file, problem + "; delete it and record it again", cause);
     }
 
-    private static boolean tagSafe(String name) {
-        return !name.isEmpty() && name.chars().noneMatch(c -> c == ',' || c == '=' || Character.isWhitespace(c));
+    /** The name as an HdrHistogram tag: no comma, '=' or white space (the log line's separators). */
+    private static String tag(String name) {
+        String tag = name.replaceAll("[,=\\s]", "_");
+        return tag.isEmpty() ? "_" : tag;
     }
 }

@@ -104,7 +104,25 @@ class BaselineFileTest {
         List<String> lines = Files.readAllLines(file);
         Files.write(file, lines.subList(0, lines.size() - 1));
         assertThatThrownBy(() -> BaselineFile.read(file)).isInstanceOf(BaselineFormatException.class)
-                .hasMessage(file + ": declares n=200 in 2 rounds but holds n=100 in 1 (truncated or edited?);"
+                .hasMessage(file + ": f declares n=200 in 2 rounds but holds n=100 in 1 (truncated or edited?);"
+                        + " delete it and record it again");
+    }
+
+    @Test
+    void should_keep_several_functions_apart_in_one_file() {
+        Random data = new Random(6);
+        Recording a = Recording.of("span dispatch-to-tso", StatisticsTest.lognormal(data, 100, 1), INFO, NoiseWitness.NONE);
+        Recording b = new Recording("getTSO", List.of(StatisticsTest.lognormal(data, 50, 1),
+                StatisticsTest.lognormal(data, 70, 1)), INFO, new NoiseWitness(5, 6, 7));
+        Path file = dir.resolve("trace.hlog");
+        BaselineFile.writeAll(file, List.of(a, b));
+        List<Recording> back = BaselineFile.readAll(file);
+        assertThat(back).extracting(Recording::name).containsExactly("span dispatch-to-tso", "getTSO");
+        assertThat(back.get(0).merged()).isEqualTo(a.merged());
+        assertThat(back.get(1).rounds()).isEqualTo(b.rounds());
+        assertThat(back.get(1).witness()).isEqualTo(b.witness());
+        assertThatThrownBy(() -> BaselineFile.read(file)).isInstanceOf(BaselineFormatException.class)
+                .hasMessage(file + ": holds 2 functions (span dispatch-to-tso, getTSO); a baseline holds one;"
                         + " delete it and record it again");
     }
 
