@@ -79,6 +79,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
     }
 
     private void init() {
+        TestcontainersDefaults.beforeFirstUse();
         withLabels(Session.labels());
         withLogConsumer(logTail::accept);
         withStartupCheckStrategy(new NoStartupCheck());
