@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code time.Since} around every call). Each run also carries a thread-keyed control probe at the same
  * sites, which must come out wrong: proof that these checks can fail.
  */
-class AgentWorkloadIT {
+public class AgentWorkloadIT {
 
     static List<String> goVersions() {
         return GoTestBinaries.goVersions();
@@ -162,7 +162,7 @@ class AgentWorkloadIT {
      * max(2%, 15 µs). The program's clock also holds the cost of the probes themselves: the RET probe takes its
      * timestamp before the kernel single-steps the RET (~10 µs here), so the program reads ~10 µs more per call.
      */
-    static long tolerance(long nanos) {
+    public static long tolerance(long nanos) {
         return Math.max(15_000, nanos / 50);
     }
 
@@ -172,7 +172,7 @@ class AgentWorkloadIT {
      * hundreds of µs in the slowest calls (golat read 2-10% low there; at rest, ~10 µs low). golat reading more
      * than the program is never excused beyond {@link #tolerance}.
      */
-    static long tailSlack(long nanos) {
+    public static long tailSlack(long nanos) {
         return Math.max(15_000, nanos / 10);
     }
 }
