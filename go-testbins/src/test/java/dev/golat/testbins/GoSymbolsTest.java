@@ -134,7 +134,7 @@ class GoSymbolsTest {
                 .collect(Collectors.toSet());
     }
 
-    private static List<String> go(String go, String... args) throws Exception {
+    static List<String> go(String go, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(GoTestBinaries.goTool(go).toString());
         cmd.addAll(List.of(args));

@@ -4,14 +4,14 @@ package dev.golat.it.spans;
 import dev.golat.it.agent.Workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
 import dev.golat.it.MiniJson;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbeSnapshot;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.SpanSpec;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.EachGoBuild;
 import dev.golat.testbins.EachGoVersion;
 import dev.golat.testbins.GoTestBinaries.Variant;
@@ -78,7 +78,7 @@ class SpanAgentIT {
     @EachGoVersion
     void the_deferred_closure_span_is_just_shorter_than_the_function_at_its_returns(String go) throws Exception {
         try (StmtServerProcess server = StmtServerProcess.start(go); AgentSession agent = HostAgent.start()) {
-            ProbeSpec probe = Planner.of(server.binary).plan(HANDLE).toSpec(0);
+            ProbeSpec probe = ProbeSpec.of(0, Planner.of(server.binary).plan(HANDLE));
             SpanSpec toDefer = server.span(1, "to-defer", HANDLE, HANDLE + ".func1");
             SpanSpec toTso = server.span(2, "dispatch-to-tso", HANDLE, "main.getTSO");
             assertThat(toDefer.startOffsets()).isEqualTo(List.of(probe.entryFileOffset()))
@@ -156,7 +156,7 @@ class SpanAgentIT {
      */
     @EachGoVersion
     void recursion_deeper_than_the_stack_drops_the_oldest_starts_and_says_so(String go) throws Exception {
-        int depth = dev.golat.probe.AgentProtocol.SPAN_STACK + 8;
+        int depth = dev.golat.agent.AgentProtocol.SPAN_STACK + 8;
         try (Workload w = Workload.start(go, "-mode", "recurse", "-n", "50", "-depth", Integer.toString(depth));
                 AgentSession agent = HostAgent.start()) {
             SpanSpec span = w.span(0, "recurse", "main.recurse", "main.recurse:return");
@@ -167,7 +167,7 @@ class SpanAgentIT {
 
             assertThat(MiniJson.number(own, "count")).isEqualTo(50L * depth);
             assertThat(c.entries()).as("%s", c).isEqualTo(50L * depth);
-            assertThat(c.matched()).as("%s", c).isEqualTo(50L * dev.golat.probe.AgentProtocol.SPAN_STACK);
+            assertThat(c.matched()).as("%s", c).isEqualTo(50L * dev.golat.agent.AgentProtocol.SPAN_STACK);
             assertThat(c.unmatchedReturns()).as("%s", c).isEqualTo(50L * 8);
             assertThat(c.readErrors()).as("overflow (%s)", c).isEqualTo(50L * 8);
         }

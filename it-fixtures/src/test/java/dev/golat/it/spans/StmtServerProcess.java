@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.spans;
 
+import dev.golat.agent.SpanSpec;
 import dev.golat.it.StmtClient;
-import dev.golat.probe.Planner;
-import dev.golat.probe.SpanSpec;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
 import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.BufferedReader;
@@ -65,7 +65,7 @@ final class StmtServerProcess implements AutoCloseable {
 
     /** The agent's view of span {@code from → to} in this binary, as id {@code id}. */
     SpanSpec span(int id, String name, String from, String to) {
-        return Planner.of(binary).planSpan(name, from, to).toSpec(id);
+        return SpanSpec.of(id, Planner.of(binary).planSpan(name, from, to));
     }
 
     /** Forgets the server's figures (its RESET command). */
