@@ -31,18 +31,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stmtserver of every Go version in its {@code fromBinary} scratch container, traced by the agent inside that
  * container (copied in, {@code docker exec}), against the server's own clock ({@code time.Since} in
  * handleStmtExecute, its STATS line): the planning of each build, the image, and the agent's view of the
- * container's pid and executable.
+ * container's pid and executable, for static, stripped PIE and dynamically linked (cgo) builds.
  */
 class ContainerMatrixIT {
     private static final int STATEMENTS = 1_000;
 
     /**
-     * The static builds. PIE and cgo builds name an interpreter (PT_INTERP), which a scratch image holding only the
-     * binary lacks ("exec /app/stmtserver: no such file or directory"): they join once fromBinary carries the loader
-     * and the libraries into the image.
+     * A static build, a stripped PIE and a cgo build: the last two name an interpreter (PT_INTERP), so fromBinary
+     * carries the loader (and the cgo build's libraries) into the scratch image.
      */
     static Stream<Arguments> builds() {
-        return GoMatrix.builds(Variant.DEFAULT, Variant.STRIPPED);
+        return GoMatrix.builds(Variant.DEFAULT, Variant.STRIPPED_PIE, Variant.CGO);
     }
 
     @ParameterizedTest(name = "{0} {1}")
