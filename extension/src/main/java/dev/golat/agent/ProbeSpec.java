@@ -3,6 +3,7 @@ package dev.golat.agent;
 
 import dev.golat.plan.ProbePlan;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -90,11 +91,11 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
     /** The {@code probe} command line. */
     String toLine() {
         return "probe " + id + " " + name
-                + " entry=" + Long.toHexString(entryFileOffset) + ":" + entryKind.name().toLowerCase()
+                + " entry=" + Long.toHexString(entryFileOffset) + ":" + entryKind.name().toLowerCase(Locale.ROOT)
                 + " morestack=" + (morestackOffsets.isEmpty() ? "-" : hex(morestackOffsets))
                 + " ret=" + hex(returnOffsets)
-                + " key=" + keyMode.name().toLowerCase()
-                + " mode=" + mode.name().toLowerCase();
+                + " key=" + keyMode.name().toLowerCase(Locale.ROOT)
+                + " mode=" + mode.name().toLowerCase(Locale.ROOT);
     }
 
     private static String hex(List<Long> offsets) {
