@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import dev.golat.plan.EntryKind;
 import dev.golat.plan.ProbePlan;
 import java.util.List;
 import java.util.Locale;
@@ -22,9 +23,6 @@ import java.util.stream.Collectors;
  */
 public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind entryKind, List<Long> morestackOffsets,
         List<Long> returnOffsets, KeyMode keyMode, Mode mode) {
-
-    /** Where the entry probe sits: the prologue's stack-check jump, +0, or a user-chosen instruction. */
-    public enum EntryKind { JCC, FIRST, OFFSET }
 
     /** Pairing key: the goroutine frame (correct) or the thread (wrong on purpose, for tests). */
     public enum KeyMode { GOROUTINE, THREAD }
@@ -69,12 +67,8 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
 
     /** What the agent needs of {@code plan}: a measuring, goroutine-keyed probe with this id. */
     public static ProbeSpec of(int id, ProbePlan plan) {
-        EntryKind kind = switch (plan.entrySite().kind()) {
-            case JCC -> EntryKind.JCC;
-            case FIRST -> EntryKind.FIRST;
-            case OFFSET -> EntryKind.OFFSET;
-        };
-        return of(id, plan.function(), plan.entrySite().fileOffset(), kind, plan.morestackSites(), plan.returns());
+        return of(id, plan.function(), plan.entrySite().fileOffset(), plan.entrySite().kind(), plan.morestackSites(),
+                plan.returns());
     }
 
     /** The same sites under another id, pairing key or mode (controls and benchmark floors). */
@@ -91,7 +85,7 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
     /** The {@code probe} command line. */
     String toLine() {
         return "probe " + id + " " + name
-                + " entry=" + Long.toHexString(entryFileOffset) + ":" + entryKind.name().toLowerCase(Locale.ROOT)
+                + " entry=" + Long.toHexString(entryFileOffset) + ":" + entryKind.wireName()
                 + " morestack=" + (morestackOffsets.isEmpty() ? "-" : hex(morestackOffsets))
                 + " ret=" + hex(returnOffsets)
                 + " key=" + keyMode.name().toLowerCase(Locale.ROOT)

@@ -20,7 +20,8 @@ class GolatExtensionConfigurationTest {
         List<Throwable> failures = failures(NoServiceTestCase.class);
 
         // THEN the class fails with JUnit's ExtensionConfigurationException, which says how to declare one
-        assertThat(failures).singleElement()
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0))
                 .isInstanceOf(ExtensionConfigurationException.class)
                 .isInstanceOf(GolatConfigurationException.class)
                 .hasMessage("NoServiceTestCase traces 'handleStmtExecute' but has no @GoService field: declare one, "
