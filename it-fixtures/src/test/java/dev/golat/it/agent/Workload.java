@@ -6,6 +6,7 @@ import dev.golat.agent.SpanSpec;
 import dev.golat.it.MiniJson;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +40,12 @@ public final class Workload implements AutoCloseable {
     }
 
     public static Workload start(String goVersion, String... args) throws IOException {
-        Path bin = GoTestBinaries.program(goVersion, "workload");
+        return start(goVersion, Variant.DEFAULT, args);
+    }
+
+    /** The workload of one build of the matrix, e.g. {@code start("go1.27", Variant.CGO, "-mode", "block")}. */
+    public static Workload start(String goVersion, Variant variant, String... args) throws IOException {
+        Path bin = GoTestBinaries.program(goVersion, variant, "workload");
         List<String> cmd = new ArrayList<>(List.of(bin.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("-wait", "stdin", "-quiet"));

@@ -5,6 +5,7 @@ import dev.golat.agent.SpanSpec;
 import dev.golat.it.StmtClient;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,7 +34,11 @@ final class StmtServerProcess implements AutoCloseable {
     }
 
     static StmtServerProcess start(String goVersion) throws IOException {
-        Path bin = GoTestBinaries.program(goVersion, "stmtserver");
+        return start(goVersion, Variant.DEFAULT);
+    }
+
+    static StmtServerProcess start(String goVersion, Variant variant) throws IOException {
+        Path bin = GoTestBinaries.program(goVersion, variant, "stmtserver");
         Process p = new ProcessBuilder(bin.toString(), "-addr", "127.0.0.1:0")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
