@@ -31,19 +31,9 @@ final class Oracles {
         return goBinary(versions.get(versions.size() - 1));
     }
 
-    /** {@code /usr/lib/go-1.21/bin/go} for {@code "go1.21"} (Debian's layout), else {@code $GOROOT_1_21/bin/go}. */
+    /** The {@code go} command of a toolchain folder name ({@code go1.21}): Debian's, or the one bootstrap linked. */
     static Path goBinary(String goVersion) {
-        String v = goVersion.replaceFirst("^go", "");
-        Path debian = Path.of("/usr/lib/go-" + v, "bin", "go");
-        if (Files.isExecutable(debian)) {
-            return debian;
-        }
-        String env = System.getenv("GOROOT_" + v.replace('.', '_'));
-        if (env != null && Files.isExecutable(Path.of(env, "bin", "go"))) {
-            return Path.of(env, "bin", "go");
-        }
-        throw new IllegalStateException("no Go toolchain for " + goVersion + " at " + debian
-                + " (or $GOROOT_" + v.replace('.', '_') + "): run scripts/bootstrap");
+        return GoTestBinaries.goTool(goVersion);
     }
 
     /** Runs a command, returns stdout; fails with stderr when it exits non-zero (unless {@code allowFailure}). */
