@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.golat.probe.Planner;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
 
 /**
