@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
-import dev.golat.junit.CallCounts;
-import dev.golat.junit.Latency;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbePlan;
-import dev.golat.probe.ProbeSnapshot;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.SpanPlan;
-import dev.golat.probe.SpanSpec;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
+import dev.golat.plan.Planner;
+import dev.golat.plan.ProbePlan;
+import dev.golat.plan.SpanPlan;
 import dev.golat.report.ConsoleHistogram;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -105,13 +105,13 @@ final class TraceCommand {
             plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
             int id = plans.size();
             plans.put(id, plan.function());
-            specs.add(plan.toSpec(id));
+            specs.add(ProbeSpec.of(id, plan));
         }
         for (List<String> span : o.spans()) {
             SpanPlan plan = planner.planSpan(span.get(0), span.get(1), span.get(2));
             int id = plans.size();
             plans.put(id, "span " + plan.name());
-            spanSpecs.add(plan.toSpec(id));
+            spanSpecs.add(SpanSpec.of(id, plan));
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();

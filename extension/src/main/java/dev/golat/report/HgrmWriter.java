@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.report;
 
-import dev.golat.junit.Latency;
+import dev.golat.agent.Buckets;
+import dev.golat.result.Latency;
 
 import java.io.IOException;
 import java.io.PrintStream;

@@ -125,6 +125,20 @@ public final class GoTestBinaries {
         }
     }
 
+    /**
+     * Why one build of a version of {@link #MATRIX} cannot be tested here (the version's {@link #missingReason(String)},
+     * or its variant folder is absent), or empty when its binaries exist.
+     */
+    public static java.util.Optional<String> missingReason(String goVersion, Variant variant) {
+        java.util.Optional<String> version = missingReason(goVersion);
+        if (version.isPresent() || variant.folder.isEmpty()
+                || Files.isDirectory(binDir().resolve(goVersion).resolve(variant.folder))) {
+            return version;
+        }
+        return java.util.Optional.of("no " + variant + " build (" + variant.flags + ") of " + goVersion + " in "
+                + binDir().resolve(goVersion) + ": rebuild with `mvn -pl go-testbins compile`");
+    }
+
     /** {@code .cache/golat/toolchains}: links to the Go toolchains that are not Debian packages. */
     public static Path toolchainsDir() {
         return cacheDir().getParent().resolve("toolchains");

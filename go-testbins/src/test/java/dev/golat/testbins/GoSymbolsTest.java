@@ -3,6 +3,7 @@ package dev.golat.testbins;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The function names golat's tests trace exist in every build, checked with the building toolchain's own
@@ -30,12 +29,7 @@ class GoSymbolsTest {
             "main.(*clientConn).handleStmtExecute.func1", "main.parseStmt", "main.evalExpr",
             "main.(*storage).get", "main.getTSO");
 
-    static List<String> goVersions() {
-        return GoTestBinaries.goVersions();
-    }
-
-    @ParameterizedTest
-    @MethodSource("goVersions")
+    @EachGoVersion
     void both_programs_are_static_ELF_executables(String go) throws IOException {
         for (String name : List.of("stmtserver", "workload")) {
             Path p = GoTestBinaries.program(go, name);
@@ -51,14 +45,12 @@ class GoSymbolsTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
+    @EachGoVersion
     void workload_has_every_traced_function(String go) throws Exception {
         assertThat(textSymbols(go, "workload")).containsAll(WORKLOAD_FUNCTIONS);
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
+    @EachGoVersion
     void workload_functions_have_the_prologues_the_tests_rely_on(String go) throws Exception {
         String workload = GoTestBinaries.program(go, "workload").toString();
         List<String> recurse = go(go, "tool", "objdump", "-s", "^main\\.recurse$", workload);
@@ -76,8 +68,7 @@ class GoSymbolsTest {
         assertThat(nonLeaf).as("main.smallNonLeaf").anyMatch(l -> l.contains("CALL runtime.morestack_noctxt"));
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
+    @EachGoVersion
     void stmtserver_has_every_traced_function_and_inlines_normalizeStmt(String go) throws Exception {
         Set<String> symbols = textSymbols(go, "stmtserver");
         assertThat(symbols).containsAll(STMTSERVER_FUNCTIONS);
@@ -106,6 +97,33 @@ class GoSymbolsTest {
                 n -> assertThat(n).isBetween(first, last));
     }
 
+    /**
+     * Each variant is what its flags promise, with binutils' readelf as the oracle: PIE builds are ET_DYN and, like
+     * cgo builds, name an interpreter (so a scratch image needs the loader); only cgo builds need libc.so.6; stripped
+     * builds have no .symtab.
+     */
+    @EachGoBuild
+    void every_build_has_the_ELF_shape_its_flags_promise(String go, Variant variant) throws Exception {
+        for (String name : List.of("stmtserver", "workload")) {
+            Path p = GoTestBinaries.program(go, variant, name);
+            boolean pie = variant == Variant.PIE || variant == Variant.STRIPPED_PIE;
+            boolean stripped = variant == Variant.STRIPPED || variant == Variant.STRIPPED_PIE;
+            List<String> header = run("readelf", "-h", p.toString());
+            List<String> segments = run("readelf", "-lW", p.toString());
+            List<String> sections = run("readelf", "-SW", p.toString());
+            List<String> dynamic = run("readelf", "-dW", p.toString());
+
+            assertThat(header).as("e_type of %s (%s)", p, variant.flags)
+                    .anyMatch(l -> l.matches("\\s*Type:\\s+" + (pie ? "DYN" : "EXEC") + " .*"));
+            assertThat(segments.stream().anyMatch(l -> l.contains("Requesting program interpreter")))
+                    .as("PT_INTERP in %s (%s)", p, variant.flags).isEqualTo(pie || variant == Variant.CGO);
+            assertThat(dynamic.stream().anyMatch(l -> l.contains("(NEEDED)") && l.contains("[libc.so.6]")))
+                    .as("DT_NEEDED libc.so.6 in %s (%s)", p, variant.flags).isEqualTo(variant == Variant.CGO);
+            assertThat(sections.stream().anyMatch(l -> l.contains(" .symtab ")))
+                    .as(".symtab in %s (%s)", p, variant.flags).isEqualTo(!stripped);
+        }
+    }
+
     /** The text (T/t) symbols that {@code go tool nm} lists. */
     private static Set<String> textSymbols(String go, String program) throws Exception {
         return go(go, "tool", "nm", GoTestBinaries.program(go, program).toString()).stream()
@@ -116,10 +134,15 @@ class GoSymbolsTest {
                 .collect(Collectors.toSet());
     }
 
-    private static List<String> go(String go, String... args) throws Exception {
+    static List<String> go(String go, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(GoTestBinaries.goTool(go).toString());
         cmd.addAll(List.of(args));
+        return run(cmd.toArray(String[]::new));
+    }
+
+    private static List<String> run(String... command) throws Exception {
+        List<String> cmd = List.of(command);
         Path out = Files.createTempFile("golat-go-tool-", ".out");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());

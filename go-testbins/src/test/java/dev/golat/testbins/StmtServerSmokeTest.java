@@ -5,6 +5,7 @@ import static dev.golat.testbins.MiniJson.num;
 import static dev.golat.testbins.MiniJson.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,19 +19,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** Starts stmtserver from every toolchain's build, talks its line protocol and checks its own figures. */
+/** Starts stmtserver from every build of the matrix (version × variant), talks its line protocol and checks its own figures. */
 class StmtServerSmokeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final List<String> SERIES = List.of("handleStmtExecute", "getTSO", "dispatchToTSO", "storageGet");
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    static List<String> goVersions() {
-        return GoTestBinaries.goVersions();
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -39,10 +34,9 @@ class StmtServerSmokeTest {
         }
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void counts_every_request_and_skips_TSO_for_SET(String go) throws Exception {
-        InetSocketAddress addr = startServer(go);
+    @EachGoBuild
+    void counts_every_request_and_skips_TSO_for_SET(String go, Variant variant) throws Exception {
+        InetSocketAddress addr = listeningAddress(start(go, variant, "-addr", "127.0.0.1:0"));
         Client c = connect(addr);
 
         // {statement, expected expression value}: the values are plain arithmetic, worked out by hand.
@@ -154,8 +148,12 @@ class StmtServerSmokeTest {
     }
 
     private RunningProgram start(String go, String... args) {
+        return start(go, Variant.DEFAULT, args);
+    }
+
+    private RunningProgram start(String go, Variant variant, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(GoTestBinaries.program(go, "stmtserver").toString());
+        cmd.add(GoTestBinaries.program(go, variant, "stmtserver").toString());
         cmd.addAll(List.of(args));
         RunningProgram p = RunningProgram.start(cmd);
         toClose.add(p);

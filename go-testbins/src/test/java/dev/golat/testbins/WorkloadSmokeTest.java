@@ -5,27 +5,21 @@ import static dev.golat.testbins.MiniJson.num;
 import static dev.golat.testbins.MiniJson.str;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
-/** Runs every workload mode, with every toolchain's build, and checks the figures it reports about itself. */
+/** Runs every workload mode, with every build of the matrix (version × variant), and checks the figures it reports about itself. */
 class WorkloadSmokeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    static List<String> goVersions() {
-        return GoTestBinaries.goVersions();
-    }
-
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void block_sleep_counts_every_call_and_each_lasts_at_least_the_sleep(String go) throws Exception {
+    @EachGoBuild
+    void block_sleep_counts_every_call_and_each_lasts_at_least_the_sleep(String go, Variant variant) throws Exception {
         long sleepNs = Duration.ofMillis(1).toNanos();
-        Map<String, Object> r = run(go, "-mode", "block", "-variant", "sleep", "-n", "83", "-goroutines", "4", "-sleep", "1ms");
+        Map<String, Object> r = run(go, variant, "-mode", "block", "-variant", "sleep", "-n", "83", "-goroutines", "4", "-sleep", "1ms");
 
         assertThat(str(r, "mode")).isEqualTo("block");
         assertThat(str(r, "variant")).isEqualTo("sleep");
@@ -34,11 +28,10 @@ class WorkloadSmokeTest {
         assertThat(num(r, "p50")).isGreaterThanOrEqualTo(sleepNs);
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void block_chan_counts_every_call(String go) throws Exception {
+    @EachGoBuild
+    void block_chan_counts_every_call(String go, Variant variant) throws Exception {
         long sleepNs = Duration.ofMillis(1).toNanos();
-        Map<String, Object> r = run(go, "-mode", "block", "-variant", "chan", "-n", "64", "-sleep", "1ms");
+        Map<String, Object> r = run(go, variant, "-mode", "block", "-variant", "chan", "-n", "64", "-sleep", "1ms");
 
         assertThat(str(r, "variant")).isEqualTo("chan");
         assertCounts(r, 64, 0, 0);
@@ -47,37 +40,33 @@ class WorkloadSmokeTest {
         assertThat(num(r, "p50")).isGreaterThanOrEqualTo(sleepNs / 2);
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void recurse_times_every_frame(String go) throws Exception {
-        Map<String, Object> r = run(go, "-mode", "recurse", "-n", "30", "-depth", "40", "-goroutines", "3");
+    @EachGoBuild
+    void recurse_times_every_frame(String go, Variant variant) throws Exception {
+        Map<String, Object> r = run(go, variant, "-mode", "recurse", "-n", "30", "-depth", "40", "-goroutines", "3");
 
         assertCounts(r, 30 * 40, 0, 0);
         assertPercentilesOrdered(r);
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void panic_counts_the_calls_that_did_not_return(String go) throws Exception {
-        Map<String, Object> r = run(go, "-mode", "panic", "-n", "205", "-every", "10", "-sleep", "0");
+    @EachGoBuild
+    void panic_counts_the_calls_that_did_not_return(String go, Variant variant) throws Exception {
+        Map<String, Object> r = run(go, variant, "-mode", "panic", "-n", "205", "-every", "10", "-sleep", "0");
 
         assertCounts(r, 205 - 20, 20, 0);
         assertPercentilesOrdered(r);
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void goexit_counts_the_calls_that_ended_their_goroutine(String go) throws Exception {
-        Map<String, Object> r = run(go, "-mode", "goexit", "-n", "57", "-every", "7", "-goroutines", "3", "-sleep", "100us");
+    @EachGoBuild
+    void goexit_counts_the_calls_that_ended_their_goroutine(String go, Variant variant) throws Exception {
+        Map<String, Object> r = run(go, variant, "-mode", "goexit", "-n", "57", "-every", "7", "-goroutines", "3", "-sleep", "100us");
 
         assertCounts(r, 57 - 8, 0, 8);
         assertPercentilesOrdered(r);
     }
 
-    @ParameterizedTest
-    @MethodSource("goVersions")
-    void loop_reports_time_per_call(String go) throws Exception {
-        Map<String, Object> r = run(go, "-mode", "loop", "-n", "100000");
+    @EachGoBuild
+    void loop_reports_time_per_call(String go, Variant variant) throws Exception {
+        Map<String, Object> r = run(go, variant, "-mode", "loop", "-n", "100000");
 
         assertThat(str(r, "mode")).isEqualTo("loop");
         assertThat(num(r, "count")).isEqualTo(100_000);
@@ -135,15 +124,19 @@ class WorkloadSmokeTest {
     }
 
     private static List<String> command(String go, String... args) {
+        return command(go, Variant.DEFAULT, args);
+    }
+
+    private static List<String> command(String go, Variant variant, String... args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(GoTestBinaries.program(go, "workload").toString());
+        cmd.add(GoTestBinaries.program(go, variant, "workload").toString());
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     /** Runs to the end; the first line must be the ready line and the last the JSON result. */
-    private static Map<String, Object> run(String go, String... args) throws Exception {
-        List<String> cmd = command(go, args);
+    private static Map<String, Object> run(String go, Variant variant, String... args) throws Exception {
+        List<String> cmd = command(go, variant, args);
         cmd.add("-quiet");
         try (RunningProgram p = RunningProgram.start(cmd)) {
             assertThat(p.nextLine(TIMEOUT)).isEqualTo("ready pid=" + p.pid());
