@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Shared by golat.bpf.c (kernel side) and golat.c (loader), and mirrored by the Java
- * classes dev.golat.probe.AgentProtocol and dev.golat.probe.Buckets: a unit test parses
+ * classes dev.golat.agent.AgentProtocol and dev.golat.agent.Buckets: a unit test parses
  * the #defines below, so keep them one per line, "#define NAME value".
  */
 #ifndef __GOLAT_H
@@ -140,7 +140,7 @@ struct golat_span_counters {
 
 /*
  * The bucket of a value in ns, as the kernel computes it; also compiled by the Java unit
- * test that checks dev.golat.probe.Buckets against it.
+ * test that checks dev.golat.agent.Buckets against it.
  */
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
