@@ -3,14 +3,14 @@ package dev.golat.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.golat.it.MiniJson;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSpec;
-import dev.golat.agent.ProbeSpec.EntryKind;
 import dev.golat.agent.ProbeSpec.KeyMode;
 import dev.golat.agent.ProbeSpec.Mode;
+import dev.golat.it.MiniJson;
+import dev.golat.plan.EntryKind;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
 import java.io.IOException;
