@@ -44,10 +44,16 @@ final class Bootstrap {
 
     static Interval ratio(Resampler candidate, Resampler baseline, double percentile, int replicates, double level,
             Random random) {
+        return ratio(candidate, percentile, baseline, percentile, replicates, level, random);
+    }
+
+    /** The interval of {@code candidate's qc-th percentile / baseline's qb-th percentile}. */
+    static Interval ratio(Resampler candidate, double qc, Resampler baseline, double qb, int replicates, double level,
+            Random random) {
         double[] ratios = new double[replicates];
         for (int r = 0; r < replicates; r++) {
-            double c = candidate.percentile(percentile, random);
-            double b = baseline.percentile(percentile, random);
+            double c = candidate.percentile(qc, random);
+            double b = baseline.percentile(qb, random);
             ratios[r] = c / Math.max(b, 1);
         }
         Arrays.sort(ratios);
