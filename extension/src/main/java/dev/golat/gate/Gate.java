@@ -28,10 +28,13 @@ import java.util.Random;
  *       two identical processes under two CPU hogs gave p99 ratios of 2.19 and 0.67 while their p50 agreed
  *       within 0.5%.)</li>
  *   <li><b>Effect.</b> The ratio {@code candidate_q / baseline_q} with a 95% bootstrap interval over the
- *       histogram counts (by rounds when a side has rounds; see {@link Bootstrap}).</li>
- *   <li><b>Significance.</b> The percentile's p-value is the larger of the function's Mann–Whitney p (the
- *       distributions differ) and a test of this percentile (the shares of calls above the pooled
- *       percentile differ; {@link QuantileTest}): both must reject. The p-values of every gated percentile
+ *       histogram counts (by rounds when a side has rounds, see {@link Bootstrap}; when both sides have the
+ *       same number of rounds, round {@code i} of one is resampled with round {@code i} of the other, which
+ *       keeps a duet's ABBA blocks together).</li>
+ *   <li><b>Significance.</b> The percentile's p-value is the largest of the function's Mann–Whitney p (the
+ *       distributions differ), a test of this percentile (the shares of calls above the pooled
+ *       percentile differ; {@link QuantileTest}) and, when both sides have rounds, a test with whole rounds
+ *       as units ({@link #roundTest}): all must reject. The p-values of every gated percentile
  *       of every function are then adjusted by Holm–Bonferroni, and compared with {@link #alpha()}.</li>
  *   <li><b>Verdict.</b> <em>Regression</em> when significant, {@code ratio >= 1 + tolerance}, and the
  *       interval lies above 1. <em>Pass</em> when the interval's upper end is below {@code 1 + tolerance}:
@@ -150,10 +153,21 @@ public final class Gate {
             differences.stream().filter(d -> !warnings.contains(d)).forEach(warnings::add);
             functions.add(new FunctionResult(c.name(), mw == null ? Double.NaN : mw.p(),
                     mw == null ? Double.NaN : mw.superiority(), b.info(), c.info(), b.witness(), c.witness(), differences));
-            Bootstrap.Resampler cr = cs.n > 0 ? Bootstrap.of(c.rounds().stream().map(Sample::of).toList(), cs) : null;
-            Bootstrap.Resampler br = bs.n > 0 ? Bootstrap.of(b.rounds().stream().map(Sample::of).toList(), bs) : null;
+            List<Sample> cRounds = c.rounds().stream().map(Sample::of).toList();
+            List<Sample> bRounds = b.rounds().stream().map(Sample::of).toList();
+            Interval interval;
+            if (cs.n == 0 || bs.n == 0) {
+                interval = null;
+            } else if (cRounds.size() == bRounds.size() && cRounds.size() >= Bootstrap.MIN_ROUNDS) {
+                interval = (qc, qb, random) -> Bootstrap.pairedRatio(cRounds, cs, qc, bRounds, bs, qb, replicates,
+                        CONFIDENCE, random);
+            } else {
+                Bootstrap.Resampler cr = Bootstrap.of(cRounds, cs);
+                Bootstrap.Resampler br = Bootstrap.of(bRounds, bs);
+                interval = (qc, qb, random) -> Bootstrap.ratio(cr, qc, br, qb, replicates, CONFIDENCE, random);
+            }
             for (double q : percentiles) {
-                pending.add(percentile(c, b, cs, bs, cr, br, mw, q));
+                pending.add(percentile(c, b, cs, bs, interval, mw, q, roundTest(cRounds, bRounds, q)));
             }
         }
         double[] adjusted = holm(pending.stream().mapToDouble(x -> x.p).toArray());
@@ -249,8 +263,41 @@ public final class Gate {
         }
     }
 
-    private Pending percentile(Recording c, Recording b, Sample cs, Sample bs, Bootstrap.Resampler cr,
-            Bootstrap.Resampler br, MannWhitney mw, double q) {
+    /** The bootstrap interval of {@code candidate_qc / baseline_qb}. */
+    private interface Interval {
+        Bootstrap.Interval of(double qc, double qb, Random random);
+    }
+
+    /**
+     * A test with whole rounds as the units, when both sides have at least {@value Bootstrap#MIN_ROUNDS}: the
+     * signed-rank test of the rounds' log percentile ratios when the rounds pair up (as a duet's do), else
+     * Mann–Whitney over the rounds' percentiles; NaN otherwise. Calls within a round are not independent (a
+     * burst of noise slows many together), so tests over calls alone are too sure of themselves.
+     */
+    static double roundTest(List<Sample> cRounds, List<Sample> bRounds, double q) {
+        if (cRounds.size() < Bootstrap.MIN_ROUNDS || bRounds.size() < Bootstrap.MIN_ROUNDS
+                || cRounds.stream().anyMatch(r -> r.n == 0) || bRounds.stream().anyMatch(r -> r.n == 0)) {
+            return Double.NaN;
+        }
+        if (cRounds.size() == bRounds.size()) {
+            double[] d = new double[cRounds.size()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = Math.log((double) cRounds.get(i).valueAtPercentile(q) / Math.max(1, bRounds.get(i).valueAtPercentile(q)));
+            }
+            return SignedRank.test(d).p();
+        }
+        return MannWhitney.test(percentiles(cRounds, q), percentiles(bRounds, q)).p();
+    }
+
+    private static Sample percentiles(List<Sample> rounds, double q) {
+        java.util.TreeMap<Long, Long> counts = new java.util.TreeMap<>();
+        rounds.forEach(r -> counts.merge(r.valueAtPercentile(q), 1L, Long::sum));
+        return Sample.of(counts.keySet().stream().mapToLong(Long::longValue).toArray(),
+                counts.values().stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private Pending percentile(Recording c, Recording b, Sample cs, Sample bs, Interval interval, MannWhitney mw,
+            double q, double roundP) {
         String pq = pLabel(q);
         long need = (long) Math.ceil(MIN_TAIL / (1 - q / 100) - 1e-9);
         if (cs.n < need || bs.n < need) {
@@ -263,8 +310,11 @@ public final class Gate {
         long bq = bs.valueAtPercentile(q);
         long cq = cs.valueAtPercentile(q);
         Random random = new Random(seed ^ Double.doubleToLongBits(q) ^ c.name().hashCode());
-        Bootstrap.Interval ci = Bootstrap.ratio(cr, br, q, replicates, CONFIDENCE, random);
+        Bootstrap.Interval ci = interval.of(q, q, random);
         double p = Math.max(mw.p(), QuantileTest.test(cs, bs, q).p());
+        if (!Double.isNaN(roundP)) {
+            p = Math.max(p, roundP);
+        }
         Noise noise = null;
         String undecidable = null;
         double d = c.witness().known() && b.witness().known()
@@ -279,7 +329,7 @@ public final class Gate {
                 undecidable = pq + " is not comparable: " + who + ", which alone can move every call above "
                         + pLabel(Math.max(0, Math.round(100 - 100 * Math.abs(d)))) + "; rerun on a quieter machine or use a duet";
             } else {
-                Bootstrap.Interval adjusted = Bootstrap.ratio(cr, q, br, shifted, replicates, CONFIDENCE, random);
+                Bootstrap.Interval adjusted = interval.of(q, shifted, random);
                 long bShifted = bs.valueAtPercentile(shifted);
                 noise = new Noise(d > 0, shifted, (double) cq / Math.max(1, bShifted), adjusted.low(), adjusted.high(), who);
             }

@@ -194,6 +194,52 @@ class GateTest {
         assertThat(byRounds.verdict()).as(byRounds.table()).isEqualTo(Verdict.INCONCLUSIVE);
     }
 
+    @Test
+    void should_pair_the_rounds_of_a_duet_so_that_shared_noise_cancels() {
+        // GIVEN 20 ABBA-paired rounds where the machine slowed both sides of a round alike, by 1x to 2x, and a
+        // candidate 20% slower
+        Random data = new Random(15);
+        List<Histogram> base = new ArrayList<>();
+        List<Histogram> cand = new ArrayList<>();
+        for (int r = 0; r < 20; r++) {
+            double machine = 1 + data.nextDouble();
+            base.add(lognormal(data, 500, machine));
+            cand.add(lognormal(data, 500, 1.2 * machine));
+        }
+        Recording b = new Recording("handle", base, INFO, NoiseWitness.NONE);
+        Recording paired = new Recording("handle", cand, INFO, NoiseWitness.NONE);
+        List<Histogram> shuffled = new ArrayList<>(cand);
+        java.util.Collections.shuffle(shuffled, new Random(16));
+        Recording unpaired = new Recording("handle", shuffled, INFO, NoiseWitness.NONE);
+        Gate gate = Gate.atPercentiles(50);
+        // THEN paired, the interval is tight around 1.2; with the pairing broken it is wide
+        PercentileResult p = gate.compare(b, paired).result("handle", 50);
+        PercentileResult u = gate.compare(b, unpaired).result("handle", 50);
+        assertThat(p.verdict()).isEqualTo(Verdict.REGRESSION);
+        assertThat(p.low()).isGreaterThan(1.1);
+        assertThat(u.high() - u.low()).isGreaterThan(2 * (p.high() - p.low()));
+    }
+
+    @Test
+    void should_not_call_noise_in_a_few_rounds_of_one_side_a_regression() {
+        // GIVEN identical code in a duet, where a CPU hog hit 3 of the candidate's 20 rounds (a third of their
+        // calls preempted, 20x slower) and none of the baseline's
+        Random data = new Random(17);
+        List<Histogram> base = new ArrayList<>();
+        List<Histogram> cand = new ArrayList<>();
+        for (int r = 0; r < 20; r++) {
+            base.add(lognormal(data, 500, 1.0));
+            Histogram c = lognormal(data, 500, 1.0);
+            cand.add(r % 7 == 3 ? StatisticsTest.withPreempted(data, StatisticsTest.withPreempted(data, c, 0.33), 0.33) : c);
+        }
+        GateReport report = GATE.compare(new Recording("handle", base, INFO, NoiseWitness.NONE),
+                new Recording("handle", cand, INFO, NoiseWitness.NONE));
+        // THEN the calls alone say p99 is far slower; the rounds do not agree, so it is not a regression
+        assertThat(report.result("handle", 99).ratio()).isGreaterThan(1.5);
+        assertThat(report.result("handle", 99).verdict()).as(report.table()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(report.result("handle", 50).verdict()).isNotEqualTo(Verdict.REGRESSION);
+    }
+
     static Recording recording(Histogram h) {
         return new Recording("handle", List.of(h), INFO, NoiseWitness.NONE);
     }
