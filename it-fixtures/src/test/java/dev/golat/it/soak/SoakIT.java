@@ -199,9 +199,10 @@ class SoakIT {
     }
 
     /**
-     * A reset every millisecond while thousands of goroutines call blockChan (probe and span): no window ever sees
-     * an unmatched return or an error, nothing crashes; then, in the same process and agent, a quiet reset and a
-     * second round that is counted exactly: the storm left no frame or start behind.
+     * A reset every millisecond (or as soon as the agent has answered the last one) while thousands of goroutines
+     * call blockChan (probe and span): no window ever sees an unmatched return or an error, nothing crashes; then,
+     * in the same process and agent, a quiet reset and a second round that is counted exactly: the storm left no
+     * frame or start behind.
      */
     @EachGoVersion
     void a_reset_every_millisecond_under_load_loses_and_invents_nothing(String go) throws Exception {
@@ -224,7 +225,7 @@ class SoakIT {
                 while (!first.isDone()) {
                     agent.reset();
                     resets++;
-                    if (resets % 16 == 0) {
+                    if (resets % 8 == 0) {
                         for (ProbeSnapshot s : agent.snapshot()) {
                             Counters c = s.counters();
                             assertThat(c.unmatchedReturns() + c.readErrors())
