@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import dev.golat.plan.EntryKind;
 import dev.golat.plan.ProbePlan;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
 
@@ -21,9 +23,6 @@ import java.util.stream.Collectors;
  */
 public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind entryKind, List<Long> morestackOffsets,
         List<Long> returnOffsets, KeyMode keyMode, Mode mode) {
-
-    /** Where the entry probe sits: the prologue's stack-check jump, +0, or a user-chosen instruction. */
-    public enum EntryKind { JCC, FIRST, OFFSET }
 
     /** Pairing key: the goroutine frame (correct) or the thread (wrong on purpose, for tests). */
     public enum KeyMode { GOROUTINE, THREAD }
@@ -68,12 +67,8 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
 
     /** What the agent needs of {@code plan}: a measuring, goroutine-keyed probe with this id. */
     public static ProbeSpec of(int id, ProbePlan plan) {
-        EntryKind kind = switch (plan.entrySite().kind()) {
-            case JCC -> EntryKind.JCC;
-            case FIRST -> EntryKind.FIRST;
-            case OFFSET -> EntryKind.OFFSET;
-        };
-        return of(id, plan.function(), plan.entrySite().fileOffset(), kind, plan.morestackSites(), plan.returns());
+        return of(id, plan.function(), plan.entrySite().fileOffset(), plan.entrySite().kind(), plan.morestackSites(),
+                plan.returns());
     }
 
     /** The same sites under another id, pairing key or mode (controls and benchmark floors). */
@@ -90,11 +85,11 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
     /** The {@code probe} command line. */
     String toLine() {
         return "probe " + id + " " + name
-                + " entry=" + Long.toHexString(entryFileOffset) + ":" + entryKind.name().toLowerCase()
+                + " entry=" + Long.toHexString(entryFileOffset) + ":" + entryKind.wireName()
                 + " morestack=" + (morestackOffsets.isEmpty() ? "-" : hex(morestackOffsets))
                 + " ret=" + hex(returnOffsets)
-                + " key=" + keyMode.name().toLowerCase()
-                + " mode=" + mode.name().toLowerCase();
+                + " key=" + keyMode.name().toLowerCase(Locale.ROOT)
+                + " mode=" + mode.name().toLowerCase(Locale.ROOT);
     }
 
     private static String hex(List<Long> offsets) {

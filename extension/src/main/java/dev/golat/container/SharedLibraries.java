@@ -4,6 +4,7 @@ package dev.golat.container;
 import dev.golat.binary.ElfDynamic;
 import dev.golat.binary.GoBinaryException;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -18,18 +19,24 @@ import java.util.Set;
  * {@code FROM scratch} image: its {@code PT_INTERP} interpreter and, transitively, every {@code DT_NEEDED}
  * library. The search follows the loader's order, approximated without {@code /etc/ld.so.cache} (the image has
  * none, so the loader in the container searches exactly this): the requester's {@code DT_RPATH} (and the
- * executable's, when the requester has no {@code DT_RUNPATH}), then its {@code DT_RUNPATH}, then the system
- * folders {@link #SYSTEM_DIRS}. {@code $ORIGIN} expands to the requester's folder. A name that is already loaded
- * is not loaded again (the loader matches by name), and a name with a {@code /} is a path.
+ * executable's, when the requester has no {@code DT_RUNPATH}), then its {@code DT_RUNPATH}, then, standing in for
+ * the host's {@code /etc/ld.so.cache}, the folders of {@code /etc/ld.so.conf} (its {@code include}s followed) and
+ * the system folders {@link #SYSTEM_DIRS}. {@code $ORIGIN} expands to the requester's folder. A name that is
+ * already loaded (as a file name or {@code DT_SONAME}) is not loaded again, and a name with a {@code /} is a path.
  *
- * <p>Each library goes into the image at the path the container's loader will try (the folder it was found in,
- * plus the needed name, not the end of the symlink chain) and with the bytes of the file the host's symlinks
- * lead to. {@code root} stands for the host's {@code /}, so tests can give a smaller world.
+ * <p>Each library goes into the image at a path the container's loader will try, which has no cache: the folder
+ * it was found in plus the needed name (not the end of the symlink chain) when that folder is a RUNPATH or one
+ * the loader searches by default ({@link #loaderDirs}), else the first default folder. The bytes are those of the
+ * file the host's symlinks lead to. {@code root} stands for the host's {@code /}, so tests can give a smaller world.
  */
 final class SharedLibraries {
-    /** Where glibc's loader looks when no cache and no RUNPATH names the library (ld.so --help on Debian 12). */
+    /** Searched on the host after the RUNPATH and ld.so.conf folders. */
     static final List<String> SYSTEM_DIRS = List.of(
             "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib");
+    /** Where glibc's loader looks without a cache ({@code ld.so --help} on Debian 12: "system search path"). */
+    static final List<String> GLIBC_DIRS = List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib");
+    /** musl's default path ({@code ldso/dynlink.c}: {@code "/lib:/usr/local/lib:/usr/lib"}). */
+    static final List<String> MUSL_DIRS = List.of("/lib", "/usr/local/lib", "/usr/lib");
 
     /** One file the image needs: where the container's loader looks for it, and the host file with its bytes. */
     record Entry(String pathInImage, Path hostFile, String neededBy) {}
@@ -79,11 +86,19 @@ final class SharedLibraries {
                 read(host, binary).soname().ifPresent(loaded::add); // libsystemd needs ld-linux-x86-64.so.2 by name
             }
         }
+        List<String> loaderDirs = loaderDirs(interp);
+        List<Dir> defaults = new ArrayList<>();
+        for (String d : concat(ldSoConf(), SYSTEM_DIRS)) {
+            Dir dir = new Dir(d, loaderDirs.contains(d) ? d : loaderDirs.get(0));
+            if (!defaults.contains(dir)) {
+                defaults.add(dir);
+            }
+        }
         Deque<Requester> queue = new ArrayDeque<>();
         queue.add(new Requester(exe, underRoot(binary.getParent()), Path.of(binaryInImage).getParent().toString()));
         while (!queue.isEmpty()) {
             Requester who = queue.poll();
-            List<Dir> dirs = searchDirs(who, exe);
+            List<Dir> dirs = searchDirs(who, exe, defaults);
             for (String name : who.elf().needed()) {
                 if (!loaded.add(name)) {
                     continue;
@@ -113,7 +128,7 @@ final class SharedLibraries {
     private record Found(Entry entry, String hostDir) {}
 
     /** The folders searched, in the loader's order, for the libraries {@code who} needs. */
-    private static List<Dir> searchDirs(Requester who, ElfDynamic exe) {
+    private static List<Dir> searchDirs(Requester who, ElfDynamic exe, List<Dir> defaults) {
         List<Dir> dirs = new ArrayList<>();
         if (who.elf().runpath().isEmpty()) {
             who.elf().rpath().forEach(d -> dirs.add(expand(d, who)));
@@ -122,8 +137,52 @@ final class SharedLibraries {
             }
         }
         who.elf().runpath().forEach(d -> dirs.add(expand(d, who)));
-        SYSTEM_DIRS.forEach(d -> dirs.add(new Dir(d, d)));
+        dirs.addAll(defaults);
         return dirs;
+    }
+
+    /** The folders the container's loader searches by default, by the interpreter's name (glibc's when unknown). */
+    static List<String> loaderDirs(String interpreter) {
+        return interpreter != null && Path.of(interpreter).getFileName().toString().startsWith("ld-musl") ? MUSL_DIRS : GLIBC_DIRS;
+    }
+
+    /** The folders of {@code /etc/ld.so.conf} under {@link #root}, in order, {@code include} globs followed. */
+    List<String> ldSoConf() {
+        List<String> dirs = new ArrayList<>();
+        readConf(hostPath("/etc/ld.so.conf"), dirs, 0);
+        return dirs;
+    }
+
+    private void readConf(Path conf, List<String> dirs, int depth) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(conf);
+        } catch (IOException e) {
+            return; // no config: the system folders only
+        }
+        for (String raw : lines) {
+            String line = raw.replaceFirst("#.*", "").strip();
+            if (line.startsWith("include ") && depth < 4) {
+                String pattern = line.substring("include ".length()).strip();
+                Path dir = hostPath(Path.of(pattern).getParent().toString());
+                String glob = Path.of(pattern).getFileName().toString();
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+                    List<Path> sorted = new ArrayList<>();
+                    files.forEach(sorted::add);
+                    sorted.stream().sorted().forEach(f -> readConf(f, dirs, depth + 1));
+                } catch (IOException e) {
+                    // an include of a missing folder adds nothing, as for ldconfig
+                }
+            } else if (line.startsWith("/") && !dirs.contains(line)) {
+                dirs.add(Path.of(line).normalize().toString());
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static Dir expand(String dir, Requester who) {
@@ -186,9 +245,13 @@ final class SharedLibraries {
         return abs.startsWith(r) ? "/" + r.relativize(abs) : abs.toString();
     }
 
+    private Path hostPath(String absolute) {
+        return root.resolve(absolute.startsWith("/") ? absolute.substring(1) : absolute);
+    }
+
     /** The regular file that {@code absolute} leads to under {@link #root}, symlinks followed, or null. */
     private Path hostFile(String absolute) {
-        Path p = root.resolve(absolute.startsWith("/") ? absolute.substring(1) : absolute);
+        Path p = hostPath(absolute);
         try {
             Path real = p.toRealPath();
             return Files.isRegularFile(real) && Files.isReadable(real) ? real : null;

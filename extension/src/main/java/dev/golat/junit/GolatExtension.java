@@ -36,6 +36,10 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 final class GolatExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         ParameterResolver {
 
+    static {
+        QuietLibraries.apply(); // in case the JUnit Platform did not load GolatLauncherSessionListener
+    }
+
     private static final Namespace NAMESPACE = Namespace.create(GolatExtension.class);
     private static final String CLASS_STATE = "classState";
 

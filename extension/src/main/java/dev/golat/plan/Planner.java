@@ -60,12 +60,12 @@ public final class Planner {
         ProbePlan.EntrySite entrySite;
         if (site != fn.entry() || fs.isAddress() || fs.hasOffset()) {
             checkBoundary(fs, fn, sites, site);
-            entrySite = new ProbePlan.EntrySite(binary.fileOffset(site), site, ProbePlan.EntrySite.Kind.OFFSET);
+            entrySite = new ProbePlan.EntrySite(binary.fileOffset(site), site, EntryKind.OFFSET);
         } else {
             ProbeSites.Site e = sites.entry();
-            ProbePlan.EntrySite.Kind kind = e.kind() == ProbeSites.Site.Kind.STACK_CHECK_JCC
-                    ? ProbePlan.EntrySite.Kind.JCC
-                    : ProbePlan.EntrySite.Kind.FIRST;
+            EntryKind kind = e.kind() == ProbeSites.Site.Kind.STACK_CHECK_JCC
+                    ? EntryKind.JCC
+                    : EntryKind.FIRST;
             entrySite = new ProbePlan.EntrySite(binary.fileOffset(e.address()), e.address(), kind);
         }
         return new ProbePlan(
@@ -91,12 +91,12 @@ public final class Planner {
             throw new PlanException("'" + text + "': " + String.join("; ", plan.warnings()));
         }
         if (returns) {
-            if (plan.entrySite().kind() == ProbePlan.EntrySite.Kind.OFFSET) {
+            if (plan.entrySite().kind() == EntryKind.OFFSET) {
                 throw new PlanException("'" + text + "': :return takes a function, not an offset or address");
             }
             return new PointPlan(text, plan.function(), PointPlan.Kind.RETURN, plan.returns(), plan.returns());
         }
-        PointPlan.Kind kind = plan.entrySite().kind() == ProbePlan.EntrySite.Kind.OFFSET
+        PointPlan.Kind kind = plan.entrySite().kind() == EntryKind.OFFSET
                 ? PointPlan.Kind.OFFSET : PointPlan.Kind.ENTRY;
         return new PointPlan(text, plan.function(), kind, List.of(plan.entrySite().fileOffset()), plan.returns());
     }

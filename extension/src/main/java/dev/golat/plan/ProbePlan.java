@@ -37,26 +37,5 @@ public record ProbePlan(
     }
 
     /** The entry probe's site. */
-    public record EntrySite(long fileOffset, long address, Kind kind) {
-        /** How the entry site was chosen; the name is what {@code golat plan} prints. */
-        public enum Kind {
-            /** The prologue's stack-check conditional jump: emulated by the kernel, ~10× cheaper than +0. */
-            JCC("jcc"),
-            /** The first instruction: functions without a stack check (NOSPLIT leaves). */
-            FIRST("first"),
-            /** A user-given {@code function+offset} or raw address, on an instruction boundary. */
-            OFFSET("offset");
-
-            private final String wire;
-
-            Kind(String wire) {
-                this.wire = wire;
-            }
-
-            /** The name used in JSON and the agent protocol. */
-            public String wireName() {
-                return wire;
-            }
-        }
-    }
+    public record EntrySite(long fileOffset, long address, EntryKind kind) {}
 }

@@ -2,6 +2,8 @@
 package dev.golat.result;
 
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -12,10 +14,10 @@ public final class Latencies {
     private final Map<String, Latency> byName;
 
     private Latencies(Map<String, Latency> byName) {
-        this.byName = Map.copyOf(byName);
+        this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
     }
 
-    /** The latencies by the name written in {@code @TraceLatency}. */
+    /** The latencies by the name written in {@code @TraceLatency}, kept in {@code byName}'s iteration order. */
     public static Latencies of(Map<String, Latency> byName) {
         return new Latencies(byName);
     }
@@ -29,6 +31,7 @@ public final class Latencies {
         return l;
     }
 
+    /** Every latency, in declaration order (the order the test named them in). */
     public Collection<Latency> all() {
         return byName.values();
     }

@@ -4,7 +4,7 @@ package dev.golat.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.golat.agent.ProbeSpec.EntryKind;
+import dev.golat.plan.EntryKind;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

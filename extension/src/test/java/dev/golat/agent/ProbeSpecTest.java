@@ -4,10 +4,11 @@ package dev.golat.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.golat.agent.ProbeSpec.EntryKind;
+import dev.golat.plan.EntryKind;
 import dev.golat.agent.ProbeSpec.KeyMode;
 import dev.golat.agent.ProbeSpec.Mode;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 class ProbeSpecTest {
@@ -29,6 +30,22 @@ class ProbeSpecTest {
 
         assertThat(spec.toLine())
                 .isEqualTo("probe 7 main.trivial entry=1000:first morestack=- ret=1004 key=thread mode=empty");
+    }
+
+    @Test
+    void should_write_the_same_command_under_a_turkish_locale() {
+        // GIVEN a default locale whose lower case of 'I' is a dotless 'ı'
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+        try {
+            ProbeSpec spec = ProbeSpec.of(0, "main.trivial", 0x1000L, EntryKind.FIRST, List.of(), List.of(0x1004L));
+
+            // WHEN the command is written THEN the agent's keywords stay ASCII
+            assertThat(spec.toLine())
+                    .isEqualTo("probe 0 main.trivial entry=1000:first morestack=- ret=1004 key=goroutine mode=measure");
+        } finally {
+            Locale.setDefault(before);
+        }
     }
 
     @Test

@@ -78,6 +78,32 @@ class SharedLibrariesTest {
     }
 
     @Test
+    void should_search_ld_so_conf_and_move_what_the_cacheless_loader_would_not_find(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve("etc/ld.so.conf.d"));
+        Files.writeString(root.resolve("etc/ld.so.conf"), "include /etc/ld.so.conf.d/*.conf\n");
+        Files.writeString(root.resolve("etc/ld.so.conf.d/local.conf"), "# local builds\n/usr/local/lib  # first\n");
+        Files.createDirectories(root.resolve("lib64"));
+        Files.write(root.resolve("lib64/ld-linux-x86-64.so.2"), TinyElf.of(null, "ld-linux-x86-64.so.2", List.of(), null));
+        Files.createDirectories(root.resolve("usr/local/lib"));
+        Files.write(root.resolve("usr/local/lib/libq.so.1"), TinyElf.of(null, "libq.so.1", List.of(), null));
+        Files.createDirectories(root.resolve("usr/lib64"));
+        Files.write(root.resolve("usr/lib64/libr.so.2"), TinyElf.of(null, "libr.so.2", List.of(), null));
+        Path exe = Files.write(root.resolve("server"),
+                TinyElf.of("/lib64/ld-linux-x86-64.so.2", null, List.of("libq.so.1", "libr.so.2"), null));
+        SharedLibraries libs = new SharedLibraries(root);
+        assertThat(libs.ldSoConf()).containsExactly("/usr/local/lib");
+
+        SharedLibraries.Resolution r = libs.resolve(exe, "/app/server");
+        Path real = root.toRealPath();
+        // glibc's loader without a cache searches neither /usr/local/lib nor /usr/lib64: both go to its first folder.
+        assertThat(entries(r)).isEqualTo(Map.of(
+                "/lib64/ld-linux-x86-64.so.2", real.resolve("lib64/ld-linux-x86-64.so.2"),
+                "/lib/x86_64-linux-gnu/libq.so.1", real.resolve("usr/local/lib/libq.so.1"),
+                "/lib/x86_64-linux-gnu/libr.so.2", real.resolve("usr/lib64/libr.so.2")));
+        assertThat(SharedLibraries.loaderDirs("/lib/ld-musl-x86_64.so.1")).containsExactly("/lib", "/usr/local/lib", "/usr/lib");
+    }
+
+    @Test
     void should_name_the_binary_its_interpreter_the_missing_library_and_the_ways_out(@TempDir Path root) throws IOException {
         Path exe = world(root, false);
         SharedLibraries.Resolution r = new SharedLibraries(root).resolve(exe, "/app/server");

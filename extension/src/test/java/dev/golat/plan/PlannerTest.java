@@ -39,7 +39,7 @@ class PlannerTest {
         assertThat(plan.returns()).isEqualTo(od.fileOffsetsOf(od.rets));
         assertThat(plan.morestackSites()).isEqualTo(od.fileOffsetsOf(od.morestackCalls));
         // The stack check: the first conditional jump, a JBE (or a JB in huge frames).
-        assertThat(plan.entrySite().kind()).isEqualTo(ProbePlan.EntrySite.Kind.JCC);
+        assertThat(plan.entrySite().kind()).isEqualTo(EntryKind.JCC);
         assertThat(plan.entrySite().fileOffset()).isEqualTo(od.fileOffsetsOf(List.of(od.firstJcc)).get(0));
         assertThat(plan.warnings()).isEmpty();
     }
@@ -48,7 +48,7 @@ class PlannerTest {
     void leaf_without_stack_check_is_probed_at_its_first_instruction() {
         Path bin = GoTestBinaries.program("workload");
         ProbePlan plan = Planner.of(bin).plan("main.trivial");
-        assertThat(plan.entrySite().kind()).isEqualTo(ProbePlan.EntrySite.Kind.FIRST);
+        assertThat(plan.entrySite().kind()).isEqualTo(EntryKind.FIRST);
         assertThat(plan.entrySite().fileOffset()).isEqualTo(plan.entryFileOffset());
         assertThat(plan.morestackSites()).isEmpty();
         assertThat(plan.returns()).isNotEmpty();
@@ -65,7 +65,7 @@ class PlannerTest {
         ProbePlan byAddress = planner.plan("0x" + Long.toHexString(whole.entrySite().address()));
 
         for (ProbePlan p : List.of(byOffset, byAddress)) {
-            assertThat(p.entrySite().kind()).isEqualTo(ProbePlan.EntrySite.Kind.OFFSET);
+            assertThat(p.entrySite().kind()).isEqualTo(EntryKind.OFFSET);
             assertThat(p.entrySite().fileOffset()).isEqualTo(whole.entrySite().fileOffset());
             assertThat(p.returns()).isEqualTo(whole.returns());
         }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
-import dev.golat.agent.ProbeSpec.EntryKind;
+import dev.golat.plan.EntryKind;
 import dev.golat.agent.ProbeSpec.KeyMode;
 import dev.golat.agent.ProbeSpec.Mode;
 import dev.golat.agent.ProbeSpec;

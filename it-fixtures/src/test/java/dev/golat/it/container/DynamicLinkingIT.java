@@ -38,7 +38,9 @@ class DynamicLinkingIT {
                 .withArgs("-addr", "127.0.0.1:" + port)
                 .withHostNetwork()
                 .waitingForLogLine("listening on")) {
+            long t0 = System.nanoTime();
             server.start();
+            System.out.printf("cgo stmtserver: image built and service ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             try (Socket s = new Socket("127.0.0.1", port);
                     PrintWriter out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
                     BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))) {
@@ -53,7 +55,9 @@ class DynamicLinkingIT {
     void should_start_debian_prometheus_from_binary_alone() throws Exception {
         int port = freePort();
         try (GoContainer prometheus = Prometheus.container(port)) {
+            long t0 = System.nanoTime();
             prometheus.start();
+            System.out.printf("prometheus: image built and service ready in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
             HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + "/-/ready").toURL().openConnection();
             assertThat(c.getResponseCode()).isEqualTo(200);
             c.disconnect();
