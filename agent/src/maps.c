@@ -80,7 +80,7 @@ cleanup:
 #define ENOTSUPP 524 /* the kernel's "not supported", not in the UAPI headers */
 #endif
 
-/* Keys per batch update when zeroing (the zero buffer holds ZERO_BATCH * ncpus). */
+/* Keys per batch update when zeroing (the zero buffer: ZERO_BATCH * ncpus). */
 #define ZERO_BATCH 4096
 
 /*
