@@ -43,7 +43,7 @@ final class RunSummary {
         for (GateResult g : gates) {
             sb.append("| ").append(cell(g.test())).append(" | `").append(cell(g.function())).append("` | ")
                     .append(cell(g.statistic())).append(" | ").append(Units.duration(g.valueNanos())).append(" | ")
-                    .append(cell(g.limit())).append(" | ").append(g.passed() ? "pass" : "**FAIL**").append(" |\n");
+                    .append(cell(g.limit())).append(" | ").append(g.verdict().equals(GateResult.FAIL) ? "**FAIL**" : g.verdict()).append(" |\n");
         }
         return sb.append('\n').toString();
     }
@@ -76,6 +76,7 @@ final class RunSummary {
         return sb.append("golat: summary ").append(json).append(nl).toString();
     }
 
+    /** Gates that did not pass (failed or inconclusive). */
     static long failed(List<GateResult> gates) {
         return gates.stream().filter(g -> !g.passed()).count();
     }

@@ -27,10 +27,15 @@ public final class GateLog {
 
     /** Logs a gate of the running golat test; does nothing outside one. */
     public static void record(String function, String statistic, long valueNanos, String limit, boolean passed) {
+        record(function, statistic, valueNanos, limit, passed ? GateResult.PASS : GateResult.FAIL);
+    }
+
+    /** Logs a gate with its verdict ({@link GateResult#PASS}, {@code FAIL}, {@code INCONCLUSIVE}). */
+    public static void record(String function, String statistic, long valueNanos, String limit, String verdict) {
         String test = CURRENT.get();
         if (test != null) {
             synchronized (RESULTS) {
-                RESULTS.add(new GateResult(test, function, statistic, valueNanos, limit, passed));
+                RESULTS.add(new GateResult(test, function, statistic, valueNanos, limit, verdict));
             }
         }
     }

@@ -43,6 +43,29 @@ class GateLogTest {
     }
 
     @Test
+    void should_log_each_percentile_of_a_baseline_gate_with_the_baseline_as_limit() {
+        // GIVEN two samples of the same distribution
+        java.util.Random data = new java.util.Random(1);
+        dev.golat.result.Latency base = GateAssertTest.latency(data, 20_000, 1.0);
+        dev.golat.result.Latency candidate = GateAssertTest.latency(data, 20_000, 1.0);
+        int mark = GateLog.size();
+        GateLog.enterTest("StmtIT.notSlower()");
+        try {
+            // WHEN
+            assertThat(candidate).isNotSlowerThan(base);
+        } finally {
+            GateLog.leaveTest();
+        }
+        // THEN p50 and p99, each against the baseline's own figure with the gate's 10% tolerance
+        String f = "handleStmtExecute";
+        assertThat(GateLog.since(mark)).containsExactly(
+                new GateResult("StmtIT.notSlower()", f, "p50", candidate.p50().toNanos(),
+                        "baseline " + dev.golat.result.Units.duration(base.p50()) + " + 10%", GateResult.PASS),
+                new GateResult("StmtIT.notSlower()", f, "p99", candidate.p99().toNanos(),
+                        "baseline " + dev.golat.result.Units.duration(base.p99()) + " + 10%", GateResult.PASS));
+    }
+
+    @Test
     void should_log_nothing_outside_a_golat_test() {
         int mark = GateLog.size();
         assertThat(TestLatencies.stmtExecute()).p50().isLessThan(Duration.ofMillis(1));
