@@ -25,7 +25,7 @@ import org.opentest4j.TestAbortedException;
 final class BaselineGate {
     static final String MODE = "golat.baseline.mode";
     static final String DIR = "golat.baseline.dir";
-    static final String CI = "golat.ci";
+    static final String CI = "golat.baseline.ci";
     static final String INCONCLUSIVE = "golat.gate.inconclusive";
     static final String DEFAULT_DIR = "src/test/golat-baselines";
 

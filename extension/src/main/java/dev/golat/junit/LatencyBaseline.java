@@ -19,7 +19,7 @@ import java.lang.annotation.Target;
  *   <li>{@code golat.baseline.mode}: {@code compare} (default), {@code record} (write the baseline; this is
  *       how a new baseline is accepted), {@code off};</li>
  *   <li>{@code golat.baseline.dir}: default {@code src/test/golat-baselines};</li>
- *   <li>{@code golat.ci}: whether this is CI (default: the environment variable {@code CI} is {@code true}).
+ *   <li>{@code golat.baseline.ci}: whether this is CI (default: the environment variable {@code CI} is {@code true}).
  *       A missing baseline fails under CI and says how to record it; elsewhere it is recorded, and the test
  *       says so;</li>
  *   <li>{@code golat.gate.inconclusive}: {@code abort} (default) or {@code fail}.</li>

@@ -88,7 +88,7 @@ class BaselineGateIT {
 
     @Test
     void a_missing_baseline_fails_under_ci_and_says_how_to_record_it() throws Exception {
-        Run r = run(Map.of("golat.ci", "true"));
+        Run r = run(Map.of("golat.baseline.ci", "true"));
         assertThat(r.failures()).hasSize(1);
         assertThat(r.failures().get(0)).hasMessage("no baseline of handleStmtExecute for GatedTestCase.executes() at "
                 + file() + " (under CI a missing baseline fails). Record it: mvn verify -Dgolat.baseline.mode=record"
@@ -98,7 +98,7 @@ class BaselineGateIT {
 
     @Test
     void a_missing_baseline_is_recorded_locally_and_the_test_says_so() throws Exception {
-        Run r = run(Map.of("golat.ci", "false"));
+        Run r = run(Map.of("golat.baseline.ci", "false"));
         assertThat(r.failures()).isEmpty();
         assertThat(r.out).contains("golat: no baseline of handleStmtExecute for GatedTestCase.executes(): recorded this run as "
                 + file() + " (n=2000); commit it to gate later runs");
@@ -156,7 +156,7 @@ class BaselineGateIT {
             var kit = EngineTestKit.engine("junit-jupiter")
                     .configurationParameter("junit.jupiter.conditions.deactivate", "org.junit.*DisabledCondition")
                     .configurationParameter("golat.baseline.dir", dir.toString())
-                    .configurationParameter("golat.ci", "false");
+                    .configurationParameter("golat.baseline.ci", "false");
             for (var e : settings.entrySet()) {
                 kit = kit.configurationParameter(e.getKey(), e.getValue());
             }
