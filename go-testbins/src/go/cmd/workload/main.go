@@ -45,6 +45,7 @@ type config struct {
 // result is what one mode measured: the durations of the calls that returned, and the calls that did not.
 type result struct {
 	durations []time.Duration
+	inner     []time.Duration // block mode: each call's own clock inside the traced function
 	panics    int
 	goexits   int
 }
@@ -95,12 +96,13 @@ func runOnce(cfg config) {
 			cfg.mode, s.Count, r.panics, r.goexits, elapsed.Round(time.Millisecond),
 			time.Duration(s.P50), time.Duration(s.P99), time.Duration(s.Max))
 	}
-	variant := ""
+	variant, inner := "", ""
 	if cfg.mode == "block" {
 		variant = cfg.variant
+		inner = `,"inner":{` + stats.Summarize(r.inner).JSONFields() + `}`
 	}
-	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d}`+"\n",
-		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits)
+	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d%s}`+"\n",
+		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits, inner)
 }
 
 func parseFlags() config {
