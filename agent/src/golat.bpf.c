@@ -54,6 +54,8 @@ struct {
 /* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
 #define inc(p) __sync_fetch_and_add(p, 1)
 
+enum { RET_UNMATCHED, RET_STALE, RET_ERROR };
+
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
 static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
 				    struct golat_key *key)
@@ -101,11 +103,16 @@ static __always_inline struct golat_inflight *find(struct golat_slot *s,
 	return NULL;
 }
 
+/*
+ * The entry of a call. Everything the program does before it reads the clock
+ * lies outside the measured interval; what it does after, inside: so the clock
+ * is read last, after the slot is claimed and the call counted.
+ */
 SEC("uprobe")
 int golat_entry(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
-	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK, gen = golat_gen;
 	struct golat_inflight *old, val;
 	struct golat_counters *c;
 	struct golat_slot *s;
@@ -118,9 +125,6 @@ int golat_entry(struct pt_regs *ctx)
 		inc(&c->errors);
 		return 0;
 	}
-	val.ts = bpf_ktime_get_ns();
-	val.gen = golat_gen;
-	val.flags = 0;
 	s = slot_of(&key);
 	old = find(s, &key);
 	if (!old) {
@@ -129,14 +133,20 @@ int golat_entry(struct pt_regs *ctx)
 		    __sync_val_compare_and_swap(&s->owner, 0, key.g) == 0) {
 			s->depth = key.depth;
 			s->probe = key.probe;
-			s->v = val;
-		} else if (!bpf_map_update_elem(&spill, &key, &val,
-						BPF_NOEXIST)) {
-			__sync_fetch_and_add(&golat_spilled, 1);
-		} else {
+			s->v.gen = gen;
+			s->v.flags = 0;
+			inc(&c->entries);
+			s->v.ts = bpf_ktime_get_ns();
+			return 0;
+		}
+		val.gen = gen;
+		val.flags = 0;
+		val.ts = bpf_ktime_get_ns();
+		if (bpf_map_update_elem(&spill, &key, &val, BPF_NOEXIST)) {
 			inc(&c->errors);
 			return 0;
 		}
+		__sync_fetch_and_add(&golat_spilled, 1);
 		inc(&c->entries);
 		return 0;
 	}
@@ -147,10 +157,12 @@ int golat_entry(struct pt_regs *ctx)
 		return 0;
 	}
 	/* The frame at this key never returned (panic, Goexit): forget it, measure the new call. */
-	if (old->gen == val.gen)
+	if (old->gen == gen)
 		inc(&c->dnr);
-	*old = val;
 	inc(&c->entries);
+	old->gen = gen;
+	old->flags = 0;
+	old->ts = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -170,24 +182,39 @@ int golat_morestack(struct pt_regs *ctx)
 	return 0;
 }
 
+/* Counts one return that did not reach the histogram. */
+static __always_inline void count_ret(__u32 probe, int what)
+{
+	struct golat_counters *c = bpf_map_lookup_elem(&counters, &probe);
+
+	if (!c)
+		return;
+	if (what == RET_UNMATCHED)
+		inc(&c->unmatched);
+	else if (what == RET_STALE)
+		inc(&c->stale);
+	else
+		inc(&c->ret_errors);
+}
+
+/*
+ * A RET: the clock is read first. A matched return touches the slot and one
+ * histogram bucket only; the loader derives matched (the histogram's sum) and
+ * returns (matched + unmatched + stale + ret_errors).
+ */
 SEC("uprobe")
 int golat_ret(struct pt_regs *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
 	__u64 now = bpf_ktime_get_ns();
+	__u64 cookie = bpf_get_attach_cookie(ctx);
 	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
-	struct golat_counters *c;
 	struct golat_slot *s;
 	struct golat_key key;
 	__u64 ts, *slot;
 	__u32 idx, gen;
 
-	c = bpf_map_lookup_elem(&counters, &probe);
-	if (!c)
-		return 0;
-	inc(&c->returns);
 	if (make_key(ctx, cookie, &key)) {
-		inc(&c->errors);
+		count_ret(probe, RET_ERROR);
 		return 0;
 	}
 	s = slot_of(&key);
@@ -198,12 +225,12 @@ int golat_ret(struct pt_regs *ctx)
 		asm volatile("" ::: "memory");
 		s->owner = 0;
 	} else {
-		struct golat_inflight *v =
-			golat_spilled > 0 ? bpf_map_lookup_elem(&spill, &key) :
-					    NULL;
+		struct golat_inflight *v = NULL;
 
+		if (golat_spilled > 0)
+			v = bpf_map_lookup_elem(&spill, &key);
 		if (!v) {
-			inc(&c->unmatched);
+			count_ret(probe, RET_UNMATCHED);
 			return 0;
 		}
 		ts = v->ts;
@@ -212,10 +239,9 @@ int golat_ret(struct pt_regs *ctx)
 			__sync_fetch_and_add(&golat_spilled, -1);
 	}
 	if (gen != golat_gen) {
-		inc(&c->stale);
+		count_ret(probe, RET_STALE);
 		return 0;
 	}
-	inc(&c->matched);
 	idx = probe * GOLAT_NBUCKETS + golat_bucket(now - ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)

@@ -212,12 +212,21 @@ static int read_totals(struct agent *a, struct totals *t)
 	return 0;
 }
 
-static void print_probe(int id, const struct golat_counters *c, __u64 inflight)
+/* matched and returns are derived: see struct golat_counters. */
+static void print_probe(int id, const struct golat_counters *c,
+			const __u64 *hist, __u64 inflight)
 {
+	__u64 matched = 0;
+	int b;
+
+	for (b = 0; b < GOLAT_NBUCKETS; b++)
+		matched += hist[b];
 	printf("probe %d entries=%llu returns=%llu matched=%llu unmatched=%llu "
 	       "stale=%llu reentries=%llu dnr=%llu inflight=%llu errors=%llu\n",
-	       id, c->entries, c->returns, c->matched, c->unmatched, c->stale,
-	       c->reentries, c->dnr, inflight, c->errors);
+	       id, c->entries,
+	       matched + c->unmatched + c->stale + c->ret_errors, matched,
+	       c->unmatched, c->stale, c->reentries, c->dnr, inflight,
+	       c->errors + c->ret_errors);
 }
 
 static void print_span(int id, const struct golat_span_counters *c,
@@ -257,7 +266,8 @@ int agent_snapshot(struct agent *a)
 		if (a->spans[id].defined)
 			print_span(id, sc, t.inflight[id]);
 		else if (a->probes[id].defined)
-			print_probe(id, c, t.inflight[id]);
+			print_probe(id, c, t.hist + (size_t)id * GOLAT_NBUCKETS,
+				    t.inflight[id]);
 		else
 			continue;
 		print_hist(id, t.hist + (size_t)id * GOLAT_NBUCKETS);
