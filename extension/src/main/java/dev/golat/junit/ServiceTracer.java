@@ -96,8 +96,8 @@ final class ServiceTracer implements AutoCloseable {
         return s.from().function() + " (" + s.from().text() + ") → " + s.to().function() + " (" + s.to().text() + ")";
     }
 
-    /** Copies the agent into the (started) container and attaches every probe. */
-    void attach() {
+    /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
+    void attach(boolean quiet) {
         List<ProbeSpec> specs = new ArrayList<>();
         plans.forEach((spec, plan) -> specs.add(ProbeSpec.of(ids.get(spec), plan)));
         List<SpanSpec> spanSpecs = new ArrayList<>();
@@ -107,7 +107,9 @@ final class ServiceTracer implements AutoCloseable {
         plans.values().forEach(p -> sb.append(describe(p)).append(System.lineSeparator()));
         spans.forEach((name, p) -> sb.append("golat: tracing span ").append(name).append(": ")
                 .append(describe(name)).append(System.lineSeparator()));
-        System.out.print(sb);
+        if (!quiet) {
+            System.out.print(sb);
+        }
     }
 
     /** One line per plan, printed when tracing starts: where the probes went. */
