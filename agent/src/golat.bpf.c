@@ -10,13 +10,8 @@
 /* x86-64 Go ABIInternal: R14 = g; g.stack.hi sits at g+8 in every Go version. */
 #define G_STACK_HI_OFF 8
 
-/* log2 of the slot table size; the loader may shrink it (a test forces the spill path). */
-const volatile __u32 slot_bits = GOLAT_SLOT_BITS;
-
-/* Current reset generation; the loader bumps it through the mmapped .bss. */
-__u32 golat_gen = 0;
-/* Frames in the spill map; while 0 no program needs to look there. */
-__s64 golat_spilled = 0;
+/* Every global the hot path reads (golat.h). */
+struct golat_hot hot;
 
 /* key: hash of the goroutine frame. value: the frame (owner g, depth, probe), entry ns */
 struct {
@@ -35,26 +30,39 @@ struct {
 	__type(value, struct golat_inflight);
 } spill SEC(".maps");
 
-/* key: probe id. value: that probe's counters on this CPU */
+/*
+ * Counters and histograms are per CPU, but kept in plain mmapable arrays
+ * indexed by cpu * nkeys + id rather than in per-CPU maps: a per-CPU lookup is
+ * three dependent loads (element, per-CPU offset, value), each likely a cache
+ * miss right after the kernel's trap path; this is one. The loader maps them.
+ */
+
+/* key: cpu * nkeys + probe id. value: that probe's counters on that CPU */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, GOLAT_MAX_PROBES);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct golat_counters);
 } counters SEC(".maps");
 
-/* key: probe id * GOLAT_NBUCKETS + bucket. value: returns in that bucket on this CPU */
+/* key: (cpu * nkeys + id) * GOLAT_NBUCKETS + bucket. value: returns in that bucket */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, (GOLAT_MAX_PROBES * GOLAT_NBUCKETS));
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, __u64);
 } hist SEC(".maps");
 
+/* This CPU's index of id in counters, span_counters and hist. */
+static __always_inline __u32 cpu_key(__u32 id)
+{
+	return bpf_get_smp_processor_id() * hot.nkeys + id;
+}
+
 /* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
 #define inc(p) __sync_fetch_and_add(p, 1)
-
-enum { RET_UNMATCHED, RET_STALE, RET_ERROR };
 
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
 static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
@@ -80,7 +88,7 @@ static __always_inline struct golat_slot *slot_of(const struct golat_key *key)
 {
 	__u64 h = key->g ^ (((__u64)key->depth << 32 | key->probe) *
 			    0x9e3779b97f4a7c15ULL);
-	__u32 idx = (h * 0x9e3779b97f4a7c15ULL) >> (64 - slot_bits);
+	__u32 idx = (h * 0x9e3779b97f4a7c15ULL) >> (64 - hot.slot_bits);
 
 	return bpf_map_lookup_elem(&slots, &idx);
 }
@@ -98,31 +106,42 @@ static __always_inline struct golat_inflight *find(struct golat_slot *s,
 {
 	if (s && holds(s, key))
 		return &s->v;
-	if (golat_spilled > 0)
+	if (hot.spilled > 0)
 		return bpf_map_lookup_elem(&spill, key);
 	return NULL;
 }
 
+static __always_inline struct golat_counters *counters_of(__u32 probe)
+{
+	__u32 idx = cpu_key(probe);
+
+	return bpf_map_lookup_elem(&counters, &idx);
+}
+
+/* Counts one event of probe (a field of struct golat_counters) on this CPU. */
+#define count(probe, field)                                      \
+	({                                                       \
+		struct golat_counters *__c = counters_of(probe); \
+		if (__c)                                         \
+			inc(&__c->field);                        \
+	})
+
 /*
- * The entry of a call. Everything the program does before it reads the clock
- * lies outside the measured interval; what it does after, inside: so the clock
- * is read last, after the slot is claimed and the call counted.
+ * The entry of a call. What the program does before it reads the clock lies
+ * outside the measured interval, what it does after inside: the clock is read
+ * last.
  */
 SEC("uprobe")
 int golat_entry(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
-	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK, gen = golat_gen;
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK, gen = hot.gen;
 	struct golat_inflight *old, val;
-	struct golat_counters *c;
 	struct golat_slot *s;
 	struct golat_key key;
 
-	c = bpf_map_lookup_elem(&counters, &probe);
-	if (!c)
-		return 0;
 	if (make_key(ctx, cookie, &key)) {
-		inc(&c->errors);
+		count(probe, errors);
 		return 0;
 	}
 	s = slot_of(&key);
@@ -135,7 +154,7 @@ int golat_entry(struct pt_regs *ctx)
 			s->probe = key.probe;
 			s->v.gen = gen;
 			s->v.flags = 0;
-			inc(&c->entries);
+			count(probe, entries);
 			s->v.ts = bpf_ktime_get_ns();
 			return 0;
 		}
@@ -143,23 +162,23 @@ int golat_entry(struct pt_regs *ctx)
 		val.flags = 0;
 		val.ts = bpf_ktime_get_ns();
 		if (bpf_map_update_elem(&spill, &key, &val, BPF_NOEXIST)) {
-			inc(&c->errors);
+			count(probe, errors);
 			return 0;
 		}
-		__sync_fetch_and_add(&golat_spilled, 1);
-		inc(&c->entries);
+		__sync_fetch_and_add(&hot.spilled, 1);
+		count(probe, entries);
 		return 0;
 	}
 	if (old->flags & GOLAT_FLAG_REENTRY_PENDING) {
 		/* Same call, prologue run again after morestack: keep the first timestamp. */
 		old->flags = 0;
-		inc(&c->reentries);
+		count(probe, reentries);
 		return 0;
 	}
 	/* The frame at this key never returned (panic, Goexit): forget it, measure the new call. */
 	if (old->gen == gen)
-		inc(&c->dnr);
-	inc(&c->entries);
+		count(probe, dnr);
+	count(probe, entries);
 	old->gen = gen;
 	old->flags = 0;
 	old->ts = bpf_ktime_get_ns();
@@ -182,21 +201,6 @@ int golat_morestack(struct pt_regs *ctx)
 	return 0;
 }
 
-/* Counts one return that did not reach the histogram. */
-static __always_inline void count_ret(__u32 probe, int what)
-{
-	struct golat_counters *c = bpf_map_lookup_elem(&counters, &probe);
-
-	if (!c)
-		return;
-	if (what == RET_UNMATCHED)
-		inc(&c->unmatched);
-	else if (what == RET_STALE)
-		inc(&c->stale);
-	else
-		inc(&c->ret_errors);
-}
-
 /*
  * A RET: the clock is read first. A matched return touches the slot and one
  * histogram bucket only; the loader derives matched (the histogram's sum) and
@@ -214,7 +218,7 @@ int golat_ret(struct pt_regs *ctx)
 	__u32 idx, gen;
 
 	if (make_key(ctx, cookie, &key)) {
-		count_ret(probe, RET_ERROR);
+		count(probe, ret_errors);
 		return 0;
 	}
 	s = slot_of(&key);
@@ -227,22 +231,22 @@ int golat_ret(struct pt_regs *ctx)
 	} else {
 		struct golat_inflight *v = NULL;
 
-		if (golat_spilled > 0)
+		if (hot.spilled > 0)
 			v = bpf_map_lookup_elem(&spill, &key);
 		if (!v) {
-			count_ret(probe, RET_UNMATCHED);
+			count(probe, unmatched);
 			return 0;
 		}
 		ts = v->ts;
 		gen = v->gen;
 		if (!bpf_map_delete_elem(&spill, &key))
-			__sync_fetch_and_add(&golat_spilled, -1);
+			__sync_fetch_and_add(&hot.spilled, -1);
 	}
-	if (gen != golat_gen) {
-		count_ret(probe, RET_STALE);
+	if (gen != hot.gen) {
+		count(probe, stale);
 		return 0;
 	}
-	idx = probe * GOLAT_NBUCKETS + golat_bucket(now - ts);
+	idx = cpu_key(probe) * GOLAT_NBUCKETS + golat_bucket(now - ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)
 		inc(slot);
@@ -257,9 +261,10 @@ struct {
 	__type(value, struct golat_span_stack);
 } span_stacks SEC(".maps");
 
-/* key: span id. value: that span's counters on this CPU */
+/* key: cpu * nkeys + span id. value: that span's counters on that CPU */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, GOLAT_MAX_PROBES);
 	__type(key, __u32);
 	__type(value, struct golat_span_counters);
@@ -296,10 +301,11 @@ int golat_span_start(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
-	__u32 depth, gen = golat_gen;
+	__u32 depth, gen = hot.gen, idx;
 	__u64 now = bpf_ktime_get_ns();
 
-	c = bpf_map_lookup_elem(&span_counters, &span);
+	idx = cpu_key(span);
+	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
 	st = span_stack(ctx, span, &depth, 1);
@@ -345,7 +351,8 @@ int golat_span_end(struct pt_regs *ctx)
 	__u32 depth, idx;
 	__u64 *slot;
 
-	c = bpf_map_lookup_elem(&span_counters, &span);
+	idx = cpu_key(span);
+	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
 	st = span_stack(ctx, span, &depth, 0);
@@ -357,12 +364,12 @@ int golat_span_end(struct pt_regs *ctx)
 	top = &st->s[st->top & SPAN_MASK];
 	st->top = (st->top - 1) & SPAN_MASK;
 	st->n--;
-	if (top->gen != golat_gen) {
+	if (top->gen != hot.gen) {
 		inc(&c->stale);
 		return 0;
 	}
 	inc(&c->completed);
-	idx = span * GOLAT_NBUCKETS + golat_bucket(now - top->ts);
+	idx = cpu_key(span) * GOLAT_NBUCKETS + golat_bucket(now - top->ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)
 		inc(slot);
@@ -376,10 +383,11 @@ int golat_span_cancel(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
-	__u32 depth, gen = golat_gen;
+	__u32 depth, gen = hot.gen, idx;
 	int i;
 
-	c = bpf_map_lookup_elem(&span_counters, &span);
+	idx = cpu_key(span);
+	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
 	st = span_stack(ctx, span, &depth, 0);

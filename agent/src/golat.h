@@ -91,8 +91,8 @@ struct golat_slot {
 };
 
 /*
- * Per probe, per CPU. A matched return only bumps its histogram bucket, so the
- * loader derives matched = the histogram's sum and
+ * Per probe, per CPU. A matched return touches its slot and one histogram
+ * bucket only, so the loader derives matched = the histogram's sum and
  * returns = matched + unmatched + stale + ret_errors.
  */
 struct golat_counters {
@@ -103,6 +103,21 @@ struct golat_counters {
 	__u64 dnr; /* entries that found an older frame at their key: it did not return */
 	__u64 errors; /* entries: g.stack.hi unreadable, or in-flight table and spill map full */
 	__u64 ret_errors; /* returns: g.stack.hi unreadable */
+	__u64 pad; /* one cache line per (CPU, probe) */
+};
+
+/*
+ * Every global the hot path reads, in one cache line (golat.bpf.c's .bss):
+ * after the kernel's trap path each distinct line a program touches is likely a
+ * miss. The loader sets slot_bits (a test shrinks the table to force the spill
+ * path) and nkeys before load, and bumps gen through the mmapped .bss.
+ */
+struct golat_hot {
+	__u32 gen; /* current reset generation */
+	__u32 slot_bits; /* log2 of the slot table size */
+	__u32 nkeys; /* probe and span ids are 0 .. nkeys - 1 */
+	__u32 pad;
+	__s64 spilled; /* frames in the spill map; while 0 nobody looks there */
 };
 
 /* Pairing key of a span's starts and ends: the goroutine (R14) and the span id. */
