@@ -5,7 +5,7 @@
 // its probes saw against an independent figure. The last line on stdout is one JSON object:
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
-//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"elapsedNs":…}
+//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
@@ -59,8 +59,8 @@ func main() {
 			fmt.Fprintf(os.Stderr, "loop: %d calls each, trivial %.1f ns/call, smallNonLeaf %.1f ns/call\n",
 				cfg.n, r.nsTrivial, r.nsNonLeaf)
 		}
-		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
-			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), r.elapsed.Nanoseconds())
+		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"cpuNsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
+			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), int64(r.cpuNsNonLeaf+0.5), r.elapsed.Nanoseconds())
 		return
 	}
 
