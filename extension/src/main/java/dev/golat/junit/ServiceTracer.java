@@ -5,7 +5,9 @@ import dev.golat.agent.AgentSession;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
 import dev.golat.agent.SpanSpec;
+import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
+import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import dev.golat.plan.SpanPlan;
@@ -25,12 +27,14 @@ final class ServiceTracer implements AutoCloseable {
     private final Map<String, ProbePlan> plans; // key: the function as the user wrote it
     private final Map<String, SpanPlan> spans; // key: the span's name
     private final Map<String, Integer> ids = new LinkedHashMap<>();
+    private final GoBinary binary;
     private AgentSession session;
 
-    private ServiceTracer(String serviceName, GoContainer container, Map<String, ProbePlan> plans,
+    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, Map<String, ProbePlan> plans,
             Map<String, SpanPlan> spans) {
         this.serviceName = serviceName;
         this.container = container;
+        this.binary = binary;
         this.plans = plans;
         this.spans = spans;
         int id = 0;
@@ -83,7 +87,7 @@ final class ServiceTracer implements AutoCloseable {
             }
             plans.put(spec, plan);
         }
-        return new ServiceTracer(serviceName, container, plans, spans);
+        return new ServiceTracer(serviceName, container, planner.binary(), plans, spans);
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
@@ -123,6 +127,24 @@ final class ServiceTracer implements AutoCloseable {
 
     void reset() {
         session.reset();
+    }
+
+    /** The service binary's Go version, e.g. {@code go1.23.5}. */
+    String goVersion() {
+        return binary.goVersion().raw().split("\\s")[0];
+    }
+
+    String buildId() {
+        return binary.buildId();
+    }
+
+    /** The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). */
+    NoiseWitness witness() {
+        try {
+            return NoiseWitness.read(container.hostPid());
+        } catch (RuntimeException e) {
+            return NoiseWitness.NONE;
+        }
     }
 
     /** The current figures of each spec. */
