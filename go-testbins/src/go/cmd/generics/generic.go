@@ -109,3 +109,15 @@ func applyCount[T any](f func(T) int, x T) int {
 	}
 	return f(x)
 }
+
+// tally has a Push that is not generic, so that the short name Push names two different functions.
+type tally struct {
+	n int
+}
+
+// Push is main.(*tally).Push.
+//
+//go:noinline
+func (t *tally) Push(n int) {
+	t.n += n
+}

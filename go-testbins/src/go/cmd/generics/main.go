@@ -130,6 +130,7 @@ func run(rounds, g int, sleep time.Duration) *calls {
 func worker(c *calls, n int, sleep time.Duration, wg *sync.WaitGroup) {
 	defer wg.Done()
 	next := offset(1)
+	var t tally
 	for i := 0; i < n; i++ {
 		si := &Stack[int]{}
 		round(c, "int", 1, 7, si, si.Push, sleep)
@@ -145,6 +146,8 @@ func worker(c *calls, n int, sleep time.Duration, wg *sync.WaitGroup) {
 		round(c, "point", 6, point{X: i, Y: 2}, sp, sp.Push, sleep)
 		applyInt(next, i)
 		c.add("offset.func1", "", 1)
+		t.Push(i)
+		c.add("tally.Push", "", 1)
 	}
 }
 

@@ -54,7 +54,7 @@ class GenericsSmokeTest {
         boolean rangeFunc = GoTestBinaries.compareGoVersions(go, "go1.23") >= 0;
         Map<String, Object> calls = obj(r, "calls");
         Set<String> expected = new HashSet<>(List.of("Counter", "Counter.func1", "Drain", "Len", "Pop", "Push", "Push-fm",
-                "apply", "applyCount", "offset.func1", "round", "round.defer", "run.go"));
+                "apply", "applyCount", "offset.func1", "round", "round.defer", "run.go", "tally.Push"));
         if (rangeFunc) {
             expected.addAll(List.of("All", "All.func1", "Drain-range1"));
         }
@@ -79,6 +79,7 @@ class GenericsSmokeTest {
         assertThat(num(obj(hold, "all"), "count")).isEqualTo(rounds * 21);
         assertThat(num(obj(calls, "run.go"), "")).isEqualTo(3);
         assertThat(num(obj(calls, "offset.func1"), "")).isEqualTo(rounds);
+        assertThat(num(obj(calls, "tally.Push"), "")).isEqualTo(rounds);
     }
 
     @ParameterizedTest
