@@ -251,7 +251,7 @@ class GenericNamesTest {
             Map<Long, List<String>> m = new TreeMap<>();
             for (String line : out.split("\n")) {
                 String[] f = line.trim().split("\\s+", 3);
-                if (f.length == 3 && f[1].equals("T")) {
+                if (f.length == 3 && (f[1].equals("T") || f[1].equals("t"))) {
                     m.computeIfAbsent(Long.parseUnsignedLong(f[0], 16), k -> new ArrayList<>()).add(f[2]);
                 }
             }
