@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.Latency;
-import dev.golat.report.Units;
+import dev.golat.result.Latency;
+import dev.golat.result.Units;
 import org.assertj.core.api.AbstractAssert;
 
 import java.time.Duration;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.Latency;
+import dev.golat.result.Latency;
 
 /**
  * Entry point of golat's assertions, meant for a static import next to AssertJ's:

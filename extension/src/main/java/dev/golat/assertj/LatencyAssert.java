@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.Latency;
+import dev.golat.result.Latency;
 
 /** Assertions on a {@link Latency}; see {@link AbstractLatencyAssert} for what they check. */
 public final class LatencyAssert extends AbstractLatencyAssert<LatencyAssert> {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.Latency;
 import dev.golat.report.ConsoleHistogram;
+import dev.golat.result.Latency;
 import org.assertj.core.error.BasicErrorMessageFactory;
 
 /**

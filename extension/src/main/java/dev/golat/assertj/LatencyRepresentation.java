@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.report.Units;
+import dev.golat.result.Units;
 import org.assertj.core.presentation.StandardRepresentation;
 
 import java.time.Duration;

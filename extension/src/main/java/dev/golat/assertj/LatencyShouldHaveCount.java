@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.Latency;
-import dev.golat.report.Units;
+import dev.golat.result.Latency;
+import dev.golat.result.Units;
 
 /**
  * Too few (or not exactly the expected number of) calls measured.

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.CallCounts;
-import dev.golat.junit.Latency;
-import dev.golat.report.Units;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
+import dev.golat.result.Units;
 
 /**
  * Calls that did not return (a panic or {@code runtime.Goexit} unwound them) or were still running.

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.CallCounts;
-import dev.golat.junit.Latency;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
 
 /**
  * A latency without samples: the probe never fired, or it fired and no call returned.

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.Latency;
+import dev.golat.result.Latency;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.data.Percentage;
 

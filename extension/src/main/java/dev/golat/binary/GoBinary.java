@@ -99,6 +99,11 @@ public final class GoBinary {
     }
 
     /** Whether the file is position-independent ({@code e_type} ET_DYN): addresses are relative to a load base. */
+    /** The Go build id ({@code go tool buildid}), or {@code ""} when the binary has none. */
+    public String buildId() {
+        return GoBuildId.read(elf).orElse("");
+    }
+
     public boolean isPie() {
         return elf.isPie();
     }

@@ -4,7 +4,8 @@
  * moduledata and the inline trees. Pure Java, no native tools, no JUnit or Testcontainers: the probe planner
  * and any future CLI use it the same way.
  *
- * <p>Entry point: {@link dev.golat.binary.GoBinary#open}. Everything else is package-private.
+ * <p>Entry points: {@link dev.golat.binary.GoBinary#open}, and {@link dev.golat.binary.ElfDynamic#read} for what the
+ * dynamic loader needs (interpreter, needed libraries). Everything else is package-private.
  *
  * <p><b>Why not jelf</b> (net.fornwall:jelf 0.9.0, the Java ELF reader on Maven Central): it reads the whole
  * file into a {@code byte[]} ({@code fromFile}) or wraps a mapped buffer in a stateful, position-based reader

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbePlan;
+import dev.golat.plan.Planner;
+import dev.golat.plan.ProbePlan;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

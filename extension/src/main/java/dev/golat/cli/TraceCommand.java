@@ -1,18 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
-import dev.golat.junit.CallCounts;
-import dev.golat.junit.Latency;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbePlan;
-import dev.golat.probe.ProbeSnapshot;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.SpanPlan;
-import dev.golat.probe.SpanSpec;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
+import dev.golat.binary.GoBinary;
+import dev.golat.gate.BaselineFile;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Recording;
+import dev.golat.gate.RecordingInfo;
+import dev.golat.plan.Planner;
+import dev.golat.plan.ProbePlan;
+import dev.golat.plan.SpanPlan;
 import dev.golat.report.ConsoleHistogram;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
+import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -35,7 +41,7 @@ final class TraceCommand {
     private TraceCommand() {}
 
     record Options(long pid, List<String> functions, List<List<String>> spans, Duration duration, Duration interval, boolean json,
-            List<String> exec) {}
+            List<String> exec, Path save) {}
 
     static Options parse(List<String> args) {
         long pid = -1;
@@ -45,6 +51,7 @@ final class TraceCommand {
         Duration interval = null;
         boolean json = false;
         List<String> exec = List.of();
+        Path save = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -52,6 +59,7 @@ final class TraceCommand {
                 case "--duration" -> duration = parseDuration(value(args, ++i, a), a);
                 case "--interval" -> interval = parseDuration(value(args, ++i, a), a);
                 case "--json" -> json = true;
+                case "--save" -> save = Path.of(value(args, ++i, a));
                 case "--span" -> {
                     if (i + 3 >= args.size()) {
                         throw new UsageException("--span needs NAME FROM TO; " + USAGE);
@@ -80,11 +88,16 @@ final class TraceCommand {
         if ((pid < 0) == exec.isEmpty()) {
             throw new UsageException("give either --pid PID or --exec -- CMD ARGS; " + USAGE);
         }
-        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec);
+        if (save != null && save.toAbsolutePath().getParent() != null
+                && !Files.isDirectory(save.toAbsolutePath().getParent())) {
+            throw new UsageException("--save: directory " + save.toAbsolutePath().getParent() + " does not exist");
+        }
+        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec, save);
     }
 
     static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--span NAME FROM TO]... [--duration 10s]"
-            + " [--interval 1s] [--json] | golat trace FUNCTION... [--span NAME FROM TO]... [--json] --exec -- CMD ARGS";
+            + " [--interval 1s] [--json] [--save FILE] | golat trace FUNCTION... [--span NAME FROM TO]... [--json] [--save FILE]"
+            + " --exec -- CMD ARGS";
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
@@ -95,6 +108,7 @@ final class TraceCommand {
         // Plan first: a wrong name fails before anything is started.
         Planner planner = Planner.of(binary);
         Map<Integer, String> plans = new LinkedHashMap<>(); // id -> what it measures
+        Map<Integer, String> names = new LinkedHashMap<>(); // id -> as the user named it
         List<ProbeSpec> specs = new ArrayList<>();
         List<SpanSpec> spanSpecs = new ArrayList<>();
         for (String f : o.functions()) {
@@ -105,13 +119,15 @@ final class TraceCommand {
             plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
             int id = plans.size();
             plans.put(id, plan.function());
-            specs.add(plan.toSpec(id));
+            names.put(id, f);
+            specs.add(ProbeSpec.of(id, plan));
         }
         for (List<String> span : o.spans()) {
             SpanPlan plan = planner.planSpan(span.get(0), span.get(1), span.get(2));
             int id = plans.size();
             plans.put(id, "span " + plan.name());
-            spanSpecs.add(plan.toSpec(id));
+            names.put(id, "span " + plan.name());
+            spanSpecs.add(SpanSpec.of(id, plan));
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();
@@ -120,16 +136,23 @@ final class TraceCommand {
                 agent.start(pid, binary.toString(), specs, spanSpecs);
                 System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
+                Saved saved = new Saved(pid);
                 if (child != null) {
                     resume(child.pid());
                 }
                 Thread hook = interruptOnSignal(Thread.currentThread());
                 try {
-                    waitForEnd(agent, o, child, plans, out);
+                    waitForEnd(agent, o, child, plans, saved);
                 } finally {
                     removeHook(hook);
                 }
-                print(agent.snapshot(), plans, o.json(), out);
+                List<ProbeSnapshot> last = agent.snapshot();
+                print(last, plans, o.json(), out);
+                if (o.save() != null) {
+                    saved.ticks.add(last);
+                    saved.write(o.save(), planner.binary(), plans, names);
+                    System.err.println("golat trace: saved " + names.size() + " recording(s) to " + o.save());
+                }
             }
             if (child != null) {
                 child.waitFor(10, TimeUnit.SECONDS);
@@ -146,7 +169,7 @@ final class TraceCommand {
     }
 
     private static void waitForEnd(AgentSession agent, Options o, Process child, Map<Integer, String> plans,
-            PrintStream out) throws InterruptedException {
+            Saved saved) throws InterruptedException {
         long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
         long step = o.interval() == null ? 200 : Math.min(200, o.interval().toMillis());
         long nextInterval = o.interval() == null ? Long.MAX_VALUE : System.nanoTime() + o.interval().toNanos();
@@ -159,9 +182,12 @@ final class TraceCommand {
             } catch (InterruptedException e) {
                 return; // Ctrl-C: print what we have
             }
+            saved.witness();
             if (System.nanoTime() >= nextInterval) {
                 nextInterval += o.interval().toNanos();
-                for (ProbeSnapshot s : agent.snapshot()) {
+                List<ProbeSnapshot> tick = agent.snapshot();
+                saved.ticks.add(tick);
+                for (ProbeSnapshot s : tick) {
                     Latency l = latency(s, plans.get(s.id()));
                     System.err.println("golat trace: " + l);
                 }
@@ -209,6 +235,66 @@ final class TraceCommand {
         counters.put("errors", c.readErrors());
         m.put("counters", counters);
         return m;
+    }
+
+    /**
+     * What {@code --save} writes: the snapshots at each {@code --interval} tick (each interval becomes one round
+     * of the recording) and the target's CPU wait over the run, read while it is alive.
+     */
+    static final class Saved {
+        final long pid;
+        final NoiseWitness start;
+        NoiseWitness last;
+        final List<List<ProbeSnapshot>> ticks = new ArrayList<>();
+
+        Saved(long pid) {
+            this.pid = pid;
+            this.start = readWitness(pid);
+            this.last = start;
+        }
+
+        void witness() {
+            NoiseWitness now = readWitness(pid);
+            if (now.known()) {
+                last = now;
+            }
+        }
+
+        void write(Path file, GoBinary binary, Map<Integer, String> plans, Map<Integer, String> names) {
+            witness();
+            NoiseWitness window = start.known() ? last.minus(start) : NoiseWitness.NONE;
+            List<Recording> recordings = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : names.entrySet()) {
+                List<Histogram> rounds = new ArrayList<>();
+                Histogram previous = new Histogram(3);
+                for (List<ProbeSnapshot> tick : ticks) {
+                    for (ProbeSnapshot s : tick) {
+                        if (s.id() == e.getKey()) {
+                            Histogram now = s.toHistogram();
+                            Histogram round = now.copy();
+                            round.subtract(previous);
+                            previous = now;
+                            if (round.getTotalCount() > 0 || rounds.isEmpty()) {
+                                rounds.add(round);
+                            }
+                        }
+                    }
+                }
+                RecordingInfo info = RecordingInfo.here("golat trace", plans.get(e.getKey()),
+                        binary.goVersion().raw().split("\\s")[0], binary.buildId());
+                recordings.add(new Recording(e.getValue(), rounds.isEmpty() ? List.of(new Histogram(3)) : rounds, info,
+                        window));
+            }
+            BaselineFile.writeAll(file, recordings);
+        }
+
+        private static NoiseWitness readWitness(long pid) {
+            try {
+                return NoiseWitness.read(pid);
+            } catch (RuntimeException e) {
+                return NoiseWitness.NONE; // the target exited: keep the last figures
+            }
+        }
     }
 
     /** Starts CMD stopped (a shell that stops itself, then execs: same pid), so probes attach before its first instruction. */

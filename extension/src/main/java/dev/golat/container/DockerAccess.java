@@ -9,6 +9,7 @@ final class DockerAccess {
 
     static boolean available() {
         try {
+            TestcontainersDefaults.beforeClient();
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
             return false;
@@ -17,9 +18,12 @@ final class DockerAccess {
 
     static void require() {
         try {
+            TestcontainersDefaults.beforeClient();
             DockerClientFactory.instance().client();
         } catch (RuntimeException e) {
-            throw new GoContainerException(unreachableMessage(System.getenv("DOCKER_HOST"), e.getMessage()), e);
+            String problem = TestcontainersDefaults.problem();
+            String cause = problem == null ? e.getMessage() : e.getMessage() + "; " + problem;
+            throw new GoContainerException(unreachableMessage(System.getenv("DOCKER_HOST"), cause), e);
         }
     }
 

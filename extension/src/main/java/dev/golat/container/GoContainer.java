@@ -79,6 +79,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
     }
 
     private void init() {
+        TestcontainersDefaults.beforeFirstUse();
         withLabels(Session.labels());
         withLogConsumer(logTail::accept);
         withStartupCheckStrategy(new NoStartupCheck());
@@ -87,8 +88,12 @@ public class GoContainer extends GenericContainer<GoContainer> {
     }
 
     /**
-     * A container that holds only {@code binary} (a static Go executable), at {@code /app/<file name>}, in
-     * an image built {@code FROM scratch} (nothing is pulled) and deleted when the JVM exits.
+     * A container that holds only {@code binary} at {@code /app/<file name>}, in an image built {@code FROM scratch}
+     * (nothing is pulled) and deleted when the JVM exits. A dynamically linked binary (cgo, every Debian-packaged Go
+     * server) gets its interpreter and libraries from this host, found as the loader would find them.
+     *
+     * @throws GoContainerException when the file is missing, is not an amd64 ELF executable, or needs a library this
+     *     host lacks (the message names it and the ways out)
      */
     public static GoContainer fromBinary(Path binary) {
         Path file = binary.toAbsolutePath().normalize();
@@ -98,7 +103,11 @@ public class GoContainer extends GenericContainer<GoContainer> {
         }
         String name = GoImages.safeName(file.getFileName().toString());
         String inContainer = APP_DIR + name;
-        return new GoContainer(GoImages.scratch(file, name, inContainer), inContainer, c -> file);
+        SharedLibraries.Resolution loader = SharedLibraries.host().resolve(file, inContainer);
+        if (!loader.complete()) {
+            throw new GoContainerException(SharedLibraries.missingMessage(file, inContainer, loader));
+        }
+        return new GoContainer(GoImages.scratch(file, name, inContainer, loader.files()), inContainer, c -> file);
     }
 
     /**
@@ -204,7 +213,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
         return granted;
     }
 
-    /** Why {@link #grantedCapabilities()} are what they are, e.g. "Docker 20.10.24 < 23: ...". */
+    /** Why {@link #grantedCapabilities()} are what they are, e.g. {@code "Docker 20.10.24 < 23: ..."}. */
     public String privilegeReason() {
         return privilegeReason;
     }

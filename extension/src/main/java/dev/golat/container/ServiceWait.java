@@ -47,9 +47,12 @@ final class ServiceWait implements WaitStrategy {
             InspectContainerResponse.ContainerState state =
                     target.getDockerClient().inspectContainerCmd(target.getContainerId()).exec().getState();
             if (!Boolean.TRUE.equals(state.getRunning())) {
+                java.util.List<String> lines = service.lastLogLines();
                 throw new GoContainerException("service " + service.serviceName() + " exited with code "
                         + state.getExitCodeLong() + " during startup" + errorSuffix(state)
-                        + "; last log lines:\n" + LogTail.indent(service.lastLogLines()));
+                        + ExecFailure.explain(target.getDockerClient(), target.getContainerId(),
+                                service.binaryPathInContainer(), service::hostBinary, lines)
+                        + "; last log lines:\n" + LogTail.indent(lines));
             }
             boolean lineOk = line == null || service.logTail().matched();
             boolean portOk = lineOk && (port == null || accepts(target, port));

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
+import dev.golat.agent.AgentException;
+import dev.golat.agent.AgentOutput;
+import dev.golat.agent.AgentProtocol;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
 import dev.golat.container.ExecStream;
 import dev.golat.container.GoContainer;
-import dev.golat.probe.AgentException;
-import dev.golat.probe.AgentOutput;
-import dev.golat.probe.AgentProtocol;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.SpanSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -8,8 +8,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Marks a {@link dev.golat.container.GoContainer} field whose service golat starts and traces. A static
- * field is started once per test class, an instance field once per test method.
+ * Marks a static {@link dev.golat.container.GoContainer} field whose service golat starts (unless it already
+ * runs) before the class's first test and traces; golat stops what it started after the class's last test.
+ * Instance fields are refused. {@code @Nested} classes trace through the enclosing class's services.
  */
 @Target(ElementType.FIELD)
 @Retention(RetentionPolicy.RUNTIME)

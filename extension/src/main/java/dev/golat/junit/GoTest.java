@@ -11,8 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A test class whose {@link GoService} containers golat starts and whose {@link TraceLatency} functions it
- * traces. Like Testcontainers' {@code @Testcontainers}: static service fields live for the class, instance
- * fields for one test method.
+ * traces. Like Testcontainers' {@code @Testcontainers} with static fields: each service lives for the class
+ * that declares it (and for its {@code @Nested} classes); instance {@code @GoService} fields are refused with a
+ * message that says to make them static.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
+import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
-import dev.golat.probe.ProbeSnapshot;
+import dev.golat.result.Latencies;
+import dev.golat.result.Latency;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -33,6 +35,10 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  */
 final class GolatExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
         ParameterResolver {
+
+    static {
+        QuietLibraries.apply(); // in case the JUnit Platform did not load GolatLauncherSessionListener
+    }
 
     private static final Namespace NAMESPACE = Namespace.create(GolatExtension.class);
     private static final String CLASS_STATE = "classState";
@@ -288,7 +294,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             for (TraceTargets.Target t : targets) {
                 m.put(t.spec(), live(t));
             }
-            return new Latencies(m);
+            return Latencies.of(m);
         }
     }
 }

@@ -4,6 +4,9 @@ package dev.golat.junit;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latencies;
+import dev.golat.result.Latency;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +47,7 @@ final class Reports {
     }
 
     Latencies totals() {
-        return new Latencies(totals);
+        return Latencies.of(totals);
     }
 
     private static Latency add(Latency a, Latency b) {

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
 import dev.golat.container.GoContainer;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbePlan;
-import dev.golat.probe.ProbeSnapshot;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.SpanPlan;
-import dev.golat.probe.SpanSpec;
+import dev.golat.plan.Planner;
+import dev.golat.plan.ProbePlan;
+import dev.golat.plan.SpanPlan;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -99,9 +99,9 @@ final class ServiceTracer implements AutoCloseable {
     /** Copies the agent into the (started) container and attaches every probe. */
     void attach() {
         List<ProbeSpec> specs = new ArrayList<>();
-        plans.forEach((spec, plan) -> specs.add(plan.toSpec(ids.get(spec))));
+        plans.forEach((spec, plan) -> specs.add(ProbeSpec.of(ids.get(spec), plan)));
         List<SpanSpec> spanSpecs = new ArrayList<>();
-        spans.forEach((name, plan) -> spanSpecs.add(plan.toSpec(ids.get(name))));
+        spans.forEach((name, plan) -> spanSpecs.add(SpanSpec.of(ids.get(name), plan)));
         session = ContainerAgent.start(container, specs, spanSpecs, serviceName);
         StringBuilder sb = new StringBuilder();
         plans.values().forEach(p -> sb.append(describe(p)).append(System.lineSeparator()));

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
-import dev.golat.probe.ProbeSnapshot;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
 import java.nio.file.Path;
 
 /** The agent's figures for one probe, as the {@link Latency} a test asserts on. */

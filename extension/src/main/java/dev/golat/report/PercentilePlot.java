@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.report;
 
-import dev.golat.junit.Latency;
+import dev.golat.result.Latency;
+import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
 
 import java.util.Locale;

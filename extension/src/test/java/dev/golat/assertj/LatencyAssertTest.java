@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.junit.CallCounts;
-import dev.golat.junit.Latency;
-import dev.golat.junit.TestLatencies;
 import dev.golat.report.ConsoleHistogram;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
+import dev.golat.result.TestLatencies;
 import org.HdrHistogram.Histogram;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.report;
 
-import dev.golat.junit.CallCounts;
-import dev.golat.junit.Latency;
-import dev.golat.junit.TestLatencies;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
+import dev.golat.result.TestLatencies;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 

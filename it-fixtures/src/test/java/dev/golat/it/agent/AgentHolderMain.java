@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.agent;
 
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.plan.Planner;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -17,7 +18,7 @@ public final class AgentHolderMain {
     public static void main(String[] args) throws Exception {
         AgentSession agent = HostAgent.start();
         agent.start(Long.parseLong(args[0]), args[1],
-                List.of(Planner.of(Path.of(args[1])).plan("main.blockSleep").toSpec(0)));
+                List.of(ProbeSpec.of(0, Planner.of(Path.of(args[1])).plan("main.blockSleep"))));
         System.out.println("attached");
         System.out.flush();
         Thread.sleep(Long.MAX_VALUE);

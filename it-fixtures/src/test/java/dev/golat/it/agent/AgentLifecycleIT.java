@@ -4,11 +4,11 @@ package dev.golat.it.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.golat.probe.AgentException;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.ProbeSpec;
+import dev.golat.agent.AgentException;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSpec;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;

@@ -3,14 +3,14 @@ package dev.golat.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.ProbeSpec.EntryKind;
-import dev.golat.probe.ProbeSpec.KeyMode;
-import dev.golat.probe.ProbeSpec.Mode;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.plan.EntryKind;
+import dev.golat.agent.ProbeSpec.KeyMode;
+import dev.golat.agent.ProbeSpec.Mode;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

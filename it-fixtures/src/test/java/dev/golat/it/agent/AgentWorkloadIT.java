@@ -4,45 +4,43 @@ package dev.golat.it.agent;
 import static dev.golat.it.agent.Workload.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.ProbeSnapshot;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.ProbeSpec.KeyMode;
-import dev.golat.probe.ProbeSpec.Mode;
-import dev.golat.testbins.GoTestBinaries;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec.KeyMode;
+import dev.golat.agent.ProbeSpec.Mode;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.it.Scale;
+import dev.golat.testbins.EachGoBuild;
+import dev.golat.testbins.EachGoVersion;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.util.List;
 import org.HdrHistogram.Histogram;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The agent on real Go processes, for every installed Go version, against the program's own clock
- * ({@code time.Since} around every call). Each run also carries a thread-keyed control probe at the same
- * sites, which must come out wrong: proof that these checks can fail.
+ * The agent on real Go processes, for every build of the Go matrix (version × variant: default, stripped, PIE,
+ * stripped PIE, cgo), against the program's own clock ({@code time.Since} around every call). Each run also carries
+ * a thread-keyed control probe at the same sites, which must come out wrong: proof that these checks can fail.
+ * The agent's own paths (a channel wait, the spill map) run once per version. Call counts scale with
+ * {@link Scale#calls} ({@code -Pgolat-matrix-full}).
  */
 public class AgentWorkloadIT {
 
-    static List<String> goVersions() {
-        return GoTestBinaries.goVersions();
+    @EachGoBuild
+    void block_sleep_agrees_with_the_programs_clock_and_thread_keys_do_not(String go, Variant build) throws Exception {
+        blockAgrees(go, build, "sleep", "main.blockSleep");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
-    void block_sleep_agrees_with_the_programs_clock_and_thread_keys_do_not(String go) throws Exception {
-        blockAgrees(go, "sleep", "main.blockSleep");
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
+    @EachGoVersion
     void block_chan_agrees_with_the_programs_clock_and_thread_keys_do_not(String go) throws Exception {
-        blockAgrees(go, "chan", "main.blockChan");
+        blockAgrees(go, Variant.DEFAULT, "chan", "main.blockChan");
     }
 
-    private void blockAgrees(String go, String variant, String function) throws Exception {
-        try (Workload w = Workload.start(go, "-mode", "block", "-variant", variant, "-n", "2000", "-goroutines", "8",
-                "-sleep", "200us");
+    private void blockAgrees(String go, Variant build, String variant, String function) throws Exception {
+        int n = Scale.calls(2000);
+        try (Workload w = Workload.start(go, build, "-mode", "block", "-variant", variant, "-n", Integer.toString(n),
+                "-goroutines", "8", "-sleep", "200us");
                 AgentSession agent = HostAgent.start()) {
             ProbeSpec spec = w.probe(0, function);
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe",
@@ -52,7 +50,7 @@ public class AgentWorkloadIT {
             List<ProbeSnapshot> s = agent.snapshot();
             Counters c = s.get(0).counters();
 
-            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(2000);
+            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(n);
             assertThat(c.unmatchedReturns()).as("%s", c).isZero();
             assertThat(c.didNotReturn() + c.readErrors() + c.staleReturns()).as("%s", c).isZero();
             assertThat(s.get(0).totalCount()).isEqualTo(c.matched());
@@ -70,21 +68,21 @@ public class AgentWorkloadIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
-    void recursion_through_stack_growth_pairs_every_frame_and_thread_keys_do_not(String go) throws Exception {
-        recursion(go, 0);
+    @EachGoBuild
+    void recursion_through_stack_growth_pairs_every_frame_and_thread_keys_do_not(String go, Variant build)
+            throws Exception {
+        recursion(go, build, 0);
     }
 
     /** Four slots for hundreds of frames in flight: nearly every frame takes the spill map's path. */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
+    @EachGoVersion
     void recursion_pairs_every_frame_through_the_spill_map(String go) throws Exception {
-        recursion(go, 2);
+        recursion(go, Variant.DEFAULT, 2);
     }
 
-    private void recursion(String go, int slotBits) throws Exception {
-        try (Workload w = Workload.start(go, "-mode", "recurse", "-n", "200", "-depth", "64");
+    private void recursion(String go, Variant build, int slotBits) throws Exception {
+        int n = Scale.calls(200);
+        try (Workload w = Workload.start(go, build, "-mode", "recurse", "-n", Integer.toString(n), "-depth", "64");
                 AgentSession agent = HostAgent.start()) {
             agent.slotBits(slotBits);
             ProbeSpec spec = w.probe(0, "main.recurse");
@@ -95,7 +93,7 @@ public class AgentWorkloadIT {
             List<ProbeSnapshot> s = agent.snapshot();
             Counters c = s.get(0).counters();
 
-            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(200 * 64);
+            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(n * 64L);
             assertThat(c.unmatchedReturns() + c.didNotReturn() + c.readErrors()).as("%s", c).isZero();
             assertThat(c.reentries()).as("prologues run again after morestack (%s)", c).isPositive();
             // A frame's time is mostly the probe traps of the frames nested in it, so the distribution is a
@@ -119,30 +117,30 @@ public class AgentWorkloadIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
-    void a_panicking_frame_is_counted_as_did_not_return_never_as_latency(String go) throws Exception {
-        didNotReturn(go, "panic", "main.mayPanic", "panics");
+    @EachGoBuild
+    void a_panicking_frame_is_counted_as_did_not_return_never_as_latency(String go, Variant build) throws Exception {
+        didNotReturn(go, build, "panic", "main.mayPanic", "panics");
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
-    void a_goexit_frame_is_counted_as_did_not_return_never_as_latency(String go) throws Exception {
-        didNotReturn(go, "goexit", "main.mayGoexit", "goexits");
+    @EachGoBuild
+    void a_goexit_frame_is_counted_as_did_not_return_never_as_latency(String go, Variant build) throws Exception {
+        didNotReturn(go, build, "goexit", "main.mayGoexit", "goexits");
     }
 
-    private void didNotReturn(String go, String mode, String function, String field) throws Exception {
-        try (Workload w = Workload.start(go, "-mode", mode, "-n", "1000", "-every", "10", "-sleep", "0");
+    private void didNotReturn(String go, Variant build, String mode, String function, String field) throws Exception {
+        int n = Scale.calls(1000);
+        try (Workload w = Workload.start(go, build, "-mode", mode, "-n", Integer.toString(n), "-every", "10", "-sleep",
+                "0");
                 AgentSession agent = HostAgent.start()) {
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(w.probe(0, function)));
             w.go();
             String own = w.result();
             Counters c = agent.snapshot().get(0).counters();
 
-            assertThat(number(own, field)).isEqualTo(100);
-            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(900);
+            assertThat(number(own, field)).isEqualTo(n / 10);
+            assertThat(c.matched()).as("%s", c).isEqualTo(number(own, "count")).isEqualTo(n - n / 10);
             assertThat(c.didNotReturn() + c.inflight()).as("%s", c).isEqualTo(number(own, field));
-            assertThat(c.entries()).as("%s", c).isEqualTo(1000);
+            assertThat(c.entries()).as("%s", c).isEqualTo(n);
             assertThat(c.unmatchedReturns() + c.readErrors()).as("%s", c).isZero();
         }
     }

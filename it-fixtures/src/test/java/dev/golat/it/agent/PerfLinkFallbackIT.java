@@ -3,12 +3,12 @@ package dev.golat.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSpec;
 import dev.golat.it.StmtClient;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbeSpec;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -41,7 +41,7 @@ class PerfLinkFallbackIT {
     }
 
     private static ProbeSpec spec() {
-        return Planner.of(binary()).plan("handleStmtExecute").toSpec(0);
+        return ProbeSpec.of(0, Planner.of(binary()).plan("handleStmtExecute"));
     }
 
     private static Path binary() {

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.agent;
 
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
 import dev.golat.it.MiniJson;
-import dev.golat.probe.SpanSpec;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbeSpec;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,7 +40,12 @@ public final class Workload implements AutoCloseable {
     }
 
     public static Workload start(String goVersion, String... args) throws IOException {
-        Path bin = GoTestBinaries.program(goVersion, "workload");
+        return start(goVersion, Variant.DEFAULT, args);
+    }
+
+    /** The workload of one build of the matrix, e.g. {@code start("go1.27", Variant.CGO, "-mode", "block")}. */
+    public static Workload start(String goVersion, Variant variant, String... args) throws IOException {
+        Path bin = GoTestBinaries.program(goVersion, variant, "workload");
         List<String> cmd = new ArrayList<>(List.of(bin.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("-wait", "stdin", "-quiet"));
@@ -52,12 +58,12 @@ public final class Workload implements AutoCloseable {
 
     /** The plan of {@code function} in this binary, as the agent's probe {@code id}. */
     public ProbeSpec probe(int id, String function) {
-        return Planner.of(binary).plan(function).toSpec(id);
+        return ProbeSpec.of(id, Planner.of(binary).plan(function));
     }
 
     /** The plan of span {@code from → to} in this binary, as the agent's {@code id}. */
     public SpanSpec span(int id, String name, String from, String to) {
-        return Planner.of(binary).planSpan(name, from, to).toSpec(id);
+        return SpanSpec.of(id, Planner.of(binary).planSpan(name, from, to));
     }
 
     public void go() throws IOException {

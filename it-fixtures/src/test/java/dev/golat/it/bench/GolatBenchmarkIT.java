@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.bench;
 
+import dev.golat.agent.ProbeSpec;
 import dev.golat.it.StmtServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.golat.agent.AgentOutput;
+import dev.golat.agent.AgentProtocol;
+import dev.golat.agent.AgentSession;
 import dev.golat.container.ExecStream;
 import dev.golat.container.GoContainer;
 import dev.golat.it.StmtClient;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
-import dev.golat.junit.Latency;
 import dev.golat.junit.TraceLatency;
-import dev.golat.probe.AgentOutput;
-import dev.golat.probe.AgentProtocol;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbePlan;
+import dev.golat.plan.Planner;
+import dev.golat.plan.ProbePlan;
+import dev.golat.result.Latency;
 import dev.golat.testbins.GoTestBinaries;
 import java.io.IOException;
 import java.io.InputStream;
@@ -170,7 +171,7 @@ class GolatBenchmarkIT {
             add("detach.exec", System.nanoTime() - t0);
         });
         try {
-            session.start(server.servicePid(), server.binaryPathInContainer(), List.of(plan.toSpec(0)));
+            session.start(server.servicePid(), server.binaryPathInContainer(), List.of(ProbeSpec.of(0, plan)));
         } catch (RuntimeException e) {
             session.close();
             throw e;

@@ -9,8 +9,8 @@ import dev.golat.it.StmtClient;
 import dev.golat.it.StmtServer;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
-import dev.golat.junit.Latency;
 import dev.golat.junit.TraceSpan;
+import dev.golat.result.Latency;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -9,9 +9,9 @@ import dev.golat.it.MiniJson;
 import dev.golat.it.StmtClient;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
-import dev.golat.junit.Latencies;
-import dev.golat.junit.Latency;
 import dev.golat.junit.TraceLatency;
+import dev.golat.result.Latencies;
+import dev.golat.result.Latency;
 import org.junit.jupiter.api.Test;
 
 /**

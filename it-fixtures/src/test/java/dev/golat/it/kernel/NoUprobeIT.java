@@ -3,10 +3,10 @@ package dev.golat.it.kernel;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.golat.agent.AgentException;
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.HostAgent;
 import dev.golat.it.agent.Workload;
-import dev.golat.probe.AgentException;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.HostAgent;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

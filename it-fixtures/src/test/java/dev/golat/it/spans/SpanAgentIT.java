@@ -4,22 +4,22 @@ package dev.golat.it.spans;
 import dev.golat.it.agent.Workload;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.Counters;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanSpec;
 import dev.golat.it.MiniJson;
-import dev.golat.probe.AgentSession;
-import dev.golat.probe.Counters;
-import dev.golat.probe.HostAgent;
-import dev.golat.probe.Planner;
-import dev.golat.probe.ProbeSnapshot;
-import dev.golat.probe.ProbeSpec;
-import dev.golat.probe.SpanSpec;
-import dev.golat.testbins.GoTestBinaries;
+import dev.golat.plan.Planner;
+import dev.golat.testbins.EachGoBuild;
+import dev.golat.testbins.EachGoVersion;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.util.List;
 import org.HdrHistogram.Histogram;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Spans on real Go processes through the host agent, for every installed Go version, against stmtserver's own
+ * Spans on real Go processes through the host agent, for every build of the Go matrix, against stmtserver's own
  * clock: its {@code dispatchToTSO} figure is {@code time.Now()} at the top of handleStmtExecute to
  * {@code time.Now()} just before it calls getTSO, and {@code skippedTSO} counts the SETs that never get there.
  */
@@ -29,14 +29,10 @@ class SpanAgentIT {
     private static final int PER_CONNECTION = 750;
     private static final int STATEMENTS = CONNECTIONS * PER_CONNECTION;
 
-    static List<String> goVersions() {
-        return GoTestBinaries.goVersions();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
-    void dispatch_to_tso_agrees_with_the_servers_clock_and_sets_are_not_reached(String go) throws Exception {
-        try (StmtServerProcess server = StmtServerProcess.start(go); AgentSession agent = HostAgent.start()) {
+    @EachGoBuild
+    void dispatch_to_tso_agrees_with_the_servers_clock_and_sets_are_not_reached(String go, Variant build)
+            throws Exception {
+        try (StmtServerProcess server = StmtServerProcess.start(go, build); AgentSession agent = HostAgent.start()) {
             SpanSpec span = server.span(0, "dispatch-to-tso", "handleStmtExecute", "getTSO");
             agent.start(server.pid(), "/proc/" + server.pid() + "/exe", List.of(), List.of(span));
             server.resetStats();
@@ -57,7 +53,7 @@ class SpanAgentIT {
             assertThat(c.entries()).as("started (%s)", c).isEqualTo(STATEMENTS);
             assertThat(c.unmatchedReturns() + c.staleReturns() + c.readErrors() + c.inflight()).as("%s", c).isZero();
             assertThat(s.totalCount()).isEqualTo(c.matched());
-            System.out.printf("%s dispatch-to-tso: span p50/p90/p99 %d/%d/%d ns, server %d/%d/%d ns (%s)%n", go,
+            System.out.printf("%s %s dispatch-to-tso: span p50/p90/p99 %d/%d/%d ns, server %d/%d/%d ns (%s)%n", go, build,
                     percentile(s, "p50"), percentile(s, "p90"), percentile(s, "p99"),
                     MiniJson.number(stats, "dispatchToTSO.p50"), MiniJson.number(stats, "dispatchToTSO.p90"),
                     MiniJson.number(stats, "dispatchToTSO.p99"), c);
@@ -79,11 +75,10 @@ class SpanAgentIT {
      * probe in the same run. The probe's entry shares the span's start site, its RETs are the span's cancel sites,
      * and a second span shares the start too: one site carries several programs.
      */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
+    @EachGoVersion
     void the_deferred_closure_span_is_just_shorter_than_the_function_at_its_returns(String go) throws Exception {
         try (StmtServerProcess server = StmtServerProcess.start(go); AgentSession agent = HostAgent.start()) {
-            ProbeSpec probe = Planner.of(server.binary).plan(HANDLE).toSpec(0);
+            ProbeSpec probe = ProbeSpec.of(0, Planner.of(server.binary).plan(HANDLE));
             SpanSpec toDefer = server.span(1, "to-defer", HANDLE, HANDLE + ".func1");
             SpanSpec toTso = server.span(2, "dispatch-to-tso", HANDLE, "main.getTSO");
             assertThat(toDefer.startOffsets()).isEqualTo(List.of(probe.entryFileOffset()))
@@ -125,8 +120,7 @@ class SpanAgentIT {
      * RET, so each end must pair with the innermost open start: N × depth spans, none unmatched, while the stack
      * is grown under live frames (morestack re-runs the prologue: restarts, not new starts).
      */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
+    @EachGoVersion
     void recursive_frames_pair_with_the_innermost_open_start(String go) throws Exception {
         try (Workload w = Workload.start(go, "-mode", "recurse", "-n", "200", "-depth", "64");
                 AgentSession agent = HostAgent.start()) {
@@ -160,10 +154,9 @@ class SpanAgentIT {
      * Deeper recursion than the agent keeps open starts for: each call's 8 outermost starts are dropped (overflow),
      * their ends find no start (unmatched), and the 64 innermost frames still pair exactly.
      */
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("goVersions")
+    @EachGoVersion
     void recursion_deeper_than_the_stack_drops_the_oldest_starts_and_says_so(String go) throws Exception {
-        int depth = dev.golat.probe.AgentProtocol.SPAN_STACK + 8;
+        int depth = dev.golat.agent.AgentProtocol.SPAN_STACK + 8;
         try (Workload w = Workload.start(go, "-mode", "recurse", "-n", "50", "-depth", Integer.toString(depth));
                 AgentSession agent = HostAgent.start()) {
             SpanSpec span = w.span(0, "recurse", "main.recurse", "main.recurse:return");
@@ -174,7 +167,7 @@ class SpanAgentIT {
 
             assertThat(MiniJson.number(own, "count")).isEqualTo(50L * depth);
             assertThat(c.entries()).as("%s", c).isEqualTo(50L * depth);
-            assertThat(c.matched()).as("%s", c).isEqualTo(50L * dev.golat.probe.AgentProtocol.SPAN_STACK);
+            assertThat(c.matched()).as("%s", c).isEqualTo(50L * dev.golat.agent.AgentProtocol.SPAN_STACK);
             assertThat(c.unmatchedReturns()).as("%s", c).isEqualTo(50L * 8);
             assertThat(c.readErrors()).as("overflow (%s)", c).isEqualTo(50L * 8);
         }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.spans;
 
+import dev.golat.agent.SpanSpec;
 import dev.golat.it.StmtClient;
-import dev.golat.probe.Planner;
-import dev.golat.probe.SpanSpec;
+import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -33,7 +34,11 @@ final class StmtServerProcess implements AutoCloseable {
     }
 
     static StmtServerProcess start(String goVersion) throws IOException {
-        Path bin = GoTestBinaries.program(goVersion, "stmtserver");
+        return start(goVersion, Variant.DEFAULT);
+    }
+
+    static StmtServerProcess start(String goVersion, Variant variant) throws IOException {
+        Path bin = GoTestBinaries.program(goVersion, variant, "stmtserver");
         Process p = new ProcessBuilder(bin.toString(), "-addr", "127.0.0.1:0")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
@@ -60,7 +65,7 @@ final class StmtServerProcess implements AutoCloseable {
 
     /** The agent's view of span {@code from → to} in this binary, as id {@code id}. */
     SpanSpec span(int id, String name, String from, String to) {
-        return Planner.of(binary).planSpan(name, from, to).toSpec(id);
+        return SpanSpec.of(id, Planner.of(binary).planSpan(name, from, to));
     }
 
     /** Forgets the server's figures (its RESET command). */

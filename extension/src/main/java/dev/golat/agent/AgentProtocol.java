@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.agent;
+
+/**
+ * Constants of the agent's line protocol ({@code agent/PROTOCOL.md}), mirroring the {@code #define}s of
+ * {@code agent/src/golat.h} under the same names without the {@code GOLAT_} prefix. {@code AgentProtocolTest}
+ * parses golat.h and fails when they drift apart.
+ */
+public final class AgentProtocol {
+    private AgentProtocol() {}
+
+    /** The classpath resource holding the static x86-64 agent binary (module golat-agent). */
+    public static final String RESOURCE = "dev/golat/agent/golat-agent";
+
+    public static final int PROTOCOL_VERSION = 1;
+    /** Probe ids are 0 .. MAX_PROBES - 1. */
+    public static final int MAX_PROBES = 256;
+    /** Default log2 of the in-flight slot table. */
+    public static final int SLOT_BITS = 16;
+    public static final int MAX_SPILL = 16384;
+    /** Open starts kept per goroutine and span (a deeper nesting drops the oldest, counted as overflow). */
+    public static final int SPAN_STACK = 64;
+    /** Goroutines with a span stack (an LRU hash: the least recently used goroutine's stack is dropped). */
+    public static final int MAX_SPAN_KEYS = 4096;
+
+    public static final String ERR_EPERM = "EPERM";
+    public static final String ERR_NOBPF = "NOBPF";
+    public static final String ERR_NOUPROBE = "NOUPROBE";
+    public static final String ERR_BADOFFSET = "BADOFFSET";
+    public static final String ERR_NOPID = "NOPID";
+    public static final String ERR_NOBINARY = "NOBINARY";
+    public static final String ERR_PROTOCOL = "PROTOCOL";
+    public static final String ERR_INTERNAL = "INTERNAL";
+
+    /** {@code golat-agent <version> buckets=<sub-bits>,<nbuckets>}: the first line the agent prints. */
+    static final String GREETING_PREFIX = "golat-agent ";
+
+    static String greeting() {
+        return GREETING_PREFIX + PROTOCOL_VERSION + " buckets=" + Buckets.SUB_BITS + "," + Buckets.NBUCKETS;
+    }
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.agent;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A conversation with one golat-agent (agent/PROTOCOL.md) over its stdin and its stdout, whatever runs it: a
+ * host process ({@link HostAgent}) or a {@code docker exec}. Not thread-safe: one caller at a time.
+ *
+ * <pre>{@code
+ * try (AgentSession agent = HostAgent.start()) {
+ *     agent.start(pid, "/proc/" + pid + "/exe", List.of(spec));
+ *     agent.reset();
+ *     ... drive the target ...
+ *     ProbeSnapshot s = agent.snapshot().get(0);
+ * }
+ * }</pre>
+ */
+public final class AgentSession implements AutoCloseable {
+    private static final Duration QUIT_TIMEOUT = Duration.ofSeconds(5);
+
+    private final OutputStream stdin;
+    private final AgentOutput out;
+    private final AutoCloseable transport;
+    private final Map<Integer, ProbeSpec> probes = new LinkedHashMap<>();
+    private final Map<Integer, SpanSpec> spans = new LinkedHashMap<>();
+    private Duration timeout = Duration.ofSeconds(30);
+    private int slotBits;
+    private boolean perfLinks;
+    private boolean greeted;
+    private boolean attached;
+    private boolean closed;
+    private boolean targetExited;
+
+    private AgentSession(OutputStream stdin, AgentOutput out, AutoCloseable transport) {
+        this.stdin = Objects.requireNonNull(stdin, "stdin");
+        this.out = Objects.requireNonNull(out, "out");
+        this.transport = Objects.requireNonNull(transport, "transport");
+    }
+
+    /**
+     * A session over a running agent.
+     *
+     * @param agentStdin  the agent's stdin
+     * @param agentOutput fed with the agent's stdout and stderr by the transport
+     * @param transport   closed last by {@link #close()}: ends the agent for good (kills it if it is still running)
+     *                    and frees what the transport holds
+     */
+    public static AgentSession over(OutputStream agentStdin, AgentOutput agentOutput, AutoCloseable transport) {
+        return new AgentSession(agentStdin, agentOutput, transport);
+    }
+
+    /** How long to wait for any answer (default 30 s). */
+    public AgentSession timeout(Duration timeout) {
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** Test control: one perf link per site, the path kernels before 6.6 take (no uprobe_multi). */
+    public AgentSession perfLinks() {
+        this.perfLinks = true;
+        return this;
+    }
+
+    /** Test control: log2 of the agent's in-flight slot table (tiny values force its spill path). */
+    public AgentSession slotBits(int bits) {
+        this.slotBits = bits;
+        return this;
+    }
+
+    /**
+     * Attaches {@code probes} to process {@code pid} and waits for {@code ready}.
+     *
+     * @param binaryPath the target's executable as the agent sees it (e.g. {@code /proc/<pid>/exe}, or a path in
+     *                   the agent's container)
+     * @throws AgentException with the agent's message (EPERM, BADOFFSET, NOPID, ...) when it refuses
+     */
+    public void start(long pid, String binaryPath, List<ProbeSpec> probes) {
+        start(pid, binaryPath, probes, List.of());
+    }
+
+    /**
+     * Attaches function probes and spans (ids shared: each id is one probe or one span) and waits for
+     * {@code ready}.
+     */
+    public void start(long pid, String binaryPath, List<ProbeSpec> probes, List<SpanSpec> spans) {
+        if (attached) {
+            throw new IllegalStateException("agent session already started");
+        }
+        if (probes.isEmpty() && spans.isEmpty()) {
+            throw new IllegalArgumentException("no probes to attach to pid " + pid);
+        }
+        if (binaryPath.contains("\n")) {
+            throw new IllegalArgumentException("binary path contains a newline: " + binaryPath);
+        }
+        Set<Integer> ids = new HashSet<>();
+        for (SpanSpec sp : spans) {
+            if (!ids.add(sp.id())) {
+                throw new IllegalArgumentException("span id " + sp.id() + " used twice (" + sp.name() + ")");
+            }
+        }
+        for (ProbeSpec p : probes) {
+            if (!ids.add(p.id())) {
+                throw new IllegalArgumentException("probe id " + p.id() + " used twice (" + p.name() + ")");
+            }
+        }
+        greet();
+        List<String> cmds = new ArrayList<>();
+        cmds.add("pid " + pid);
+        cmds.add("binary " + binaryPath);
+        if (perfLinks) {
+            cmds.add("links perf");
+        }
+        if (slotBits > 0) {
+            cmds.add("slots " + slotBits);
+        }
+        probes.forEach(p -> cmds.add(p.toLine()));
+        spans.forEach(sp -> cmds.add(sp.toLine()));
+        cmds.add("attach");
+        send(String.join("\n", cmds));
+        String ready = answer("attach");
+        if (!ready.startsWith("ready ")) {
+            throw unexpected(ready, "ready probes=<n> spans=<k> uprobes=<m>");
+        }
+        probes.forEach(p -> this.probes.put(p.id(), p));
+        spans.forEach(sp -> this.spans.put(sp.id(), sp));
+        attached = true;
+    }
+
+    /**
+     * Every probe's and span's counters and histogram now, in id order. A span's {@link ProbeSnapshot#function()}
+     * is its name, and its counters are mapped as {@link Counters} says.
+     */
+    public List<ProbeSnapshot> snapshot() {
+        requireAttached("snapshot");
+        send("snapshot");
+        List<ProbeSnapshot> result = new ArrayList<>();
+        for (String line = answer("snapshot"); !line.equals("end"); line = answer("snapshot")) {
+            Map.Entry<Integer, Counters> entry;
+            String name;
+            if (line.startsWith("span ")) {
+                entry = SnapshotParser.spanLine(line);
+                SpanSpec spec = spans.get(entry.getKey());
+                if (spec == null) {
+                    throw unexpected(line, "a span this session attached " + spans.keySet());
+                }
+                name = spec.name();
+            } else {
+                entry = SnapshotParser.probeLine(line);
+                ProbeSpec spec = probes.get(entry.getKey());
+                if (spec == null) {
+                    throw unexpected(line, "a probe this session attached " + probes.keySet());
+                }
+                name = spec.name();
+            }
+            result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), name, entry.getValue()));
+        }
+        return result;
+    }
+
+    /** Zeroes counters and histograms; calls in flight across the reset are counted stale, not measured. */
+    public void reset() {
+        requireAttached("reset");
+        send("reset");
+        String ok = answer("reset");
+        if (!ok.equals("ok")) {
+            throw unexpected(ok, "ok");
+        }
+    }
+
+    /** Whether the agent reported that the target exited (its probes are then detached; snapshots still work). */
+    public boolean targetExited() {
+        return targetExited;
+    }
+
+    /** Sends {@code quit} and waits for {@code bye}, then closes the transport (which kills a stuck agent). */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            try {
+                stdin.write("quit\n".getBytes(StandardCharsets.US_ASCII));
+                stdin.flush();
+                long deadline = System.nanoTime() + QUIT_TIMEOUT.toNanos();
+                for (String line; (line = out.nextLine(Math.max(1, deadline - System.nanoTime()),
+                        TimeUnit.NANOSECONDS, "quit")) != null; ) {
+                    if (line.equals("bye")) {
+                        break;
+                    }
+                }
+                stdin.close();
+            } catch (IOException | AgentException e) {
+                // The agent is gone or stuck: the transport ends it below.
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            try {
+                transport.close();
+            } catch (Exception e) {
+                throw new AgentException("SESSION", "closing the agent's transport failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void greet() {
+        if (greeted) {
+            return;
+        }
+        String hello = answer("the greeting");
+        String expected = AgentProtocol.greeting();
+        if (!hello.equals(expected)) {
+            throw new AgentException("SESSION", "golat-agent greeted with '" + hello + "' but this library speaks '"
+                    + expected + "': use the agent shipped with this golat version");
+        }
+        greeted = true;
+    }
+
+    private void send(String lines) {
+        if (closed) {
+            throw new IllegalStateException("agent session is closed");
+        }
+        try {
+            stdin.write((lines + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush();
+        } catch (IOException e) {
+            throw new AgentException("SESSION", "cannot write to golat-agent (" + e.getMessage() + ")"
+                    + out.stderrSuffix(), e);
+        }
+    }
+
+    /** The next answer line, skipping the asynchronous {@code exit <pid>}; {@code error} lines throw. */
+    private String answer(String waitingFor) {
+        while (true) {
+            String line;
+            try {
+                line = out.nextLine(timeout.toNanos(), TimeUnit.NANOSECONDS, waitingFor);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AgentException("SESSION", "interrupted waiting for golat-agent to answer " + waitingFor, e);
+            }
+            if (line == null) {
+                throw new AgentException("SESSION", "golat-agent exited before answering " + waitingFor
+                        + out.stderrSuffix());
+            }
+            if (line.startsWith("exit ")) {
+                targetExited = true;
+                continue;
+            }
+            if (line.startsWith("error ")) {
+                String rest = line.substring("error ".length());
+                int sp = rest.indexOf(' ');
+                String code = sp < 0 ? rest : rest.substring(0, sp);
+                String message = sp < 0 ? "" : rest.substring(sp + 1);
+                throw new AgentException(code, "golat-agent: " + message + " [" + code + "]" + out.stderrSuffix());
+            }
+            return line;
+        }
+    }
+
+    private void requireAttached(String what) {
+        if (!attached) {
+            throw new IllegalStateException(what + " before start(): attach the probes first");
+        }
+    }
+
+    private AgentException unexpected(String line, String expected) {
+        return new AgentException("SESSION", "unexpected golat-agent answer '" + line + "', expected " + expected
+                + out.stderrSuffix());
+    }
+}

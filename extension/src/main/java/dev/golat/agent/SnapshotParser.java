@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.agent;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Parses the answer to {@code snapshot} (agent/PROTOCOL.md):
+ * <pre>
+ * probe &lt;id&gt; entries=&lt;n&gt; returns=&lt;n&gt; matched=&lt;n&gt; unmatched=&lt;n&gt; stale=&lt;n&gt; reentries=&lt;n&gt; dnr=&lt;n&gt; inflight=&lt;n&gt; errors=&lt;n&gt;
+ * span &lt;id&gt; started=&lt;n&gt; completed=&lt;n&gt; notreached=&lt;n&gt; unmatched=&lt;n&gt; restarts=&lt;n&gt; overflow=&lt;n&gt; stale=&lt;n&gt; inflight=&lt;n&gt; errors=&lt;n&gt;
+ * hist &lt;id&gt; &lt;bucket&gt;:&lt;count&gt; ...
+ * </pre>
+ * A {@code span} line maps onto {@link Counters} as that record's Javadoc says.
+ */
+final class SnapshotParser {
+    private SnapshotParser() {}
+
+    /** The id and counters of a {@code probe} line. */
+    static Map.Entry<Integer, Counters> probeLine(String line) {
+        Map<String, Long> v = new HashMap<>();
+        int id = fields(line, "probe", v);
+        Counters c = new Counters(get(v, "entries", line), get(v, "returns", line), get(v, "matched", line),
+                get(v, "unmatched", line), get(v, "stale", line), get(v, "reentries", line), get(v, "dnr", line),
+                get(v, "inflight", line), get(v, "errors", line));
+        return Map.entry(id, c);
+    }
+
+    /** The id and counters of a {@code span} line, mapped onto {@link Counters} (see its Javadoc). */
+    static Map.Entry<Integer, Counters> spanLine(String line) {
+        Map<String, Long> v = new HashMap<>();
+        int id = fields(line, "span", v);
+        long completed = get(v, "completed", line);
+        long unmatched = get(v, "unmatched", line);
+        long stale = get(v, "stale", line);
+        Counters c = new Counters(get(v, "started", line), completed + unmatched + stale, completed, unmatched, stale,
+                get(v, "restarts", line), get(v, "notreached", line), get(v, "inflight", line),
+                get(v, "errors", line) + get(v, "overflow", line));
+        return Map.entry(id, c);
+    }
+
+    /** Reads {@code <kind> <id> name=value...} into {@code values}; returns the id. */
+    private static int fields(String line, String kind, Map<String, Long> values) {
+        String[] f = line.split(" ");
+        if (f.length < 2 || !f[0].equals(kind)) {
+            throw bad(line, "a '" + kind + " <id> name=value...' line");
+        }
+        int id = parseInt(f[1], line);
+        for (int i = 2; i < f.length; i++) {
+            int eq = f[i].indexOf('=');
+            if (eq <= 0) {
+                throw bad(line, "name=value fields");
+            }
+            values.put(f[i].substring(0, eq), parseLong(f[i].substring(eq + 1), line));
+        }
+        return id;
+    }
+
+    /** A {@code hist} line of probe {@code id} into a snapshot. */
+    static ProbeSnapshot histLine(String line, int id, String function, Counters counters) {
+        String[] f = line.split(" ");
+        if (f.length < 2 || !f[0].equals("hist") || parseInt(f[1], line) != id) {
+            throw bad(line, "'hist " + id + " <bucket>:<count> ...'");
+        }
+        int n = f.length - 2;
+        int[] buckets = new int[n];
+        long[] counts = new long[n];
+        for (int i = 0; i < n; i++) {
+            String pair = f[i + 2];
+            int colon = pair.indexOf(':');
+            if (colon <= 0) {
+                throw bad(line, "<bucket>:<count> pairs");
+            }
+            buckets[i] = parseInt(pair.substring(0, colon), line);
+            counts[i] = parseLong(pair.substring(colon + 1), line);
+        }
+        try {
+            return new ProbeSnapshot(id, function, counters, buckets, counts);
+        } catch (IllegalArgumentException e) {
+            throw bad(line, e.getMessage());
+        }
+    }
+
+    private static long get(Map<String, Long> v, String name, String line) {
+        Long x = v.get(name);
+        if (x == null) {
+            throw bad(line, "a field " + name + "=");
+        }
+        return x;
+    }
+
+    private static int parseInt(String s, String line) {
+        long v = parseLong(s, line);
+        if (v > Integer.MAX_VALUE) {
+            throw bad(line, "an int, not " + s);
+        }
+        return (int) v;
+    }
+
+    private static long parseLong(String s, String line) {
+        try {
+            long v = Long.parseLong(s);
+            if (v < 0) {
+                throw bad(line, "non-negative numbers, not " + s);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw bad(line, "a number, not '" + s + "'");
+        }
+    }
+
+    private static AgentException bad(String line, String expected) {
+        String shown = line.length() > 200 ? line.substring(0, 200) + "..." : line;
+        return new AgentException("SESSION", "unexpected agent answer '" + shown + "': expected " + expected);
+    }
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.plan;
+
+import dev.golat.binary.GoBinary;
+import dev.golat.binary.GoFunction;
+import dev.golat.x86.ProbeSites;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns what the user wrote ({@code handleStmtExecute}, {@code f+12}, {@code 0x4a1b20}) into a {@link ProbePlan}:
+ * resolves the name in the pclntab, decodes the function, chooses the entry site, finds every RET and
+ * {@code CALL runtime.morestack*}, and converts addresses to file offsets. Pure Java, no privileges.
+ */
+public final class Planner {
+    private final GoBinary binary;
+
+    private Planner(GoBinary binary) {
+        this.binary = binary;
+    }
+
+    public static Planner of(Path binary) {
+        return new Planner(GoBinary.open(binary));
+    }
+
+    public static Planner of(GoBinary binary) {
+        return new Planner(binary);
+    }
+
+    public GoBinary binary() {
+        return binary;
+    }
+
+    /** Plans one probe point; bad names and offsets fail with a {@link PlanException} or GoBinaryException. */
+    public ProbePlan plan(String spec) {
+        FunctionSpec fs = FunctionSpec.parse(spec);
+        GoFunction fn;
+        long site;
+        if (fs.isAddress()) {
+            fn = binary.functionContaining(fs.address()).orElseThrow(() -> new PlanException(
+                    "address " + fs.text() + " is not inside any Go function of " + binary.path()
+                            + " (Go " + binary.goVersion().raw() + "); give an address from `go tool nm` or objdump"));
+            site = fs.address();
+        } else {
+            fn = binary.lookup(fs.name());
+            site = fs.hasOffset() ? fn.entry() + fs.offset() : fn.entry();
+        }
+        ProbeSites sites = ProbeSites.find(fn.name(), binary.code(fn), fn.entry(), this::symbolAt);
+        List<String> warnings = new ArrayList<>();
+        if (!sites.measurable()) {
+            warnings.add(sites.reason());
+        }
+        List<String> inlinedInto = binary.inlinedInto(fn);
+        if (!inlinedInto.isEmpty()) {
+            warnings.add(fn.name() + " was also inlined into " + inlinedInto.size() + " caller"
+                    + (inlinedInto.size() == 1 ? "" : "s") + " (" + summarize(inlinedInto)
+                    + "): those calls will not be seen");
+        }
+        ProbePlan.EntrySite entrySite;
+        if (site != fn.entry() || fs.isAddress() || fs.hasOffset()) {
+            checkBoundary(fs, fn, sites, site);
+            entrySite = new ProbePlan.EntrySite(binary.fileOffset(site), site, EntryKind.OFFSET);
+        } else {
+            ProbeSites.Site e = sites.entry();
+            EntryKind kind = e.kind() == ProbeSites.Site.Kind.STACK_CHECK_JCC
+                    ? EntryKind.JCC
+                    : EntryKind.FIRST;
+            entrySite = new ProbePlan.EntrySite(binary.fileOffset(e.address()), e.address(), kind);
+        }
+        return new ProbePlan(
+                fn.name(),
+                binary.goVersion().raw(),
+                fn.entry(),
+                binary.fileOffset(fn.entry()),
+                entrySite,
+                sites.morestackCalls().stream().map(binary::fileOffset).toList(),
+                sites.returns().stream().map(binary::fileOffset).toList(),
+                warnings);
+    }
+
+    /**
+     * Plans one end of a span: {@code f} (its entry), {@code f:return} (its RETs), {@code f+offset} or a raw
+     * address, each validated to lie on an instruction boundary.
+     */
+    public PointPlan planPoint(String spec) {
+        String text = spec == null ? "" : spec.strip();
+        boolean returns = text.endsWith(":return");
+        ProbePlan plan = plan(returns ? text.substring(0, text.length() - ":return".length()) : text);
+        if (plan.returns().isEmpty() && returns) {
+            throw new PlanException("'" + text + "': " + String.join("; ", plan.warnings()));
+        }
+        if (returns) {
+            if (plan.entrySite().kind() == EntryKind.OFFSET) {
+                throw new PlanException("'" + text + "': :return takes a function, not an offset or address");
+            }
+            return new PointPlan(text, plan.function(), PointPlan.Kind.RETURN, plan.returns(), plan.returns());
+        }
+        PointPlan.Kind kind = plan.entrySite().kind() == EntryKind.OFFSET
+                ? PointPlan.Kind.OFFSET : PointPlan.Kind.ENTRY;
+        return new PointPlan(text, plan.function(), kind, List.of(plan.entrySite().fileOffset()), plan.returns());
+    }
+
+    /** Plans a span from {@code from} to {@code to} (see {@link #planPoint}). */
+    public SpanPlan planSpan(String name, String from, String to) {
+        PointPlan start = planPoint(from);
+        PointPlan end = planPoint(to);
+        if (start.sites().stream().anyMatch(end.sites()::contains)) {
+            throw new PlanException("span " + name + ": '" + from + "' and '" + to + "' are the same probe site; "
+                    + "a span needs two different points");
+        }
+        return new SpanPlan(name, binary.goVersion().raw(), start, end);
+    }
+
+    private void checkBoundary(FunctionSpec fs, GoFunction fn, ProbeSites sites, long site) {
+        if (site < fn.entry() || site >= fn.end()) {
+            throw new PlanException("'" + fs.text() + "' (0x" + Long.toHexString(site) + ") is outside " + fn.name()
+                    + " [0x" + Long.toHexString(fn.entry()) + ", 0x" + Long.toHexString(fn.end()) + "), which is "
+                    + (fn.end() - fn.entry()) + " bytes long, in " + binary.path());
+        }
+        if (!sites.isBoundary(site)) {
+            long before = sites.previousBoundary(site);
+            long after = sites.nextBoundary(site);
+            throw new PlanException("'" + fs.text() + "' (0x" + Long.toHexString(site) + ") is inside an instruction of "
+                    + fn.name() + " in " + binary.path() + "; nearest instruction boundaries: "
+                    + fn.name() + "+" + (before - fn.entry()) + " (0x" + Long.toHexString(before) + ") and "
+                    + fn.name() + "+" + (after - fn.entry()) + " (0x" + Long.toHexString(after) + ")");
+        }
+    }
+
+    private String symbolAt(long address) {
+        return binary.functionContaining(address).filter(f -> f.entry() == address).map(GoFunction::name).orElse(null);
+    }
+
+    private static String summarize(List<String> names) {
+        return names.size() <= 3 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 3)) + ", and " + (names.size() - 3) + " more";
+    }
+}
