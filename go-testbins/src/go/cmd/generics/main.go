@@ -190,6 +190,7 @@ func round[T comparable](c *calls, arg string, w int, x T, s *Stack[T], push fun
 	}
 	ww := int64(w)
 	c.add("round", arg, 1)
+	c.add("Hold", arg, ww)
 	c.add("Push", arg, ww)
 	c.add("Push-fm", arg, ww)
 	c.add("apply", arg, ww)

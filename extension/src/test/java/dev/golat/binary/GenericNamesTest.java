@@ -4,6 +4,7 @@ package dev.golat.binary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.golat.testbins.GoMatrix;
 import dev.golat.testbins.GoTestBinaries;
 import dev.golat.testbins.GoTestBinaries.Variant;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,13 +32,7 @@ class GenericNamesTest {
     private static final Map<Path, Map<Long, List<String>>> NM = new ConcurrentHashMap<>();
 
     static Stream<Arguments> builds() {
-        List<Arguments> out = new ArrayList<>();
-        for (String go : GoTestBinaries.goVersions()) {
-            for (Variant v : Variant.values()) {
-                out.add(Arguments.of(go, v));
-            }
-        }
-        return out.stream();
+        return GoMatrix.builds();
     }
 
     /** The generic functions of the program, each as the test writes its bare name and the forms that name it. */
@@ -57,6 +53,7 @@ class GenericNamesTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("builds")
+    @ExtendWith(GoMatrix.class)
     void every_form_of_a_generic_name_selects_all_its_instantiations(String go, Variant variant) {
         GoBinary bin = GoBinary.open(GoTestBinaries.program(go, variant, "generics"));
         Map<Long, List<String>> nm = nm(go, variant);
@@ -95,6 +92,7 @@ class GenericNamesTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("builds")
+    @ExtendWith(GoMatrix.class)
     void one_instantiation_is_picked_by_its_shape(String go, Variant variant) {
         Path file = GoTestBinaries.program(go, variant, "generics");
         GoBinary bin = GoBinary.open(file);
@@ -138,6 +136,7 @@ class GenericNamesTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("builds")
+    @ExtendWith(GoMatrix.class)
     void lookup_of_a_generic_name_says_how_to_pick_one(String go, Variant variant) {
         Path file = GoTestBinaries.program(go, variant, "generics");
         GoBinary bin = GoBinary.open(file);
@@ -167,6 +166,7 @@ class GenericNamesTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("builds")
+    @ExtendWith(GoMatrix.class)
     void a_short_name_of_two_functions_says_how_to_name_each(String go, Variant variant) {
         Path file = GoTestBinaries.program(go, variant, "generics");
         GoBinary bin = GoBinary.open(file);
@@ -185,6 +185,7 @@ class GenericNamesTest {
      */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("builds")
+    @ExtendWith(GoMatrix.class)
     void identical_names_say_how_to_pick_by_address(String go, Variant variant) {
         Path file = GoTestBinaries.program(go, variant, "generics");
         GoBinary bin = GoBinary.open(file);
@@ -202,6 +203,7 @@ class GenericNamesTest {
     /** Most ABI wrappers share their function's pclntab name; the name selects the function, never the wrapper. */
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("builds")
+    @ExtendWith(GoMatrix.class)
     void a_name_shared_with_an_ABI_wrapper_selects_the_function(String go, Variant variant) {
         GoBinary bin = GoBinary.open(GoTestBinaries.program(go, variant, "generics"));
         Map<Long, List<String>> nm = nm(go, variant);

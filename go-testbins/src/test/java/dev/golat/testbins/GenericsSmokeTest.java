@@ -53,7 +53,7 @@ class GenericsSmokeTest {
 
         boolean rangeFunc = GoTestBinaries.compareGoVersions(go, "go1.23") >= 0;
         Map<String, Object> calls = obj(r, "calls");
-        Set<String> expected = new HashSet<>(List.of("Counter", "Counter.func1", "Drain", "Len", "Pop", "Push", "Push-fm",
+        Set<String> expected = new HashSet<>(List.of("Counter", "Counter.func1", "Drain", "Hold", "Len", "Pop", "Push", "Push-fm",
                 "apply", "applyCount", "offset.func1", "round", "round.defer", "run.go", "tally.Push"));
         if (rangeFunc) {
             expected.addAll(List.of("All", "All.func1", "Drain-range1"));
@@ -63,7 +63,7 @@ class GenericsSmokeTest {
         for (Map.Entry<String, Integer> e : WEIGHTS.entrySet()) {
             String arg = e.getKey();
             long w = e.getValue();
-            for (String fn : List.of("Push", "Push-fm", "apply", "Counter.func1", "applyCount")) {
+            for (String fn : List.of("Hold", "Push", "Push-fm", "apply", "Counter.func1", "applyCount")) {
                 assertThat(num(obj(calls, fn), arg)).as("%s[%s]", fn, arg).isEqualTo(rounds * w);
             }
             for (String fn : List.of("Counter", "Len", "Drain", "round", "round.defer")) {
