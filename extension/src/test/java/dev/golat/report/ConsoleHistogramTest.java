@@ -57,7 +57,7 @@ class ConsoleHistogramTest {
         // THEN
         assertThat(text).isEqualTo(lines(
                 "Hold (main.Hold[...])",
-                "[512 µs, 1 ms) 3 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|",
+                "[512 ns, 1 µs) 3 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|",
                 "[1 µs, 2 µs)   1 |@@@@@@@@@@@@@                           |",
                 "n=4  p50=700 ns  p90=1.5 µs  p99=1.5 µs  p99.9=1.5 µs  max=1.5 µs  (entries=4, matched=4)",
                 "2 instantiations, measured as one:",
