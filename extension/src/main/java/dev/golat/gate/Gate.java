@@ -199,18 +199,18 @@ public final class Gate {
             } else if (pAdjusted < alpha && ratio >= 1 + tolerance && low > 1) {
                 verdict = Verdict.REGRESSION;
                 reason = pq + " is " + change(ratio) + ", at least the " + percent(tolerance) + " tolerance ("
-                        + ci() + ", p=" + GateReport.pValue(pAdjusted) + ")";
+                        + ci() + ", " + GateReport.pIs(pAdjusted) + ")";
             } else if (high < 1 + tolerance) {
                 verdict = Verdict.PASS;
                 reason = pq + " is " + change(ratio) + "; its " + ci() + " stays below the " + percent(tolerance)
                         + " tolerance";
             } else if (ratio >= 1 + tolerance && pAdjusted < alpha) {
                 verdict = Verdict.INCONCLUSIVE;
-                reason = pq + " is " + change(ratio) + " (p=" + GateReport.pValue(pAdjusted) + ") but its " + ci()
+                reason = pq + " is " + change(ratio) + " (" + GateReport.pIs(pAdjusted) + ") but its " + ci()
                         + " reaches 1: the rounds disagree; measure longer";
             } else if (ratio >= 1 + tolerance) {
                 verdict = Verdict.INCONCLUSIVE;
-                reason = pq + " is " + change(ratio) + " but not significantly (p=" + GateReport.pValue(pAdjusted)
+                reason = pq + " is " + change(ratio) + " but not significantly (" + GateReport.pIs(pAdjusted)
                         + " after Holm, alpha " + alpha + "); measure more calls";
             } else {
                 verdict = Verdict.INCONCLUSIVE;

@@ -25,6 +25,11 @@ public final class GateReport {
         this.warnings = List.copyOf(warnings);
     }
 
+    /** The rule that decided. */
+    public Gate gate() {
+        return gate;
+    }
+
     /** Regression if any percentile regressed, else inconclusive if any is, else pass. */
     public Verdict verdict() {
         return Verdict.overall(results.stream().map(PercentileResult::verdict).toList());
@@ -94,7 +99,7 @@ public final class GateReport {
             out.append(line.toString().stripTrailing()).append('\n');
         }
         for (FunctionResult f : functions) {
-            out.append(f.name()).append(": Mann-Whitney p=").append(pValue(f.mannWhitneyP()));
+            out.append(f.name()).append(": Mann-Whitney ").append(pIs(f.mannWhitneyP()));
             if (!Double.isNaN(f.superiority())) {
                 out.append(String.format(Locale.ROOT, ", P(candidate call slower)=%.2f", f.superiority()));
             }
@@ -114,6 +119,12 @@ public final class GateReport {
             out.append(" (").append(String.join("; ", reasons)).append(')');
         }
         return out.append('\n').toString();
+    }
+
+    /** {@code "p=0.032"}, {@code "p<0.001"}. */
+    static String pIs(double p) {
+        String v = pValue(p);
+        return v.startsWith("<") ? "p" + v : "p=" + v;
     }
 
     /** {@code "0.032"}, {@code "<0.001"}, {@code "1"}, {@code "-"} for NaN. */

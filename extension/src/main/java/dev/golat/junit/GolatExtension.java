@@ -4,12 +4,14 @@ package dev.golat.junit;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
 import dev.golat.plan.FunctionPlan;
+import dev.golat.result.GateLog;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -18,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -36,7 +39,7 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * functions, injects {@link Latency} and {@link Latencies}, and writes the reports after each test.
  */
 final class GolatExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver {
+        AfterAllCallback, ParameterResolver {
 
     static {
         QuietLibraries.apply(); // in case the JUnit Platform did not load GolatLauncherSessionListener
@@ -66,8 +69,10 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             String service = serviceOf(t, services, testClass.getSimpleName());
             specsByService.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(t);
         }
-        String reportDir = AnnotationSupport.findAnnotation(testClass, GoTest.class).map(GoTest::reportDir).orElse("target/golat");
-        ClassState state = new ClassState(testClass, reportDir);
+        GolatConfiguration config = GolatConfiguration.from(context::getConfigurationParameter);
+        Path reportDir = config.reportDir(AnnotationSupport.findAnnotation(testClass, GoTest.class)
+                .map(GoTest::reportDir).orElse(""));
+        ClassState state = new ClassState(testClass, reportDir, config.quiet());
         context.getStore(NAMESPACE).put(CLASS_STATE, state);
         // Plan everything first: a wrong function name fails in milliseconds, before any container starts.
         for (Map.Entry<String, Set<TraceTargets.Target>> e : specsByService.entrySet()) {
@@ -83,7 +88,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             }
             ServiceTracer tracer = state.tracers.get(e.getKey());
             if (tracer != null) {
-                tracer.attach();
+                tracer.attach(state.quiet);
             }
         }
     }
@@ -99,6 +104,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         }
         traced.forEach(ServiceTracer::reset); // one reset per service, however many of its functions are traced
         state.current = run;
+        GateLog.enterTest(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "()");
     }
 
     @Override
@@ -106,10 +112,22 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         ClassState state = state(context);
         MethodRun run = state.current;
         state.current = null;
+        GateLog.leaveTest();
         if (run == null || run.targets.isEmpty()) {
             return;
         }
-        state.reports.record(context.getRequiredTestMethod().getName(), run.freeze());
+        List<Latency> frozen = run.freeze();
+        Reports.Written written = state.reports.record(context.getRequiredTestMethod().getName(), frozen);
+        JUnitReporting.publish(context, frozen, written);
+        state.lastPage = written.page();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
+        if (state != null && state.lastPage != null) {
+            JUnitReporting.publishPage(context, state.lastPage);
+        }
     }
 
     @Override
@@ -222,9 +240,13 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         final Reports reports;
         MethodRun current;
 
-        ClassState(Class<?> testClass, String reportDir) {
+        final boolean quiet;
+        Path lastPage;
+
+        ClassState(Class<?> testClass, Path reportDir, boolean quiet) {
             this.testClass = testClass;
-            this.reports = new Reports(testClass, reportDir);
+            this.quiet = quiet;
+            this.reports = new Reports(testClass, reportDir, quiet);
         }
 
         @Override
@@ -264,7 +286,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t));
+            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t), tracer::reset);
         }
 
         /**

@@ -108,8 +108,8 @@ final class ServiceTracer implements AutoCloseable {
         return s.from().function() + " (" + s.from().text() + ") → " + s.to().function() + " (" + s.to().text() + ")";
     }
 
-    /** Copies the agent into the (started) container and attaches every probe. */
-    void attach() {
+    /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
+    void attach(boolean quiet) {
         List<ProbeSpec> specs = new ArrayList<>();
         plans.forEach((spec, plan) -> {
             for (int i = 0; i < plan.instances().size(); i++) {
@@ -123,7 +123,9 @@ final class ServiceTracer implements AutoCloseable {
         plans.values().forEach(p -> sb.append(describe(p)));
         spans.forEach((name, p) -> sb.append("golat: tracing span ").append(name).append(": ")
                 .append(describe(name)).append(System.lineSeparator()));
-        System.out.print(sb);
+        if (!quiet) {
+            System.out.print(sb);
+        }
     }
 
     /**

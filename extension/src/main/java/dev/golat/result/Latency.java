@@ -44,9 +44,10 @@ public final class Latency {
     private final List<Instantiation> instantiations;
     private final Path report;
     private final Supplier<Latency> live; // null when frozen
+    private final Runnable reset; // null when frozen or when the source cannot be reset
 
     private Latency(String name, String function, Histogram histogram, CallCounts counts,
-            List<Instantiation> instantiations, Path report, Supplier<Latency> live) {
+            List<Instantiation> instantiations, Path report, Supplier<Latency> live, Runnable reset) {
         this.name = name;
         this.function = function;
         this.histogram = histogram;
@@ -54,12 +55,43 @@ public final class Latency {
         this.instantiations = instantiations;
         this.report = report;
         this.live = live;
+        this.reset = reset;
     }
 
     /** A view that reads the current figures from {@code source} on every access (what tests receive). */
     public static Latency live(String name, String function, Supplier<Latency> source) {
         Objects.requireNonNull(source, "source");
-        return new Latency(name, function, null, null, null, null, source);
+        return new Latency(name, function, null, null, null, null, source, null);
+    }
+
+    /** A live view whose window {@link #reset()} restarts by running {@code reset}. */
+    public static Latency live(String name, String function, Supplier<Latency> source, Runnable reset) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(reset, "reset");
+        return new Latency(name, function, null, null, null, null, source, reset);
+    }
+
+    /**
+     * Starts the window again: calls made so far are forgotten (a warm-up, a setup phase). The probes of a
+     * service are reset together, so this restarts the window of every function the test traces in the same
+     * service.
+     *
+     * @throws IllegalStateException on a frozen latency (a snapshot), which has no window to restart
+     */
+    public void reset() {
+        if (reset == null) {
+            throw new IllegalStateException("reset() on " + (live == null ? "a frozen latency (a snapshot)"
+                    : "a live latency whose source cannot be reset") + " of " + name + ": reset the Latency the test"
+                    + " method received");
+        }
+        reset.run();
+    }
+
+    /** Measures {@code block} alone: {@link #reset()}, runs it, returns the figures of exactly that window. */
+    public Latency measure(Runnable block) {
+        reset();
+        block.run();
+        return snapshot();
     }
 
     /** The figures as of now, frozen; a frozen latency returns itself. */
@@ -92,7 +124,7 @@ public final class Latency {
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(ns, "histogram");
         Objects.requireNonNull(counts, "counts");
-        return new Latency(name, function, ns.copy(), counts, List.copyOf(instantiations), report, null);
+        return new Latency(name, function, ns.copy(), counts, List.copyOf(instantiations), report, null, null);
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
