@@ -142,10 +142,15 @@ class GenericsMatrixIT {
         }
         System.out.printf("GenericsMatrixIT %s %s: Hold over %d instantiations, n=%d:%s%n", go, variant,
                 hold.instantiations().size(), hold.count(), figures);
+        // The program's window around each call strictly contains golat's, plus the traps of the entry probe and the
+        // single-stepped RET: golat reads lower by those (~10-15 µs at p50 here), by more in the tail, where on this
+        // loaded machine p90 is already 1.5-4x p50 (golat read up to 2.75% low at p90, 0.6% at p99). So: p50 within
+        // AgentWorkloadIT.tolerance both ways; p90 and p99 may read lower by AgentWorkloadIT.tailSlack; never higher
+        // than the tolerance.
         for (String p : List.of("p50", "p90", "p99")) {
             long ours = hold.percentile(Double.parseDouble(p.substring(1))).toNanos();
             long theirs = clock.get(p);
-            long below = p.equals("p99") ? AgentWorkloadIT.tailSlack(theirs) : AgentWorkloadIT.tolerance(theirs);
+            long below = p.equals("p50") ? AgentWorkloadIT.tolerance(theirs) : AgentWorkloadIT.tailSlack(theirs);
             assertThat(ours).as("Hold %s over %d instantiations in %s %s: golat %d ns, the program's clock %d ns",
                     p, hold.instantiations().size(), go, variant, ours, theirs)
                     .isBetween(theirs - below, theirs + AgentWorkloadIT.tolerance(theirs));
