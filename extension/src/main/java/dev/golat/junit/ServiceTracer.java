@@ -5,7 +5,9 @@ import dev.golat.agent.AgentSession;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
 import dev.golat.agent.SpanSpec;
+import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
+import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
@@ -27,12 +29,14 @@ final class ServiceTracer implements AutoCloseable {
     private final Map<String, SpanPlan> spans; // key: the span's name
     /** Probe ids by traced name: one per instantiation of a generic function, one for anything else. */
     private final Map<String, List<Integer>> ids = new LinkedHashMap<>();
+    private final GoBinary binary;
     private AgentSession session;
 
-    private ServiceTracer(String serviceName, GoContainer container, Map<String, FunctionPlan> plans,
+    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, Map<String, FunctionPlan> plans,
             Map<String, SpanPlan> spans) {
         this.serviceName = serviceName;
         this.container = container;
+        this.binary = binary;
         this.plans = plans;
         this.spans = spans;
         int id = 0;
@@ -95,7 +99,7 @@ final class ServiceTracer implements AutoCloseable {
                     + "instantiation of a generic function is one) for @GoService " + serviceName + ", more than the "
                     + "agent's " + dev.golat.agent.AgentProtocol.MAX_PROBES + "; trace fewer functions at once");
         }
-        return new ServiceTracer(serviceName, container, plans, spans);
+        return new ServiceTracer(serviceName, container, planner.binary(), plans, spans);
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
@@ -156,6 +160,24 @@ final class ServiceTracer implements AutoCloseable {
 
     void reset() {
         session.reset();
+    }
+
+    /** The service binary's Go version, e.g. {@code go1.23.5}. */
+    String goVersion() {
+        return binary.goVersion().raw().split("\\s")[0];
+    }
+
+    String buildId() {
+        return binary.buildId();
+    }
+
+    /** The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). */
+    NoiseWitness witness() {
+        try {
+            return NoiseWitness.read(container.hostPid());
+        } catch (RuntimeException e) {
+            return NoiseWitness.NONE;
+        }
     }
 
     /** The current figures of each traced name: one snapshot per probe (per instantiation of a generic function). */
