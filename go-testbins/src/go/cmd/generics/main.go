@@ -175,9 +175,11 @@ func round[T comparable](c *calls, arg string, w int, x T, s *Stack[T], push fun
 	defer c.add("round.defer", arg, 1)
 	match := Counter(x)
 	for i := 0; i < w; i++ {
+		var inner time.Duration
 		t := time.Now()
-		Hold(x, sleep)
+		Hold(x, sleep, &inner)
 		c.time("Hold", arg, time.Since(t))
+		c.time("Hold.inner", arg, inner)
 		apply(push, x)
 		applyCount(match, x)
 	}
