@@ -254,7 +254,7 @@ static int load(struct agent *a)
 {
 	struct golat_bpf *skel;
 	struct bpf_program *prog;
-	int err, nkeys = a->max_id + 1;
+	int err, nkeys = a->max_id + 1, rows = nkeys * a->ncpus;
 
 	skel = a->skel = golat_bpf__open();
 	if (!skel)
@@ -265,11 +265,13 @@ static int load(struct agent *a)
 		bpf_object__for_each_program(prog, skel->obj)
 			bpf_program__set_expected_attach_type(
 				prog, GOLAT_TRACE_UPROBE_MULTI);
-	skel->rodata->slot_bits = a->slot_bits;
+	skel->bss->hot.slot_bits = a->slot_bits;
+	skel->bss->hot.nkeys = nkeys;
 	bpf_map__set_max_entries(skel->maps.slots, 1U << a->slot_bits);
-	bpf_map__set_max_entries(skel->maps.counters, nkeys);
-	bpf_map__set_max_entries(skel->maps.hist, nkeys * GOLAT_NBUCKETS);
-	bpf_map__set_max_entries(skel->maps.span_counters, nkeys);
+	/* Per-CPU tables: one row of ids per possible CPU. */
+	bpf_map__set_max_entries(skel->maps.counters, rows);
+	bpf_map__set_max_entries(skel->maps.hist, rows * GOLAT_NBUCKETS);
+	bpf_map__set_max_entries(skel->maps.span_counters, rows);
 	/* An LRU hash is preallocated: ~4 MB only when there are spans. */
 	bpf_map__set_max_entries(skel->maps.span_stacks,
 				 a->nspans ? GOLAT_MAX_SPAN_KEYS : 16);
@@ -292,6 +294,10 @@ static int load(struct agent *a)
 			"load BPF programs: %s (see stderr for the verifier log)",
 			strerror(err));
 	}
+	err = agent_map_tables(a);
+	if (err)
+		return fail(GOLAT_ERR_INTERNAL, "map the counters: %s",
+			    strerror(-err));
 	return 0;
 }
 
@@ -398,6 +404,7 @@ void agent_free(struct agent *a)
 	if (a->slot_table)
 		munmap((void *)a->slot_table, slot_table_size(a));
 	a->slot_table = NULL;
+	agent_unmap_tables(a);
 	golat_bpf__destroy(a->skel);
 	a->skel = NULL;
 	free(a->pending);
