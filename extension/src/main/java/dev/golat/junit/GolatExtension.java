@@ -4,9 +4,11 @@ package dev.golat.junit;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
+import dev.golat.plan.FunctionPlan;
 import dev.golat.result.GateLog;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -324,7 +326,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
          * service, however many of its functions the method traces.
          */
         List<Latency> freeze() {
-            Map<ServiceTracer, Map<String, ProbeSnapshot>> byTracer = new IdentityHashMap<>();
+            Map<ServiceTracer, Map<String, List<ProbeSnapshot>>> byTracer = new IdentityHashMap<>();
             List<Latency> results = new ArrayList<>();
             for (TraceTargets.Target t : targets) {
                 ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
@@ -338,8 +340,12 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             return toLatency(t, tracer, tracer.snapshot());
         }
 
-        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, ProbeSnapshot> snapshot) {
-            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()),
+        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {
+            FunctionPlan plan = tracer.plan(t.spec());
+            if (plan != null) {
+                return Snapshots.toLatency(t.spec(), plan, snapshot.get(t.spec()), state.reports.pagePath());
+            }
+            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()).get(0),
                     state.reports.pagePath());
         }
 
