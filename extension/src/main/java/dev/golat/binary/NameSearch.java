@@ -2,7 +2,9 @@
 package dev.golat.binary;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The fast path of a lookup: finds the functions a plain (non-glob) query names by searching funcnametab's
@@ -82,8 +84,12 @@ final class NameSearch {
         return exact.length > 0 ? exact : other;
     }
 
-    /** Whether some word of the query ({@code Stack} in {@code (*Stack).Push}) is followed by {@code [} in a name. */
+    /**
+     * Whether some word of the query ({@code Stack} in {@code (*Stack).Push}) is followed by {@code [} in a name.
+     * One pass over funcnametab: at each {@code [}, the bytes before it are compared with every word.
+     */
     private static boolean mayNameGeneric(byte[] tab, String query) {
+        List<byte[]> words = new ArrayList<>();
         int start = -1;
         for (int i = 0; i <= query.length(); i++) {
             boolean word = i < query.length() && (Character.isLetterOrDigit(query.charAt(i)) || query.charAt(i) == '_');
@@ -91,22 +97,23 @@ final class NameSearch {
                 start = i;
             } else if (!word && start >= 0) {
                 if (i < query.length() && query.charAt(i) == '[') {
-                    return false; // the query spells the type arguments itself: matched as bytes
+                    break; // the query spells the type arguments from here itself: matched as bytes
                 }
-                if (contains(tab, (query.substring(start, i) + "[").getBytes(StandardCharsets.UTF_8))) {
-                    return true;
-                }
+                words.add(query.substring(start, i).getBytes(StandardCharsets.UTF_8));
                 start = -1;
             }
         }
-        return false;
-    }
-
-    private static boolean contains(byte[] tab, byte[] w) {
-        byte first = w[0];
-        for (int p = 0, last = tab.length - w.length; p <= last; p++) {
-            if (tab[p] == first && Arrays.equals(tab, p, p + w.length, w, 0, w.length)) {
-                return true;
+        if (words.isEmpty()) {
+            return false;
+        }
+        for (int p = 1; p < tab.length; p++) {
+            if (tab[p] != '[') {
+                continue;
+            }
+            for (byte[] w : words) {
+                if (p >= w.length && Arrays.equals(tab, p - w.length, p, w, 0, w.length)) {
+                    return true;
+                }
             }
         }
         return false;
