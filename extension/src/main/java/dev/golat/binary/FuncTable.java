@@ -28,6 +28,7 @@ final class FuncTable {
     private final int nameOffAt;
     private volatile byte[] funcnametab;
     private volatile int[] nameOffs;
+    private volatile String funcnametabLatin1;
 
     private FuncTable(PcHeader header, long textStart, long[] entries, int[] funcs) {
         this.header = header;
@@ -95,6 +96,16 @@ final class FuncTable {
             long len = header.cuOffset - header.funcnameOffset;
             t = region.bytes(header.funcnameOffset, (int) len, "funcnametab (pcHeader.funcnameOffset to cuOffset)");
             funcnametab = t;
+        }
+        return t;
+    }
+
+    /** funcnametab as a Latin-1 string, one char per byte at the same offsets: for a fast {@code indexOf}. Made once. */
+    String funcnametabLatin1() {
+        String t = funcnametabLatin1;
+        if (t == null) {
+            t = new String(funcnametab(), StandardCharsets.ISO_8859_1);
+            funcnametabLatin1 = t;
         }
         return t;
     }

@@ -38,6 +38,13 @@ public final class GoBinary {
     private volatile ModuleData moduleData;
     private volatile GoBinaryException noModuleData;
     private volatile InlineTrees inlineTrees;
+    /**
+     * The first {@link #inlinedInto(GoFunction)} scans the trees for that one function ({@link #inlineScan}, whose
+     * problems {@link #inlineTreeProblems} then reuses); a second one reads the table of every callee, kept.
+     */
+    private final AtomicInteger inlineScans = new AtomicInteger();
+    private volatile InlineTrees.Scan inlineScan;
+    private static final String UNREADABLE_TREES = "no inline tree can be read: their base, moduledata.gofunc, is unknown: ";
 
     private GoBinary(Path path, ElfFile elf, Image image, GoVersion version, PcHeader header, FuncTable table,
             ModuleData moduleData) {
@@ -243,6 +250,12 @@ public final class GoBinary {
      * {@link #inlineTreeProblems()}; this never throws.
      */
     public List<String> inlinedInto(GoFunction f) {
+        InlineTrees t = inlineTrees;
+        if (t == null && inlineScans.incrementAndGet() <= 1) { // planning one function: no table of every callee
+            InlineTrees.Scan scan = scanInlineTrees(f.name());
+            inlineScan = scan;
+            return scan.callers();
+        }
         return inlineTrees().callers(f.name());
     }
 
@@ -264,12 +277,21 @@ public final class GoBinary {
      * when every tree was read.
      */
     public List<String> inlineTreeProblems() {
-        InlineTrees t = inlineTrees();
-        if (t.unreadable <= t.problems.size()) {
-            return t.problems;
+        InlineTrees t = inlineTrees;
+        InlineTrees.Scan scan = inlineScan;
+        if (t == null && scan != null) { // the same trees, read with the same checks
+            return problems(scan.problems(), scan.unreadable());
         }
-        List<String> out = new java.util.ArrayList<>(t.problems);
-        out.add(String.format(Locale.ROOT, "and %,d more functions", t.unreadable - t.problems.size()));
+        t = inlineTrees();
+        return problems(t.problems, t.unreadable);
+    }
+
+    private static List<String> problems(List<String> problems, int unreadable) {
+        if (unreadable <= problems.size()) {
+            return problems;
+        }
+        List<String> out = new java.util.ArrayList<>(problems);
+        out.add(String.format(Locale.ROOT, "and %,d more functions", unreadable - problems.size()));
         return List.copyOf(out);
     }
 
@@ -287,14 +309,26 @@ public final class GoBinary {
         return t;
     }
 
+    /** One pass over every inline tree for the callers of {@code name}, with the problems {@link #readInlineTrees} finds. */
+    private InlineTrees.Scan scanInlineTrees(String name) {
+        long gofunc = 0;
+        if (ModuleData.gofuncOffset(header, version) >= 0) {
+            try {
+                gofunc = moduleData().gofunc();
+            } catch (GoBinaryException e) {
+                return new InlineTrees.Scan(List.of(), List.of(UNREADABLE_TREES + e.getMessage()), -1);
+            }
+        }
+        return InlineTrees.scan(table, image, gofunc, name);
+    }
+
     private InlineTrees readInlineTrees() {
         long gofunc = 0;
         if (ModuleData.gofuncOffset(header, version) >= 0) {
             try {
                 gofunc = moduleData().gofunc();
             } catch (GoBinaryException e) {
-                return InlineTrees.unreadable("no inline tree can be read: their base, moduledata.gofunc, is unknown: "
-                        + e.getMessage());
+                return InlineTrees.unreadable(UNREADABLE_TREES + e.getMessage());
             }
         }
         return InlineTrees.build(table, image, gofunc);

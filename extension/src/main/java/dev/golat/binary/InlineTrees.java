@@ -92,6 +92,46 @@ final class InlineTrees {
         return new InlineTrees(table.funcnametab(), table.nameOffs(), pairs, problems, unreadable);
     }
 
+    /** What one pass over every inline tree for one callee found: its callers, and the trees that could not be read. */
+    record Scan(List<String> callers, List<String> problems, int unreadable) {}
+
+    /**
+     * Reads every function's inline tree as {@link #build} does, with the same checks and the same
+     * {@link #problems}, but keeps only the callers of a function named exactly {@code name}: no table of every
+     * callee, for planning one function.
+     */
+    static Scan scan(FuncTable table, Image image, long gofunc, String name) {
+        Reader reader = new Reader(table, image, gofunc);
+        byte[] names = table.funcnametab();
+        int[] own = table.nameOffs();
+        byte[] q = name.getBytes(StandardCharsets.UTF_8);
+        TreeSet<String> callers = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        int unreadable = 0;
+        for (int i = 0; i < table.size(); i++) {
+            int[] nameOffs;
+            try {
+                nameOffs = reader.calleeNameOffs(i);
+            } catch (GoBinaryException e) {
+                if (problems.size() < PROBLEMS_KEPT) {
+                    problems.add(describe(table, i) + ": " + e.getMessage());
+                }
+                unreadable++;
+                continue;
+            }
+            for (int nameOff : nameOffs) {
+                if (nameIs(names, nameOff, q)) {
+                    String caller = FuncTable.name(names, own[i]);
+                    if (caller != null) {
+                        callers.add(caller);
+                    }
+                    break;
+                }
+            }
+        }
+        return new Scan(List.copyOf(callers), List.copyOf(problems), unreadable);
+    }
+
     /** Sorted names of the functions into which a function named exactly {@code name} was inlined. */
     List<String> callers(String name) {
         byte[] q = name.getBytes(StandardCharsets.UTF_8);
@@ -129,6 +169,10 @@ final class InlineTrees {
 
     /** Whether the NUL-terminated name at {@code off} in funcnametab is {@code q}. */
     private boolean nameIs(int off, byte[] q) {
+        return nameIs(names, off, q);
+    }
+
+    private static boolean nameIs(byte[] names, int off, byte[] q) {
         if (off + q.length >= names.length || names[off + q.length] != 0) {
             return false;
         }

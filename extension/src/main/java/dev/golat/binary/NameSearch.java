@@ -11,7 +11,8 @@ import java.util.List;
  * bytes, without building the name index. Every name a query can match contains the query's bytes followed by
  * the name's NUL (exact, suffix) or by {@code [} (the type arguments a short name ignores), preceded by the
  * start of the name, a {@code .} or a {@code /}; each such candidate is then checked with the same rules as
- * {@link FunctionIndex}. So both paths agree on what matches.
+ * {@link FunctionIndex}. So both paths agree on what matches. The bytes are searched as a Latin-1 string, one
+ * char per byte, whose {@code indexOf} the JVM vectorizes: a few milliseconds for dockerd's 5 MB of names.
  *
  * <p>A generic function's bare name ({@code (*Stack).Push}, {@code Drain-range1}) is not a run of bytes in its
  * pclntab names ({@code main.(*Stack[go.shape.int]).Push}), so when a word of the query is followed by {@code [}
@@ -27,26 +28,21 @@ final class NameSearch {
     static int[] find(FuncTable table, String query) {
         byte[] q = query.getBytes(StandardCharsets.UTF_8);
         byte[] tab = table.funcnametab();
-        if (q.length == 0 || mayNameGeneric(tab, query)) {
+        if (q.length == 0 || mayNameGeneric(tab, table.funcnametabLatin1(), query)) {
             return new int[0];
         }
+        String text = table.funcnametabLatin1();
+        String needle = new String(q, StandardCharsets.ISO_8859_1);
         int[] starts = new int[4];
         int nStarts = 0;
-        byte first = q[0];
         int last = tab.length - q.length;
-        for (int p = 0; p < last; p++) {
-            if (tab[p] != first) {
-                continue;
-            }
+        for (int p = text.indexOf(needle); p >= 0 && p < last; p = text.indexOf(needle, p + 1)) {
             byte after = tab[p + q.length];
             if (after != 0 && after != '[') {
                 continue;
             }
             byte before = p == 0 ? 0 : tab[p - 1];
             if (before != 0 && before != '.' && before != '/') {
-                continue;
-            }
-            if (!Arrays.equals(tab, p, p + q.length, q, 0, q.length)) {
                 continue;
             }
             int start = p;
@@ -85,10 +81,10 @@ final class NameSearch {
     }
 
     /**
-     * Whether some word of the query ({@code Stack} in {@code (*Stack).Push}) is followed by {@code [} in a name.
-     * One pass over funcnametab: at each {@code [}, the bytes before it are compared with every word.
+     * Whether some word of the query ({@code Stack} in {@code (*Stack).Push}) is followed by {@code [} in a name:
+     * one pass over the {@code [}s of funcnametab, comparing the bytes before each with every word.
      */
-    private static boolean mayNameGeneric(byte[] tab, String query) {
+    private static boolean mayNameGeneric(byte[] tab, String text, String query) {
         List<byte[]> words = new ArrayList<>();
         int start = -1;
         for (int i = 0; i <= query.length(); i++) {
@@ -97,7 +93,7 @@ final class NameSearch {
                 start = i;
             } else if (!word && start >= 0) {
                 if (i < query.length() && query.charAt(i) == '[') {
-                    break; // the query spells the type arguments from here itself: matched as bytes
+                    break; // the query spells the type arguments from here on itself: matched as bytes
                 }
                 words.add(query.substring(start, i).getBytes(StandardCharsets.UTF_8));
                 start = -1;
@@ -106,12 +102,9 @@ final class NameSearch {
         if (words.isEmpty()) {
             return false;
         }
-        for (int p = 1; p < tab.length; p++) {
-            if (tab[p] != '[') {
-                continue;
-            }
+        for (int p = text.indexOf('['); p >= 0; p = text.indexOf('[', p + 1)) {
             for (byte[] w : words) {
-                if (p >= w.length && Arrays.equals(tab, p - w.length, p, w, 0, w.length)) {
+                if (p >= w.length && tab[p - 1] == w[w.length - 1] && Arrays.equals(tab, p - w.length, p, w, 0, w.length)) {
                     return true;
                 }
             }
