@@ -97,6 +97,68 @@ class InlineTreeTest {
                         + "are not listed: " + pointsAway + " at 0x"));
     }
 
+    /**
+     * The first {@code inlinedInto(f)} of a fresh binary scans the trees for {@code f} alone (what a cold plan does);
+     * later ones read the table of every callee. Both give the same callers and the same problems, on a clean
+     * binary and on one with two unreadable trees.
+     */
+    @Test
+    void the_scan_for_one_function_agrees_with_the_table_of_every_callee() throws IOException {
+        // GIVEN
+        List<String> versions = GoTestBinaries.goVersions();
+        Path original = GoTestBinaries.program(versions.get(versions.size() - 1), "stmtserver");
+        GoBinary table = GoBinary.open(original);
+        table.inlineTreeProblems(); // reads the table of every callee
+        List<GoFunction> inlined = new ArrayList<>();
+        List<GoFunction> notInlined = new ArrayList<>();
+        for (GoFunction f : table.functions()) {
+            (table.inlinedInto(f).isEmpty() ? notInlined : inlined).add(f);
+        }
+        assertThat(inlined).as("functions inlined somewhere in %s", original).hasSizeGreaterThan(20);
+        List<GoFunction> sample = new ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            sample.add(inlined.get(k * inlined.size() / 40));
+        }
+        sample.add(notInlined.get(0));
+        sample.add(notInlined.get(notInlined.size() / 2));
+        // THEN
+        for (GoFunction f : sample) {
+            GoBinary fresh = GoBinary.open(original);
+            assertThat(fresh.inlinedInto(f)).as("callers of %s", f).isEqualTo(table.inlinedInto(f)).isNotNull();
+            assertThat(fresh.inlineTreeProblems()).isEmpty();
+        }
+        GoBinary scanned = GoBinary.open(original);
+        GoFunction first = sample.get(0);
+        GoFunction second = sample.get(1);
+        assertThat(scanned.inlinedInto(first)).isEqualTo(table.inlinedInto(first)).isNotEmpty();
+        assertThat(scanned.inlinedInto(second)).as("the second call, from the table").isEqualTo(table.inlinedInto(second));
+    }
+
+    /** A cold plan (one scan) of a binary with unreadable trees warns exactly as a plan after the full table does. */
+    @Test
+    void a_cold_plan_warns_of_unreadable_trees_as_a_warm_one_does() throws IOException {
+        // GIVEN
+        List<String> versions = GoTestBinaries.goVersions();
+        Path original = GoTestBinaries.program(versions.get(versions.size() - 1), "stmtserver");
+        GoBinary good = GoBinary.open(original);
+        FuncTable t = good.table();
+        int victim = functionsWithInlineTrees(good, 1).get(0);
+        byte[] bytes = Files.readAllBytes(original);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt((int) funcdataInlTreeAt(t, victim), 0x7ffffff0);
+        Path corrupt = Files.write(dir.resolve("stmtserver-corrupt"), bytes);
+        GoBinary warm = GoBinary.open(corrupt);
+        List<String> problems = warm.inlineTreeProblems();
+        // WHEN
+        List<String> cold = Planner.of(GoBinary.open(corrupt)).plan("main.main").warnings();
+        // THEN
+        assertThat(problems).hasSize(1);
+        assertThat(cold).isEqualTo(Planner.of(warm).plan("main.main").warnings())
+                .anySatisfy(w -> assertThat(w).contains(problems.get(0)));
+        GoBinary scanned = GoBinary.open(corrupt);
+        scanned.inlinedInto(scanned.lookup("main.main"));
+        assertThat(scanned.inlineTreeProblems()).isEqualTo(problems);
+    }
+
     /** The first {@code n} functions (by entry) with a non-empty inline tree that is used at some instruction. */
     private static List<Integer> functionsWithInlineTrees(GoBinary bin, int n) {
         List<Integer> out = new ArrayList<>();
