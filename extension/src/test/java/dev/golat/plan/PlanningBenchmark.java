@@ -31,12 +31,13 @@ import dev.golat.testbins.GoTestBinaries;
  *
  * <ul>
  * <li><b>cold plan</b>: {@code Planner.of(GoBinary.open(file)).plan(name)} on a fresh {@link GoBinary}: map the
- *     file, find the pclntab and the moduledata, read the function table, resolve the name, read every inline tree
- *     (for the plan's inlining warning), decode the function and choose its probe sites, turn them into file
- *     offsets. The JVM has warmed up on other names first; the file is in the page cache.
+ *     file, find the pclntab and the moduledata, read the function table, resolve the name (a search of
+ *     funcnametab, no name index), scan every inline tree for that one function (for the plan's inlining warning),
+ *     decode the function and choose its probe sites, turn them into file offsets. The JVM has warmed up on other names first; the file is in the page cache.
  * <li><b>warm lookup</b>: {@code lookup(name)} for a name not resolved before, on a binary that has planned once
  *     and built its name index ({@code functions()}), as a test class that plans several probes has;
- * <li><b>warm plan</b>: {@code plan(name)} for a new name on that planner (inline trees and index already read);
+ * <li><b>warm plan</b>: {@code plan(name)} for a new name on that planner (index already built): this second plan
+ *     reads the table of every inlined callee, kept for all later plans;
  * <li><b>objdump</b>: one {@code objdump -d --start-address --stop-address} process for the same function.
  * </ul>
  */
