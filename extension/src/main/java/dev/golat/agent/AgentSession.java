@@ -68,13 +68,13 @@ public final class AgentSession implements AutoCloseable {
     }
 
     /** Test control: one perf link per site, the path kernels before 6.6 take (no uprobe_multi). */
-    public AgentSession perfLinks() {
+    AgentSession perfLinks() {
         this.perfLinks = true;
         return this;
     }
 
     /** Test control: log2 of the agent's in-flight slot table (tiny values force its spill path). */
-    public AgentSession slotBits(int bits) {
+    AgentSession slotBits(int bits) {
         this.slotBits = bits;
         return this;
     }

@@ -2,11 +2,9 @@
 package dev.golat.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,13 +34,7 @@ public final class HostAgent {
             dir = Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path exe = dir.resolve("golat-agent");
-            try (InputStream in = HostAgent.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
-                if (in == null) {
-                    throw new AgentException("SESSION", "classpath resource " + AgentProtocol.RESOURCE
-                            + " not found: add the dev.golat:golat-agent artifact (built by `make` in agent/)");
-                }
-                Files.copy(in, exe, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Files.write(exe, AgentBinary.bytes());
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
             List<String> command = new ArrayList<>(launcher);
             command.add(exe.toString());

@@ -4,12 +4,9 @@ package dev.golat.cli;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
-import dev.golat.agent.ProbeSpec;
-import dev.golat.agent.SpanSpec;
 import dev.golat.plan.Planner;
-import dev.golat.plan.ProbePlan;
-import dev.golat.plan.SpanPlan;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
@@ -93,31 +90,23 @@ final class TraceCommand {
             throw new UsageException("no process " + o.pid() + " (/proc/" + o.pid() + "/exe does not exist)");
         }
         // Plan first: a wrong name fails before anything is started.
-        Planner planner = Planner.of(binary);
-        Map<Integer, String> plans = new LinkedHashMap<>(); // id -> what it measures
-        List<ProbeSpec> specs = new ArrayList<>();
-        List<SpanSpec> spanSpecs = new ArrayList<>();
+        ProbeSet.Builder set = ProbeSet.planning(Planner.of(binary));
         for (String f : o.functions()) {
-            ProbePlan plan = planner.plan(f);
-            if (!plan.measurable()) {
-                throw new UsageException(String.join("; ", plan.warnings()));
-            }
-            plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
-            int id = plans.size();
-            plans.put(id, plan.function());
-            specs.add(ProbeSpec.of(id, plan));
+            set.function(f).warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
         }
         for (List<String> span : o.spans()) {
-            SpanPlan plan = planner.planSpan(span.get(0), span.get(1), span.get(2));
-            int id = plans.size();
-            plans.put(id, "span " + plan.name());
-            spanSpecs.add(SpanSpec.of(id, plan));
+            set.span(span.get(0), span.get(1), span.get(2));
+        }
+        ProbeSet probes = set.build();
+        Map<Integer, String> plans = new LinkedHashMap<>(); // id -> what it measures
+        for (ProbeSet.Entry e : probes.entries()) {
+            plans.put(e.id(), e.isSpan() ? "span " + e.name() : e.probe().function());
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();
         try {
             try (AgentSession agent = HostAgent.start()) {
-                agent.start(pid, binary.toString(), specs, spanSpecs);
+                agent.start(pid, binary.toString(), probes.probes(), probes.spans());
                 System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 if (child != null) {

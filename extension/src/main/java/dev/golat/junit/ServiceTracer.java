@@ -1,18 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
+import dev.golat.agent.AgentException;
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
-import dev.golat.agent.ProbeSpec;
-import dev.golat.agent.SpanSpec;
+import dev.golat.container.ContainerAgent;
 import dev.golat.container.GoContainer;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
-import dev.golat.plan.SpanPlan;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,27 +19,16 @@ import java.util.Map;
 final class ServiceTracer implements AutoCloseable {
     private final String serviceName;
     private final GoContainer container;
-    private final Map<String, ProbePlan> plans; // key: the function as the user wrote it
-    private final Map<String, SpanPlan> spans; // key: the span's name
-    private final Map<String, Integer> ids = new LinkedHashMap<>();
+    private final ProbeSet probes;
     private AgentSession session;
 
-    private ServiceTracer(String serviceName, GoContainer container, Map<String, ProbePlan> plans,
-            Map<String, SpanPlan> spans) {
+    private ServiceTracer(String serviceName, GoContainer container, ProbeSet probes) {
         this.serviceName = serviceName;
         this.container = container;
-        this.plans = plans;
-        this.spans = spans;
-        int id = 0;
-        for (String spec : plans.keySet()) {
-            ids.put(spec, id++);
-        }
-        for (String name : spans.keySet()) {
-            ids.put(name, id++);
-        }
+        this.probes = probes;
     }
 
-    /** Plans every spec against the service's binary on the host; fails before the container starts. */
+    /** Plans every target against the service's binary on the host; fails before the container starts. */
     static ServiceTracer plan(String serviceName, GoContainer container, Collection<TraceTargets.Target> targets,
             String where) {
         Planner planner;
@@ -52,61 +38,43 @@ final class ServiceTracer implements AutoCloseable {
             throw new GolatConfigurationException(where + ": cannot read the Go binary of @GoService " + serviceName
                     + ": " + e.getMessage(), e);
         }
-        Map<String, ProbePlan> plans = new LinkedHashMap<>();
-        Map<String, SpanPlan> spans = new LinkedHashMap<>();
+        ProbeSet.Builder set = ProbeSet.planning(planner);
         for (TraceTargets.Target t : targets) {
-            if (t.isSpan()) {
-                if (spans.containsKey(t.spec()) || plans.containsKey(t.spec())) {
-                    throw new GolatConfigurationException("@TraceSpan(name = \"" + t.spec() + "\") in " + where
-                            + ": the name is already used by another traced function or span");
-                }
-                try {
-                    spans.put(t.spec(), planner.planSpan(t.spec(), t.from(), t.to()));
-                } catch (RuntimeException e) {
-                    throw new GolatConfigurationException("@TraceSpan(name = \"" + t.spec() + "\") in " + where + ": "
-                            + e.getMessage(), e);
-                }
-                continue;
-            }
-            String spec = t.spec();
-            if (plans.containsKey(spec)) {
-                continue;
-            }
-            ProbePlan plan;
             try {
-                plan = planner.plan(spec);
+                if (t.isSpan()) {
+                    set.span(t.spec(), t.from(), t.to());
+                } else {
+                    set.function(t.spec());
+                }
             } catch (RuntimeException e) {
-                throw new GolatConfigurationException("@TraceLatency on " + where + ": " + e.getMessage(), e);
+                String what = t.isSpan() ? "@TraceSpan(name = \"" + t.spec() + "\") in " : "@TraceLatency on ";
+                throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
-            if (plan.returns().isEmpty()) {
-                throw new GolatConfigurationException("@TraceLatency on " + where + ": " + String.join("; ", plan.warnings()));
-            }
-            plans.put(spec, plan);
         }
-        return new ServiceTracer(serviceName, container, plans, spans);
+        return new ServiceTracer(serviceName, container, set.build());
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
     String describe(String name) {
-        ProbePlan p = plans.get(name);
-        if (p != null) {
-            return p.function();
-        }
-        SpanPlan s = spans.get(name);
-        return s.from().function() + " (" + s.from().text() + ") → " + s.to().function() + " (" + s.to().text() + ")";
+        return probes.get(name).describe();
     }
 
     /** Copies the agent into the (started) container and attaches every probe. */
     void attach() {
-        List<ProbeSpec> specs = new ArrayList<>();
-        plans.forEach((spec, plan) -> specs.add(ProbeSpec.of(ids.get(spec), plan)));
-        List<SpanSpec> spanSpecs = new ArrayList<>();
-        spans.forEach((name, plan) -> spanSpecs.add(SpanSpec.of(ids.get(name), plan)));
-        session = ContainerAgent.start(container, specs, spanSpecs, serviceName);
+        try {
+            session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
+        } catch (AgentException e) {
+            throw new GolatConfigurationException(e.getMessage(), e);
+        }
         StringBuilder sb = new StringBuilder();
-        plans.values().forEach(p -> sb.append(describe(p)).append(System.lineSeparator()));
-        spans.forEach((name, p) -> sb.append("golat: tracing span ").append(name).append(": ")
-                .append(describe(name)).append(System.lineSeparator()));
+        for (ProbeSet.Entry e : probes.entries()) {
+            if (e.isSpan()) {
+                sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe());
+            } else {
+                sb.append(describe(e.probe()));
+            }
+            sb.append(System.lineSeparator());
+        }
         System.out.print(sb);
     }
 
@@ -123,13 +91,9 @@ final class ServiceTracer implements AutoCloseable {
         session.reset();
     }
 
-    /** The current figures of each spec. */
+    /** The current figures of each traced function and span, by the name the test gave it. */
     Map<String, ProbeSnapshot> snapshot() {
-        Map<Integer, ProbeSnapshot> byId = new LinkedHashMap<>();
-        session.snapshot().forEach(s -> byId.put(s.id(), s));
-        Map<String, ProbeSnapshot> bySpec = new LinkedHashMap<>();
-        ids.forEach((spec, id) -> bySpec.put(spec, byId.get(id)));
-        return bySpec;
+        return probes.byName(session.snapshot());
     }
 
     @Override
