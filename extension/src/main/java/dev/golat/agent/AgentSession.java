@@ -140,31 +140,28 @@ public final class AgentSession implements AutoCloseable {
 
     /**
      * Every probe's and span's counters and histogram now, in id order. A span's {@link ProbeSnapshot#function()}
-     * is its name, and its counters are mapped as {@link Counters} says.
+     * is its name, and it has {@link ProbeSnapshot#spanCounters()}.
      */
     public List<ProbeSnapshot> snapshot() {
         requireAttached("snapshot");
         send("snapshot");
         List<ProbeSnapshot> result = new ArrayList<>();
         for (String line = answer("snapshot"); !line.equals("end"); line = answer("snapshot")) {
-            Map.Entry<Integer, Counters> entry;
-            String name;
             if (line.startsWith("span ")) {
-                entry = SnapshotParser.spanLine(line);
+                Map.Entry<Integer, SpanCounters> entry = SnapshotParser.spanLine(line);
                 SpanSpec spec = spans.get(entry.getKey());
                 if (spec == null) {
                     throw unexpected(line, "a span this session attached " + spans.keySet());
                 }
-                name = spec.name();
+                result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), spec.name(), entry.getValue()));
             } else {
-                entry = SnapshotParser.probeLine(line);
+                Map.Entry<Integer, Counters> entry = SnapshotParser.probeLine(line);
                 ProbeSpec spec = probes.get(entry.getKey());
                 if (spec == null) {
                     throw unexpected(line, "a probe this session attached " + probes.keySet());
                 }
-                name = spec.name();
+                result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), spec.name(), entry.getValue()));
             }
-            result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), name, entry.getValue()));
         }
         return result;
     }

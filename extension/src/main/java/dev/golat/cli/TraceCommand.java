@@ -8,8 +8,8 @@ import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.plan.Planner;
 import dev.golat.report.ConsoleHistogram;
-import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -163,7 +163,7 @@ final class TraceCommand {
             String label = plans.get(s.id());
             Latency l = latency(s, label);
             if (json) {
-                out.println(Json.write(toJson(l, s.counters())));
+                out.println(Json.write(toJson(l, s)));
             } else {
                 out.println("@" + label + ":");
                 out.print(ConsoleHistogram.render(l));
@@ -173,10 +173,10 @@ final class TraceCommand {
     }
 
     static Latency latency(ProbeSnapshot s, String label) {
-        return Latency.of(label, label, s.toHistogram(), CallCounts.of(s.counters()), null);
+        return Snapshots.toLatency(label, label, s, null);
     }
 
-    static Map<String, Object> toJson(Latency l, Counters c) {
+    static Map<String, Object> toJson(Latency l, ProbeSnapshot s) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("function", l.function());
         m.put("count", l.count());
@@ -187,15 +187,20 @@ final class TraceCommand {
         m.put("p999", any ? l.p999().toNanos() : null);
         m.put("max", any ? l.max().toNanos() : null);
         Map<String, Object> counters = new LinkedHashMap<>();
-        counters.put("entries", c.entries());
-        counters.put("returns", c.returns());
-        counters.put("matched", c.matched());
-        counters.put("unmatched", c.unmatchedReturns());
-        counters.put("stale", c.staleReturns());
-        counters.put("reentries", c.reentries());
-        counters.put("didNotReturn", c.didNotReturn());
-        counters.put("inflight", c.inflight());
-        counters.put("errors", c.readErrors());
+        if (s.isSpan()) {
+            counters.putAll(l.spanCounts().byName());
+        } else {
+            Counters c = s.counters();
+            counters.put("entries", c.entries());
+            counters.put("returns", c.returns());
+            counters.put("matched", c.matched());
+            counters.put("unmatched", c.unmatchedReturns());
+            counters.put("stale", c.staleReturns());
+            counters.put("reentries", c.reentries());
+            counters.put("didNotReturn", c.didNotReturn());
+            counters.put("inflight", c.inflight());
+            counters.put("errors", c.readErrors());
+        }
         m.put("counters", counters);
         return m;
     }

@@ -5,6 +5,7 @@ import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

@@ -4,7 +4,6 @@ package dev.golat.junit;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
-import dev.golat.result.CallCounts;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import java.nio.file.Path;
@@ -53,11 +52,6 @@ final class Reports {
     private static Latency add(Latency a, Latency b) {
         Histogram h = a.histogram();
         h.add(b.histogram());
-        CallCounts x = a.counts();
-        CallCounts y = b.counts();
-        CallCounts sum = new CallCounts(x.entries() + y.entries(), x.matched() + y.matched(),
-                x.didNotReturn() + y.didNotReturn(), x.unmatchedReturns() + y.unmatchedReturns(),
-                x.reentries() + y.reentries(), y.inflight(), x.readErrors() + y.readErrors());
-        return Latency.of(a.name(), a.function(), h, sum, a.report().orElse(null));
+        return Latency.of(a.name(), a.function(), h, a.counters().plus(b.counters()), a.report().orElse(null));
     }
 }

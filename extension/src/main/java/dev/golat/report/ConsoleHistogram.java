@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.report;
 
-import dev.golat.result.CallCounts;
+import dev.golat.result.Counts;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
@@ -57,7 +57,7 @@ public final class ConsoleHistogram {
         String nl = System.lineSeparator();
         StringBuilder out = new StringBuilder(header(latency)).append(nl);
         if (latency.count() == 0) {
-            return out.append("(no call measured: ").append(latency.counts().nonZero()).append(')').append(nl)
+            return out.append("(no call measured: ").append(latency.counters().nonZero()).append(')').append(nl)
                     .toString();
         }
         long[] rows = rows(latency.histogram());
@@ -93,7 +93,7 @@ public final class ConsoleHistogram {
 
     /** The count, the usual percentiles and the non-zero counters, on one line. */
     static String summary(Latency latency) {
-        CallCounts counts = latency.counts();
+        Counts counts = latency.counters();
         return "n=" + Units.count(latency.count())
                 + "  p50=" + Units.duration(latency.p50())
                 + "  p90=" + Units.duration(latency.p90())

@@ -63,7 +63,7 @@ public final class HgrmWriter {
                 }
                 // After the distribution, where readers of .hgrm files already skip '#' lines.
                 out.printf("# golat: %s (%s), values in microseconds%n", latency.name(), latency.function());
-                out.printf("# counts: %s%n", latency.counts().nonZero());
+                out.printf("# counts: %s%n", latency.counters().nonZero());
                 if (out.checkError()) {
                     throw new IOException("write failed");
                 }

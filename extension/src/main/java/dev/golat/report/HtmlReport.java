@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.report;
 
-import dev.golat.result.CallCounts;
+import dev.golat.result.Counts;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
 
@@ -117,15 +117,18 @@ public final class HtmlReport {
             }
             out.append("</h3>\n");
             if (latency.count() == 0) {
-                boolean fired = latency.counts().entries() != 0;
+                boolean fired = latency.counters().fired();
+                String what = latency.isSpan()
+                        ? (fired ? "no span reached its end while it was traced" : "the span never started")
+                        : (fired ? "no call returned while it was traced" : "the probe never fired");
                 out.append("<p class=\"empty\">")
-                        .append(fired ? "no call returned while it was traced" : "the probe never fired")
+                        .append(what)
                         .append("</p>\n");
             } else {
                 out.append(PercentilePlot.svg(latency)).append('\n');
                 percentiles(out, latency);
             }
-            counters(out, latency.counts());
+            counters(out, latency.counters());
             out.append("</div>\n");
         }
         out.append("</section>\n");
@@ -145,13 +148,11 @@ public final class HtmlReport {
         out.append("</tr>\n</table>\n");
     }
 
-    private static void counters(StringBuilder out, CallCounts c) {
-        out.append("<table class=\"counts\">\n<tr><th>entries</th><th>matched</th><th>didNotReturn</th>")
-                .append("<th>unmatchedReturns</th><th>reentries</th><th>inflight</th><th>readErrors</th></tr>\n<tr>");
-        for (long n : new long[] {c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
-                c.inflight(), c.readErrors()}) {
-            cell(out, Units.count(n));
-        }
+    private static void counters(StringBuilder out, Counts c) {
+        out.append("<table class=\"counts\">\n<tr>");
+        c.byName().keySet().forEach(name -> out.append("<th>").append(name).append("</th>"));
+        out.append("</tr>\n<tr>");
+        c.byName().values().forEach(n -> cell(out, Units.count(n)));
         out.append("</tr>\n</table>\n");
     }
 
