@@ -43,6 +43,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
     private static final Namespace NAMESPACE = Namespace.create(GolatExtension.class);
     private static final String CLASS_STATE = "classState";
+    private static final String METHOD_RUN = "methodRun";
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -59,6 +60,13 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Class<?> testClass = context.getRequiredTestClass();
+        ClassState enclosing = ServiceLocks.isNested(testClass) ? context.getParent()
+                .map(p -> p.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class)).orElse(null) : null;
+        if (enclosing != null) {
+            // A @Nested class traces through the enclosing class's services, planned and attached with its own.
+            context.getStore(NAMESPACE).put(CLASS_STATE, enclosing.nested(testClass));
+            return;
+        }
         Map<String, GoContainer> services = services(testClass);
         Map<String, Set<TraceTargets.Target>> specsByService = new LinkedHashMap<>();
         for (TraceTargets.Target t : TraceTargets.ofClass(testClass)) {
@@ -97,18 +105,17 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             traced.add(state.tracers.get(serviceKey(state, t)));
         }
         traced.forEach(ServiceTracer::reset); // one reset per service, however many of its functions are traced
-        state.current = run;
+        // The method's own store: parallel methods each see their own window (ServiceLocks keep one per service).
+        context.getStore(NAMESPACE).put(METHOD_RUN, run);
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        ClassState state = state(context);
-        MethodRun run = state.current;
-        state.current = null;
+        MethodRun run = context.getStore(NAMESPACE).remove(METHOD_RUN, MethodRun.class);
         if (run == null || run.targets.isEmpty()) {
             return;
         }
-        state.reports.record(context.getRequiredTestMethod().getName(), run.freeze());
+        run.state.reports.record(context.getRequiredTestMethod().getName(), run.freeze());
     }
 
     @Override
@@ -121,14 +128,14 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
     public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
         ClassState state = state(ec);
         Class<?> type = pc.getParameter().getType();
-        if (state.current == null) {
+        MethodRun run = ec.getTestMethod().isPresent() ? ec.getStore(NAMESPACE).get(METHOD_RUN, MethodRun.class) : null;
+        if (run == null) {
             if (type == Latencies.class) {
                 return state.reports.totals();
             }
             throw new ParameterResolutionException("golat injects " + type.getSimpleName()
                     + " into test methods (and Latencies of the whole class into @AfterAll methods)");
         }
-        MethodRun run = state.current;
         if (type == Latencies.class) {
             return run.latencies();
         }
@@ -213,21 +220,40 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         return services;
     }
 
-    /** What lives for the test class: the tracers, the containers golat started, the class report. */
+    /**
+     * What lives for the test class: the tracers, the containers golat started, the class report. A
+     * {@code @Nested} class shares its enclosing class's tracers and has a report of its own.
+     */
     static final class ClassState implements AutoCloseable {
         final Class<?> testClass;
-        final Map<String, ServiceTracer> tracers = new LinkedHashMap<>();
+        final String reportDir;
+        final Map<String, ServiceTracer> tracers;
+        final boolean ownsTracers;
         final List<GoContainer> started = new ArrayList<>();
         final Reports reports;
-        MethodRun current;
 
         ClassState(Class<?> testClass, String reportDir) {
+            this(testClass, reportDir, new LinkedHashMap<>(), true);
+        }
+
+        private ClassState(Class<?> testClass, String reportDir, Map<String, ServiceTracer> tracers, boolean owns) {
             this.testClass = testClass;
+            this.reportDir = reportDir;
+            this.tracers = tracers;
+            this.ownsTracers = owns;
             this.reports = new Reports(testClass, reportDir);
+        }
+
+        /** The state of a {@code @Nested} class inside this one. */
+        ClassState nested(Class<?> nestedClass) {
+            return new ClassState(nestedClass, reportDir, tracers, false);
         }
 
         @Override
         public void close() {
+            if (!ownsTracers) {
+                return;
+            }
             RuntimeException first = null;
             for (ServiceTracer t : tracers.values()) {
                 try {

@@ -29,7 +29,7 @@ final class Reports {
         return page.path();
     }
 
-    void record(String method, List<Latency> latencies) {
+    synchronized void record(String method, List<Latency> latencies) {
         StringBuilder console = new StringBuilder();
         for (Latency l : latencies) {
             console.append(System.lineSeparator())
@@ -45,7 +45,7 @@ final class Reports {
         System.out.print(console);
     }
 
-    Latencies totals() {
+    synchronized Latencies totals() {
         return Latencies.of(totals);
     }
 
