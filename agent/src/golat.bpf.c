@@ -46,7 +46,7 @@ struct {
 /* key: probe id * GOLAT_NBUCKETS + bucket. value: returns in that bucket on this CPU */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, GOLAT_MAX_PROBES * GOLAT_NBUCKETS);
+	__uint(max_entries, (GOLAT_MAX_PROBES * GOLAT_NBUCKETS));
 	__type(key, __u32);
 	__type(value, __u64);
 } hist SEC(".maps");
@@ -55,7 +55,8 @@ struct {
 #define inc(p) __sync_fetch_and_add(p, 1)
 
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
-static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie, struct golat_key *key)
+static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
+				    struct golat_key *key)
 {
 	__u64 hi;
 
@@ -65,7 +66,8 @@ static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie, struct go
 		key->depth = 0;
 		return 0;
 	}
-	if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(ctx->r14 + G_STACK_HI_OFF)))
+	if (bpf_probe_read_user(&hi, sizeof(hi),
+				(void *)(ctx->r14 + G_STACK_HI_OFF)))
 		return 1;
 	key->g = ctx->r14;
 	key->depth = hi - ctx->sp;
@@ -74,19 +76,23 @@ static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie, struct go
 
 static __always_inline struct golat_slot *slot_of(const struct golat_key *key)
 {
-	__u64 h = key->g ^ (((__u64)key->depth << 32 | key->probe) * 0x9e3779b97f4a7c15ULL);
+	__u64 h = key->g ^ (((__u64)key->depth << 32 | key->probe) *
+			    0x9e3779b97f4a7c15ULL);
 	__u32 idx = (h * 0x9e3779b97f4a7c15ULL) >> (64 - slot_bits);
 
 	return bpf_map_lookup_elem(&slots, &idx);
 }
 
-static __always_inline int holds(const struct golat_slot *s, const struct golat_key *key)
+static __always_inline int holds(const struct golat_slot *s,
+				 const struct golat_key *key)
 {
-	return s->owner == key->g && s->depth == key->depth && s->probe == key->probe;
+	return s->owner == key->g && s->depth == key->depth &&
+	       s->probe == key->probe;
 }
 
 /* The frame in flight at key, in its slot or in the spill map; NULL when there is none. */
-static __always_inline struct golat_inflight *find(struct golat_slot *s, const struct golat_key *key)
+static __always_inline struct golat_inflight *find(struct golat_slot *s,
+						   const struct golat_key *key)
 {
 	if (s && holds(s, key))
 		return &s->v;
@@ -119,11 +125,13 @@ int golat_entry(struct pt_regs *ctx)
 	old = find(s, &key);
 	if (!old) {
 		/* Only the frame's own goroutine touches a held slot: claiming is the one race. */
-		if (s && __sync_val_compare_and_swap(&s->owner, 0, key.g) == 0) {
+		if (s &&
+		    __sync_val_compare_and_swap(&s->owner, 0, key.g) == 0) {
 			s->depth = key.depth;
 			s->probe = key.probe;
 			s->v = val;
-		} else if (!bpf_map_update_elem(&spill, &key, &val, BPF_NOEXIST)) {
+		} else if (!bpf_map_update_elem(&spill, &key, &val,
+						BPF_NOEXIST)) {
 			__sync_fetch_and_add(&golat_spilled, 1);
 		} else {
 			inc(&c->errors);
@@ -190,7 +198,9 @@ int golat_ret(struct pt_regs *ctx)
 		asm volatile("" ::: "memory");
 		s->owner = 0;
 	} else {
-		struct golat_inflight *v = golat_spilled > 0 ? bpf_map_lookup_elem(&spill, &key) : NULL;
+		struct golat_inflight *v =
+			golat_spilled > 0 ? bpf_map_lookup_elem(&spill, &key) :
+					    NULL;
 
 		if (!v) {
 			inc(&c->unmatched);
@@ -235,14 +245,15 @@ struct golat_span_stack empty_stack = {};
 #define SPAN_MASK (GOLAT_SPAN_STACK - 1)
 
 /* The span's stack on this goroutine (created when create is set); *depth = g.stack.hi - SP. */
-static __always_inline struct golat_span_stack *span_stack(struct pt_regs *ctx, __u32 span, __u32 *depth,
-							   int create)
+static __always_inline struct golat_span_stack *
+span_stack(struct pt_regs *ctx, __u32 span, __u32 *depth, int create)
 {
 	struct golat_span_key key = { .g = ctx->r14, .span = span };
 	struct golat_span_stack *st;
 	__u64 hi;
 
-	if (bpf_probe_read_user(&hi, sizeof(hi), (void *)(ctx->r14 + G_STACK_HI_OFF)))
+	if (bpf_probe_read_user(&hi, sizeof(hi),
+				(void *)(ctx->r14 + G_STACK_HI_OFF)))
 		return NULL;
 	*depth = hi - ctx->sp;
 	st = bpf_map_lookup_elem(&span_stacks, &key);

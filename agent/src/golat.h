@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Shared by golat.bpf.c (kernel side) and golat.c (loader), and mirrored by the Java
- * classes dev.golat.probe.AgentProtocol and dev.golat.probe.Buckets: a unit test parses
+ * classes dev.golat.agent.AgentProtocol and dev.golat.agent.Buckets: a unit test parses
  * the #defines below, so keep them one per line, "#define NAME value".
  */
 #ifndef __GOLAT_H
@@ -92,14 +92,14 @@ struct golat_slot {
 
 /* Per probe, per CPU. returns = matched + unmatched + stale. */
 struct golat_counters {
-	__u64 entries;   /* calls entered (a morestack re-run of the prologue is not a new call) */
-	__u64 returns;   /* RET probe hits */
-	__u64 matched;   /* returns paired with an entry of the current generation: in the histogram */
+	__u64 entries; /* calls entered (a morestack re-run of the prologue is not a new call) */
+	__u64 returns; /* RET probe hits */
+	__u64 matched; /* returns paired with an entry of the current generation: in the histogram */
 	__u64 unmatched; /* returns with no entry in flight */
-	__u64 stale;     /* returns of calls entered before the last reset: dropped */
+	__u64 stale; /* returns of calls entered before the last reset: dropped */
 	__u64 reentries; /* prologues run again after runtime.morestack: first timestamp kept */
-	__u64 dnr;       /* entries that found an older frame at their key: it did not return */
-	__u64 errors;    /* failed reads of g.stack.hi, or in-flight table and spill map full */
+	__u64 dnr; /* entries that found an older frame at their key: it did not return */
+	__u64 errors; /* failed reads of g.stack.hi, or in-flight table and spill map full */
 };
 
 /* Pairing key of a span's starts and ends: the goroutine (R14) and the span id. */
@@ -122,25 +122,25 @@ struct golat_span_open {
  */
 struct golat_span_stack {
 	__u32 top; /* index of the innermost open start (mod GOLAT_SPAN_STACK) */
-	__u32 n;   /* open starts, 0..GOLAT_SPAN_STACK */
+	__u32 n; /* open starts, 0..GOLAT_SPAN_STACK */
 	struct golat_span_open s[GOLAT_SPAN_STACK];
 };
 
 /* Per span, per CPU. */
 struct golat_span_counters {
-	__u64 started;    /* start sites hit (a restart at the same depth is not a new start) */
-	__u64 completed;  /* end sites that popped a start of the current generation: in the histogram */
+	__u64 started; /* start sites hit (a restart at the same depth is not a new start) */
+	__u64 completed; /* end sites that popped a start of the current generation: in the histogram */
 	__u64 notreached; /* starts popped at a cancel site: the from-frame returned before the end */
-	__u64 unmatched;  /* end sites hit with no open start */
-	__u64 restarts;   /* start sites hit again at the depth of the innermost open start: overwritten */
-	__u64 overflow;   /* pushes onto a full stack: the oldest open start was dropped */
-	__u64 stale;      /* end sites that popped a start from before the last reset: dropped */
-	__u64 errors;     /* g.stack.hi unreadable, or the span map could not take the goroutine */
+	__u64 unmatched; /* end sites hit with no open start */
+	__u64 restarts; /* start sites hit again at the depth of the innermost open start: overwritten */
+	__u64 overflow; /* pushes onto a full stack: the oldest open start was dropped */
+	__u64 stale; /* end sites that popped a start from before the last reset: dropped */
+	__u64 errors; /* g.stack.hi unreadable, or the span map could not take the goroutine */
 };
 
 /*
  * The bucket of a value in ns, as the kernel computes it; also compiled by the Java unit
- * test that checks dev.golat.probe.Buckets against it.
+ * test that checks dev.golat.agent.Buckets against it.
  */
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
@@ -150,11 +150,21 @@ static __always_inline __u32 golat_log2(__u64 v)
 {
 	__u32 r = 0, s;
 
-	s = (v > 0xffffffffULL) << 5; v >>= s; r |= s;
-	s = (v > 0xffff) << 4; v >>= s; r |= s;
-	s = (v > 0xff) << 3; v >>= s; r |= s;
-	s = (v > 0xf) << 2; v >>= s; r |= s;
-	s = (v > 0x3) << 1; v >>= s; r |= s;
+	s = (v > 0xffffffffULL) << 5;
+	v >>= s;
+	r |= s;
+	s = (v > 0xffff) << 4;
+	v >>= s;
+	r |= s;
+	s = (v > 0xff) << 3;
+	v >>= s;
+	r |= s;
+	s = (v > 0xf) << 2;
+	v >>= s;
+	r |= s;
+	s = (v > 0x3) << 1;
+	v >>= s;
+	r |= s;
 	r |= (v >> 1);
 	return r;
 }

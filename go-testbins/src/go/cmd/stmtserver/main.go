@@ -19,6 +19,8 @@
 //
 // handleStmtExecute records its own latency in a deferred closure (main.(*clientConn).handleStmtExecute.func1).
 //
+// -busy-wait D adds D of busy CPU time to every handleStmtExecute call: a candidate slowed by a known amount.
+//
 // Client mode: `stmtserver -drive N -addr A -conns C` sends N statements over C connections and prints
 // the server's STATS line.
 package main
@@ -41,6 +43,7 @@ func main() {
 	statsOnExit := flag.Bool("stats-on-exit", false, "on SIGTERM/SIGINT print the STATS JSON line and exit 0")
 	drive := flag.Int("drive", 0, "client mode: send this many statements to -addr, then print the server's STATS line")
 	conns := flag.Int("conns", 4, "client mode: connections to spread the statements over")
+	busyWait := flag.Duration("busy-wait", 0, "add this much busy CPU time to every handleStmtExecute call (a known slowdown, e.g. 4us, for gate benchmarks)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fatalf("unexpected arguments %q", flag.Args())
@@ -63,6 +66,7 @@ func main() {
 		fatalf("listen on %s: %v (choose another -addr, or port 0)", *addr, err)
 	}
 	srv := newServer()
+	srv.busyWait = *busyWait
 	if *statsOnExit {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)

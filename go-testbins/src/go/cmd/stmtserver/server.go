@@ -11,9 +11,10 @@ import (
 )
 
 type server struct {
-	store   *storage
-	tso     *tsoOracle
-	metrics *metrics
+	store    *storage
+	tso      *tsoOracle
+	metrics  *metrics
+	busyWait time.Duration // added to every handleStmtExecute: a known slowdown (-busy-wait)
 }
 
 func newServer() *server {
@@ -88,6 +89,9 @@ func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 		m.record(nameHandle, time.Since(start))
 	}()
 	m.countRequest()
+	if cc.srv.busyWait > 0 {
+		spin(cc.srv.busyWait)
+	}
 
 	st, err := parseStmt(normalizeStmt(stmt))
 	if err != nil {
@@ -115,4 +119,12 @@ func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	ts := getTSO(cc.srv.tso)
 	m.record(nameTSO, time.Since(t))
 	return fmt.Sprintf("OK v=%d n=%d ts=%d", v, stored, ts)
+}
+
+// spin keeps the CPU busy for d: a slowdown that costs CPU time like slower code would, not a sleep.
+//
+//go:noinline
+func spin(d time.Duration) {
+	for start := time.Now(); time.Since(start) < d; {
+	}
 }

@@ -1,8 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
+import dev.golat.gate.Gate;
+import dev.golat.gate.GateReport;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Recording;
+import dev.golat.gate.RecordingInfo;
 import dev.golat.result.Latency;
 import dev.golat.result.SpanCounts;
+import java.time.Instant;
 import dev.golat.result.Units;
 import org.assertj.core.api.AbstractAssert;
 
@@ -27,6 +33,30 @@ public abstract class AbstractLatencyAssert<SELF extends AbstractLatencyAssert<S
 
     protected AbstractLatencyAssert(Latency actual, Class<?> selfType) {
         super(actual, selfType);
+    }
+
+    /**
+     * The gate: this latency against {@code baseline} (another window of the same function: another service,
+     * or the same one before the change), at p50 and p99 with a 10% tolerance. Fails on a regression; aborts
+     * the test when the data cannot decide, saying why (see {@link RecordingAssert}).
+     */
+    public SELF isNotSlowerThan(Latency baseline) {
+        return isNotSlowerThan(baseline, Gate.atPercentiles(50, 99));
+    }
+
+    public SELF isNotSlowerThan(Latency baseline, Gate gate) {
+        isNotNull();
+        Latency base = baseline.snapshot();
+        GateReport result = gate.compare(recording(base, "baseline"), recording(actual, "candidate"));
+        RecordingAssert.check(result, "the latency of " + base.name() + " passed as the baseline", actual.report().orElse(null),
+                false);
+        return myself;
+    }
+
+    private static Recording recording(Latency l, String role) {
+        return Recording.of(l.name(), l.histogram(), new RecordingInfo(role, l.function(), "", "", "",
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version", ""), Instant.now()),
+                NoiseWitness.NONE);
     }
 
     /** Verifies that at least {@code expected} calls were measured. */

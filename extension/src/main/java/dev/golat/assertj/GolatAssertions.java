@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
+import dev.golat.gate.Recording;
 import dev.golat.result.Latency;
 
 /**
@@ -25,5 +26,10 @@ public final class GolatAssertions {
      */
     public static LatencyAssert assertThat(Latency actual) {
         return new LatencyAssert(actual == null ? null : actual.snapshot());
+    }
+
+    /** Gate assertions on a recording kept in rounds, e.g. a duet's candidate. */
+    public static RecordingAssert assertThat(Recording actual) {
+        return new RecordingAssert(actual);
     }
 }

@@ -35,11 +35,12 @@ public final class GoBinary {
     private final AtomicInteger fastLookups = new AtomicInteger();
     private final Map<String, GoFunction> resolved = new ConcurrentHashMap<>();
     private volatile FunctionIndex index;
-    private volatile Optional<ModuleData> moduleData;
-    private volatile Map<String, List<String>> inlinedInto;
+    private volatile ModuleData moduleData;
+    private volatile GoBinaryException noModuleData;
+    private volatile InlineTrees inlineTrees;
 
     private GoBinary(Path path, ElfFile elf, Image image, GoVersion version, PcHeader header, FuncTable table,
-            Optional<ModuleData> moduleData) {
+            ModuleData moduleData) {
         this.path = path;
         this.elf = elf;
         this.image = image;
@@ -66,7 +67,7 @@ public final class GoBinary {
                 file + ": cannot tell the Go version: no .go.buildinfo and no go1.N string in the read-only data ("
                         + header.era() + " pclntab found)"));
         requireSupported(file, version);
-        Optional<ModuleData> md = null;
+        ModuleData md = null;
         long textStart;
         if (header.magic == PcHeader.MAGIC_GO116) {
             textStart = 0; // entries are absolute
@@ -74,10 +75,13 @@ public final class GoBinary {
             textStart = elf.isPie() ? image.relocations().addendAt(header.textStartFieldVaddr, header.textStartField)
                     : header.textStartField;
             if (textStart == 0) { // Go 1.26+: the header no longer has it
-                md = ModuleData.find(image, header, version);
-                textStart = md.orElseThrow(() -> new GoBinaryException(String.format("%s: pcHeader.textStart is 0 (Go 1.26+) and "
-                        + "no moduledata points at the pclntab header at 0x%x, so the text start is unknown", file,
-                        header.region.vaddr))).text();
+                try {
+                    md = ModuleData.locate(image, header, version);
+                } catch (GoBinaryException e) {
+                    throw new GoBinaryException("pcHeader.textStart is 0 (Go 1.26+), so the text start must come from "
+                            + "moduledata.text, and " + e.getMessage());
+                }
+                textStart = md.text();
             }
         }
         FuncTable table = FuncTable.read(header, textStart, image);
@@ -99,6 +103,11 @@ public final class GoBinary {
     }
 
     /** Whether the file is position-independent ({@code e_type} ET_DYN): addresses are relative to a load base. */
+    /** The Go build id ({@code go tool buildid}), or {@code ""} when the binary has none. */
+    public String buildId() {
+        return GoBuildId.read(elf).orElse("");
+    }
+
     public boolean isPie() {
         return elf.isPie();
     }
@@ -156,19 +165,15 @@ public final class GoBinary {
         if (query == null || !e.getMessage().startsWith("no Go function")) {
             return e;
         }
-        try {
-            List<String> callers = inlinedInto(query);
-            if (callers.isEmpty()) {
-                return e;
-            }
-            List<String> shown = callers.subList(0, Math.min(5, callers.size()));
-            return new GoBinaryException(e.getMessage() + String.format(Locale.ROOT, "; '%s' was inlined into %,d function%s (%s%s), "
-                    + "so it has no code of its own to probe: trace one of those, or build with -gcflags=-l",
-                    query, callers.size(), callers.size() == 1 ? "" : "s", String.join(", ", shown),
-                    callers.size() > shown.size() ? ", ..." : ""));
-        } catch (GoBinaryException noInlineTrees) {
+        List<String> callers = inlinedInto(query);
+        if (callers.isEmpty()) {
             return e;
         }
+        List<String> shown = callers.subList(0, Math.min(5, callers.size()));
+        return new GoBinaryException(e.getMessage() + String.format(Locale.ROOT, "; '%s' was inlined into %,d function%s (%s%s), "
+                + "so it has no code of its own to probe: trace one of those, or build with -gcflags=-l",
+                query, callers.size(), callers.size() == 1 ? "" : "s", String.join(", ", shown),
+                callers.size() > shown.size() ? ", ..." : ""));
     }
 
     /** Every function {@code globOrName} names (exact, short name or suffix, glob), sorted by entry; may be empty. */
@@ -205,12 +210,11 @@ public final class GoBinary {
      * The names of the functions whose inline trees contain {@code f} at some instruction: where calls to
      * {@code f} were compiled into the caller's body, and so are invisible to a probe on {@code f}. Empty when
      * {@code f} was never inlined (call sites folded away to no instruction at all do not count). Read for all
-     * functions on the first call, then kept.
-     *
-     * @throws GoBinaryException when the binary's moduledata (the base of the inline trees) cannot be found
+     * functions on the first call, then kept. Trees that cannot be read are left out and named by
+     * {@link #inlineTreeProblems()}; this never throws.
      */
     public List<String> inlinedInto(GoFunction f) {
-        return inlineMap().getOrDefault(f.name(), List.of());
+        return inlineTrees().callers.getOrDefault(f.name(), List.of());
     }
 
     /**
@@ -219,7 +223,7 @@ public final class GoBinary {
      * {@code name} when it has no dot.
      */
     public List<String> inlinedInto(String name) {
-        Map<String, List<String>> m = inlineMap();
+        Map<String, List<String>> m = inlineTrees().callers;
         List<String> exact = m.get(name);
         if (exact != null || FunctionNames.isQualified(name)) {
             return exact == null ? List.of() : exact;
@@ -233,34 +237,67 @@ public final class GoBinary {
         return List.copyOf(all);
     }
 
-    private Map<String, List<String>> inlineMap() {
-        Map<String, List<String>> m = inlinedInto;
-        if (m == null) {
+    /**
+     * Why {@link #inlinedInto} may be incomplete: one sentence per function whose inline tree could not be read
+     * (naming it: {@code "main.handle at 0x4a1b20: its inline tree ... is not in the file bytes of a PT_LOAD
+     * segment"}), the first 20 of them and a count of the rest, or one sentence when none could be read. Empty
+     * when every tree was read.
+     */
+    public List<String> inlineTreeProblems() {
+        InlineTrees t = inlineTrees();
+        if (t.unreadable <= t.problems.size()) {
+            return t.problems;
+        }
+        List<String> out = new java.util.ArrayList<>(t.problems);
+        out.add(String.format(Locale.ROOT, "and %,d more functions", t.unreadable - t.problems.size()));
+        return List.copyOf(out);
+    }
+
+    private InlineTrees inlineTrees() {
+        InlineTrees t = inlineTrees;
+        if (t == null) {
             synchronized (this) {
-                m = inlinedInto;
-                if (m == null) {
-                    long gofunc = 0;
-                    if (ModuleData.gofuncOffset(header, version) >= 0) {
-                        gofunc = moduleData().orElseThrow(() -> new GoBinaryException(String.format(
-                                "%s: cannot read inline trees: no moduledata points at the pclntab header at 0x%x, so "
-                                        + "moduledata.gofunc (the base of FUNCDATA_InlTree) is unknown", path,
-                                header.region.vaddr))).gofunc();
-                    }
-                    m = InlineTrees.build(table, image, gofunc);
-                    inlinedInto = m;
+                t = inlineTrees;
+                if (t == null) {
+                    t = readInlineTrees();
+                    inlineTrees = t;
                 }
             }
         }
-        return m;
+        return t;
     }
 
-    private Optional<ModuleData> moduleData() {
-        Optional<ModuleData> md = moduleData;
-        if (md == null) {
-            md = ModuleData.find(image, header, version);
-            moduleData = md;
+    private InlineTrees readInlineTrees() {
+        long gofunc = 0;
+        if (ModuleData.gofuncOffset(header, version) >= 0) {
+            try {
+                gofunc = moduleData().gofunc();
+            } catch (GoBinaryException e) {
+                return InlineTrees.unreadable("no inline tree can be read: their base, moduledata.gofunc, is unknown: "
+                        + e.getMessage());
+            }
         }
-        return md;
+        return InlineTrees.build(table, image, gofunc);
+    }
+
+    /** The moduledata, found on first use; a failure to find it is kept and thrown again. */
+    private ModuleData moduleData() {
+        ModuleData md = moduleData;
+        if (md != null) {
+            return md;
+        }
+        GoBinaryException known = noModuleData;
+        if (known != null) {
+            throw known;
+        }
+        try {
+            md = ModuleData.locate(image, header, version);
+            moduleData = md;
+            return md;
+        } catch (GoBinaryException e) {
+            noModuleData = e;
+            throw e;
+        }
     }
 
     private FunctionIndex index() {
@@ -286,9 +323,25 @@ public final class GoBinary {
         if (header.magic != PcHeader.MAGIC_GO116) {
             return table.textStart;
         }
-        return moduleData().map(ModuleData::text).orElseThrow(() -> new GoBinaryException(String.format(
-                "%s: no moduledata points at the pclntab header at 0x%x, so the text start is unknown", path,
-                header.region.vaddr)));
+        return moduleData().text();
+    }
+
+    /** {@code moduledata.gofunc}, the base of the funcdata offsets (Go 1.18+); throws when there is no moduledata. */
+    long gofunc() {
+        return moduleData().gofunc();
+    }
+
+    /** The virtual address of {@code runtime.firstmoduledata}; throws when it cannot be found. */
+    long moduleDataAddress() {
+        return moduleData().vaddr();
+    }
+
+    FuncTable table() {
+        return table;
+    }
+
+    ElfFile elf() {
+        return elf;
     }
 
     /** The virtual address of the pclntab header. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.binary;
 
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -10,7 +11,8 @@ import java.util.TreeSet;
 /**
  * Which functions each function was inlined into, read from every function's inline tree.
  * <pre>
- * FUNCDATA_InlTree = 3 points at an array of (runtime/symtabinl.go, Go 1.20+):
+ * FUNCDATA_InlTree = 3 points at an array of (runtime/symtabinl.go, Go 1.20+; the same through Go 1.27, as are
+ * FUNCDATA_InlTree and PCDATA_InlTreeIndex in internal/abi/symtab.go):
  *     type inlinedCall struct { funcID uint8; _ [3]byte; nameOff int32; parentPc int32; startLine int32 }  // 16 bytes
  * and in Go 1.16–1.19 (runtime/symtab.go):
  *     type inlinedCall struct { parent int16; funcID uint8; _ byte; file int32; line int32; func_ int32; parentPc int32 } // 20
@@ -26,95 +28,179 @@ final class InlineTrees {
     static final int PCDATA_INL_TREE_INDEX = 2;
     static final int FUNCDATA_INL_TREE = 3;
     private static final int MAX_TREE = 1 << 20;
-
-    private InlineTrees() {}
+    /** How many unreadable trees are described one by one; the rest are counted. */
+    static final int PROBLEMS_KEPT = 20;
 
     /** Callee name → sorted names of the functions whose inline trees contain it. */
-    static Map<String, List<String>> build(FuncTable table, Image image, long gofunc) {
-        PcHeader h = table.header;
-        Region r = table.region;
-        ElfFile elf = r.elf;
-        var buf = elf.buffer();
-        byte[] names = table.funcnametab();
-        int[] nameOffs = table.nameOffs();
-        boolean go120 = h.magic == PcHeader.MAGIC_GO120;
-        boolean offsets = gofunc != 0; // Go 1.18+: uint32 offsets from gofunc; 1.16–1.17: pointers
-        int entrySize = go120 ? 16 : 20;
-        int nameAt = go120 ? 4 : 12;
+    final Map<String, List<String>> callers;
+    /** One line per function whose inline tree could not be read ({@link #PROBLEMS_KEPT} at most), or one for all. */
+    final List<String> problems;
+    /** How many functions' inline trees could not be read (-1: none could, see {@link #problems}). */
+    final int unreadable;
+
+    private InlineTrees(Map<String, List<String>> callers, List<String> problems, int unreadable) {
+        this.callers = callers;
+        this.problems = List.copyOf(problems);
+        this.unreadable = unreadable;
+    }
+
+    /** No inline tree can be read at all, for the reason given (no moduledata, so no funcdata base). */
+    static InlineTrees unreadable(String why) {
+        return new InlineTrees(Map.of(), List.of(why), -1);
+    }
+
+    /**
+     * Reads every function's inline tree. A tree that cannot be read (outside the file, an entry that names no
+     * function, a pcdata table that runs off pctab) is skipped and described in {@link #problems}, naming the
+     * function it belongs to; it never fails the whole binary.
+     */
+    static InlineTrees build(FuncTable table, Image image, long gofunc) {
+        Reader reader = new Reader(table, image, gofunc);
         Map<Integer, BitSet> callersByNameOff = new HashMap<>();
-        ElfSegment seg = null;
+        List<String> problems = new ArrayList<>();
+        int unreadable = 0;
         for (int i = 0; i < table.size(); i++) {
+            int[] nameOffs;
+            try {
+                nameOffs = reader.calleeNameOffs(i);
+            } catch (GoBinaryException e) {
+                if (problems.size() < PROBLEMS_KEPT) {
+                    problems.add(describe(table, i) + ": " + e.getMessage());
+                }
+                unreadable++;
+                continue;
+            }
+            for (int nameOff : nameOffs) {
+                callersByNameOff.computeIfAbsent(nameOff, c -> new BitSet()).set(i);
+            }
+        }
+        byte[] names = table.funcnametab();
+        int[] ownNames = table.nameOffs();
+        Map<String, TreeSet<String>> callers = new HashMap<>(callersByNameOff.size() * 2);
+        callersByNameOff.forEach((nameOff, set) -> {
+            TreeSet<String> s = callers.computeIfAbsent(FuncTable.name(names, nameOff), c -> new TreeSet<>());
+            for (int c = set.nextSetBit(0); c >= 0; c = set.nextSetBit(c + 1)) {
+                String caller = FuncTable.name(names, ownNames[c]);
+                if (caller != null) {
+                    s.add(caller);
+                }
+            }
+        });
+        Map<String, List<String>> out = new HashMap<>(callers.size() * 2);
+        callers.forEach((callee, set) -> out.put(callee, List.copyOf(set)));
+        return new InlineTrees(out, problems, unreadable);
+    }
+
+    /** {@code main.handle at 0x4a1b20}, or {@code function 31 at 0x401920} when its own name is unreadable too. */
+    private static String describe(FuncTable table, int i) {
+        String name = FuncTable.name(table.funcnametab(), table.nameOffs()[i]);
+        return String.format("%s at 0x%x", name == null || name.isEmpty() ? "function " + i : name, table.entries[i]);
+    }
+
+    /** Reads one function's tree at a time; keeps the last segment it found a tree in. */
+    private static final class Reader {
+        private final FuncTable table;
+        private final Image image;
+        private final long gofunc;
+        private final PcHeader h;
+        private final Region r;
+        private final byte[] names;
+        private final boolean go120;
+        private final boolean offsets;
+        private final int entrySize;
+        private final int nameAt;
+        private ElfSegment seg;
+
+        Reader(FuncTable table, Image image, long gofunc) {
+            this.table = table;
+            this.image = image;
+            this.gofunc = gofunc;
+            this.h = table.header;
+            this.r = table.region;
+            this.names = table.funcnametab();
+            this.go120 = h.magic == PcHeader.MAGIC_GO120;
+            this.offsets = gofunc != 0; // Go 1.18+: uint32 offsets from gofunc; 1.16–1.17: pointers
+            this.entrySize = go120 ? 16 : 20;
+            this.nameAt = go120 ? 4 : 12;
+        }
+
+        /** The funcnametab offsets of the functions inlined into function {@code i} at some instruction. */
+        int[] calleeNameOffs(int i) {
             int f = table.funcs[i];
             long npcdata = Integer.toUnsignedLong(r.u32(f + table.npcdataAt(), "_func.npcdata"));
             int nfuncdata = r.u8(f + table.nfuncdataAt(), "_func.nfuncdata");
             if (npcdata <= PCDATA_INL_TREE_INDEX || nfuncdata <= FUNCDATA_INL_TREE) {
-                continue;
+                return new int[0];
             }
             long pcdata = f + h.funcStructSize();
             long inlTable = Integer.toUnsignedLong(r.u32(pcdata + 4L * PCDATA_INL_TREE_INDEX, "_func.pcdata[InlTreeIndex]"));
             if (inlTable == 0) {
-                continue;
+                return new int[0];
             }
             long funcdata = pcdata + 4 * npcdata;
             long tree;
             if (offsets) {
                 int off = r.u32(funcdata + 4L * FUNCDATA_INL_TREE, "_func.funcdata[InlTree]");
                 if (off == -1) {
-                    continue;
+                    return new int[0];
                 }
                 tree = gofunc + Integer.toUnsignedLong(off);
             } else {
                 long va = (r.vaddr + funcdata + 7) & ~7L;
                 tree = image.pointer(va + 8L * FUNCDATA_INL_TREE, "_func.funcdata[InlTree]");
                 if (tree == 0) {
-                    continue;
+                    return new int[0];
                 }
             }
             BitSet used = usedIndexes(r, h, inlTable, i);
             if (used.isEmpty()) {
-                continue;
+                return new int[0];
             }
             int max = used.length() - 1;
             long treeEnd = tree + (long) (max + 1) * entrySize;
             if (seg == null || !seg.containsInFile(tree) || !seg.containsInFile(treeEnd - 1)) {
-                seg = elf.loadSegment(tree);
+                seg = r.elf.loadSegment(tree);
                 if (seg == null || !seg.containsInFile(treeEnd - 1)) {
-                    throw r.corrupt(funcdata, String.format("function %d at 0x%x: its inline tree [0x%x, 0x%x) (%d entries) is "
-                            + "not in the file bytes of a PT_LOAD segment", i, table.entries[i], tree, treeEnd, max + 1));
+                    throw new GoBinaryException(String.format("its inline tree [0x%x, 0x%x) (%d entries, funcdata[InlTree] at "
+                            + "0x%x) is not in the file bytes of a PT_LOAD segment", tree, treeEnd, max + 1, r.vaddr + funcdata));
                 }
             }
+            var buf = r.elf.buffer();
             int base = (int) seg.fileOffset(tree);
+            long size = table.entries[i + 1] - table.entries[i];
             if (!go120) { // Go 1.16–1.19: follow inlinedCall.parent, which may name entries no PC maps to
                 for (int k = max; k >= 0; k--) {
                     if (used.get(k)) {
                         int parent = buf.getShort(base + k * entrySize);
-                        if (parent >= 0 && parent < k) {
+                        if (parent >= k) {
+                            throw new GoBinaryException(String.format("inline tree entry %d at 0x%x names parent %d, not an "
+                                    + "earlier entry", k, tree + (long) k * entrySize, parent));
+                        }
+                        if (parent >= 0) {
                             used.set(parent);
                         }
                     }
                 }
             }
+            int[] out = new int[used.cardinality()];
+            int n = 0;
             for (int k = used.nextSetBit(0); k >= 0; k = used.nextSetBit(k + 1)) {
-                int nameOff = buf.getInt(base + k * entrySize + nameAt);
-                callersByNameOff.computeIfAbsent(nameOff, c -> new BitSet()).set(i);
+                int at = base + k * entrySize;
+                int pad = go120 ? buf.getInt(at) >>> 8 : buf.get(at + 3);
+                int nameOff = buf.getInt(at + nameAt);
+                int parentPc = buf.getInt(at + (go120 ? 8 : 16));
+                if (pad != 0 || Integer.toUnsignedLong(parentPc) >= size) {
+                    throw new GoBinaryException(String.format("inline tree entry %d at 0x%x is not an inlinedCall: padding 0x%x, "
+                            + "parentPc 0x%x in a function of 0x%x bytes", k, tree + (long) k * entrySize, pad, parentPc, size));
+                }
+                if (nameOff < 0 || nameOff >= names.length || names[nameOff] == 0 || nameOff > 0 && names[nameOff - 1] != 0) {
+                    throw new GoBinaryException(String.format("inline tree entry %d at 0x%x names offset 0x%x, which is not the "
+                            + "start of a name in funcnametab (size 0x%x)", k, tree + (long) k * entrySize, nameOff, names.length));
+                }
+                out[n++] = nameOff;
             }
+            return out;
         }
-        Map<String, TreeSet<String>> callers = new HashMap<>(callersByNameOff.size() * 2);
-        callersByNameOff.forEach((nameOff, set) -> {
-            String callee = FuncTable.name(names, nameOff);
-            if (callee == null) {
-                int caller = set.nextSetBit(0);
-                throw r.corrupt(table.funcs[caller], String.format("function %d at 0x%x: an inline tree entry names offset "
-                        + "0x%x, outside funcnametab (size 0x%x)", caller, table.entries[caller], nameOff, names.length));
-            }
-            TreeSet<String> s = callers.computeIfAbsent(callee, c -> new TreeSet<>());
-            for (int c = set.nextSetBit(0); c >= 0; c = set.nextSetBit(c + 1)) {
-                s.add(FuncTable.name(names, nameOffs[c]));
-            }
-        });
-        Map<String, List<String>> out = new HashMap<>(callers.size() * 2);
-        callers.forEach((callee, set) -> out.put(callee, List.copyOf(set)));
-        return out;
     }
 
     /** The non-negative values of the pcvalue table at {@code pctab + off}. */

@@ -6,10 +6,16 @@ import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
+import dev.golat.binary.GoBinary;
+import dev.golat.gate.BaselineFile;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Recording;
+import dev.golat.gate.RecordingInfo;
 import dev.golat.plan.Planner;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
+import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -32,7 +38,7 @@ final class TraceCommand {
     private TraceCommand() {}
 
     record Options(long pid, List<String> functions, List<List<String>> spans, Duration duration, Duration interval, boolean json,
-            List<String> exec) {}
+            List<String> exec, Path save) {}
 
     static Options parse(List<String> args) {
         long pid = -1;
@@ -42,6 +48,7 @@ final class TraceCommand {
         Duration interval = null;
         boolean json = false;
         List<String> exec = List.of();
+        Path save = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -49,6 +56,7 @@ final class TraceCommand {
                 case "--duration" -> duration = parseDuration(value(args, ++i, a), a);
                 case "--interval" -> interval = parseDuration(value(args, ++i, a), a);
                 case "--json" -> json = true;
+                case "--save" -> save = Path.of(value(args, ++i, a));
                 case "--span" -> {
                     if (i + 3 >= args.size()) {
                         throw new UsageException("--span needs NAME FROM TO; " + USAGE);
@@ -77,11 +85,16 @@ final class TraceCommand {
         if ((pid < 0) == exec.isEmpty()) {
             throw new UsageException("give either --pid PID or --exec -- CMD ARGS; " + USAGE);
         }
-        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec);
+        if (save != null && save.toAbsolutePath().getParent() != null
+                && !Files.isDirectory(save.toAbsolutePath().getParent())) {
+            throw new UsageException("--save: directory " + save.toAbsolutePath().getParent() + " does not exist");
+        }
+        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec, save);
     }
 
     static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--span NAME FROM TO]... [--duration 10s]"
-            + " [--interval 1s] [--json] | golat trace FUNCTION... [--span NAME FROM TO]... [--json] --exec -- CMD ARGS";
+            + " [--interval 1s] [--json] [--save FILE] | golat trace FUNCTION... [--span NAME FROM TO]... [--json] [--save FILE]"
+            + " --exec -- CMD ARGS";
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
@@ -90,7 +103,8 @@ final class TraceCommand {
             throw new UsageException("no process " + o.pid() + " (/proc/" + o.pid() + "/exe does not exist)");
         }
         // Plan first: a wrong name fails before anything is started.
-        ProbeSet.Builder set = ProbeSet.planning(Planner.of(binary));
+        Planner planner = Planner.of(binary);
+        ProbeSet.Builder set = ProbeSet.planning(planner);
         for (String f : o.functions()) {
             set.function(f).warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
         }
@@ -99,8 +113,10 @@ final class TraceCommand {
         }
         ProbeSet probes = set.build();
         Map<Integer, String> plans = new LinkedHashMap<>(); // id -> what it measures
+        Map<Integer, String> names = new LinkedHashMap<>(); // id -> as the user named it
         for (ProbeSet.Entry e : probes.entries()) {
             plans.put(e.id(), e.isSpan() ? "span " + e.name() : e.probe().function());
+            names.put(e.id(), e.isSpan() ? "span " + e.name() : e.name());
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();
@@ -109,16 +125,23 @@ final class TraceCommand {
                 agent.start(pid, binary.toString(), probes.probes(), probes.spans());
                 System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
+                Saved saved = new Saved(pid);
                 if (child != null) {
                     resume(child.pid());
                 }
                 Thread hook = interruptOnSignal(Thread.currentThread());
                 try {
-                    waitForEnd(agent, o, child, plans, out);
+                    waitForEnd(agent, o, child, plans, saved);
                 } finally {
                     removeHook(hook);
                 }
-                print(agent.snapshot(), plans, o.json(), out);
+                List<ProbeSnapshot> last = agent.snapshot();
+                print(last, plans, o.json(), out);
+                if (o.save() != null) {
+                    saved.ticks.add(last);
+                    saved.write(o.save(), planner.binary(), plans, names);
+                    System.err.println("golat trace: saved " + names.size() + " recording(s) to " + o.save());
+                }
             }
             if (child != null) {
                 child.waitFor(10, TimeUnit.SECONDS);
@@ -135,7 +158,7 @@ final class TraceCommand {
     }
 
     private static void waitForEnd(AgentSession agent, Options o, Process child, Map<Integer, String> plans,
-            PrintStream out) throws InterruptedException {
+            Saved saved) throws InterruptedException {
         long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
         long step = o.interval() == null ? 200 : Math.min(200, o.interval().toMillis());
         long nextInterval = o.interval() == null ? Long.MAX_VALUE : System.nanoTime() + o.interval().toNanos();
@@ -148,9 +171,12 @@ final class TraceCommand {
             } catch (InterruptedException e) {
                 return; // Ctrl-C: print what we have
             }
+            saved.witness();
             if (System.nanoTime() >= nextInterval) {
                 nextInterval += o.interval().toNanos();
-                for (ProbeSnapshot s : agent.snapshot()) {
+                List<ProbeSnapshot> tick = agent.snapshot();
+                saved.ticks.add(tick);
+                for (ProbeSnapshot s : tick) {
                     Latency l = latency(s, plans.get(s.id()));
                     System.err.println("golat trace: " + l);
                 }
@@ -203,6 +229,66 @@ final class TraceCommand {
         }
         m.put("counters", counters);
         return m;
+    }
+
+    /**
+     * What {@code --save} writes: the snapshots at each {@code --interval} tick (each interval becomes one round
+     * of the recording) and the target's CPU wait over the run, read while it is alive.
+     */
+    static final class Saved {
+        final long pid;
+        final NoiseWitness start;
+        NoiseWitness last;
+        final List<List<ProbeSnapshot>> ticks = new ArrayList<>();
+
+        Saved(long pid) {
+            this.pid = pid;
+            this.start = readWitness(pid);
+            this.last = start;
+        }
+
+        void witness() {
+            NoiseWitness now = readWitness(pid);
+            if (now.known()) {
+                last = now;
+            }
+        }
+
+        void write(Path file, GoBinary binary, Map<Integer, String> plans, Map<Integer, String> names) {
+            witness();
+            NoiseWitness window = start.known() ? last.minus(start) : NoiseWitness.NONE;
+            List<Recording> recordings = new ArrayList<>();
+            for (Map.Entry<Integer, String> e : names.entrySet()) {
+                List<Histogram> rounds = new ArrayList<>();
+                Histogram previous = new Histogram(3);
+                for (List<ProbeSnapshot> tick : ticks) {
+                    for (ProbeSnapshot s : tick) {
+                        if (s.id() == e.getKey()) {
+                            Histogram now = s.toHistogram();
+                            Histogram round = now.copy();
+                            round.subtract(previous);
+                            previous = now;
+                            if (round.getTotalCount() > 0 || rounds.isEmpty()) {
+                                rounds.add(round);
+                            }
+                        }
+                    }
+                }
+                RecordingInfo info = RecordingInfo.here("golat trace", plans.get(e.getKey()),
+                        binary.goVersion().raw().split("\\s")[0], binary.buildId());
+                recordings.add(new Recording(e.getValue(), rounds.isEmpty() ? List.of(new Histogram(3)) : rounds, info,
+                        window));
+            }
+            BaselineFile.writeAll(file, recordings);
+        }
+
+        private static NoiseWitness readWitness(long pid) {
+            try {
+                return NoiseWitness.read(pid);
+            } catch (RuntimeException e) {
+                return NoiseWitness.NONE; // the target exited: keep the last figures
+            }
+        }
     }
 
     /** Starts CMD stopped (a shell that stops itself, then execs: same pid), so probes attach before its first instruction. */

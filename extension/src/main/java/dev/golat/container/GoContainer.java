@@ -213,7 +213,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
         return granted;
     }
 
-    /** Why {@link #grantedCapabilities()} are what they are, e.g. "Docker 20.10.24 < 23: ...". */
+    /** Why {@link #grantedCapabilities()} are what they are, e.g. {@code "Docker 20.10.24 < 23: ..."}. */
     public String privilegeReason() {
         return privilegeReason;
     }

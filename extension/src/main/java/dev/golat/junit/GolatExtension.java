@@ -289,7 +289,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t));
+            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t), tracer::reset);
         }
 
         /**

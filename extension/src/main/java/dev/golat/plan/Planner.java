@@ -57,6 +57,12 @@ public final class Planner {
                     + (inlinedInto.size() == 1 ? "" : "s") + " (" + summarize(inlinedInto)
                     + "): those calls will not be seen");
         }
+        List<String> unread = binary.inlineTreeProblems();
+        if (!unread.isEmpty()) {
+            warnings.add("some inline trees of " + binary.path().getFileName() + " could not be read, so copies of "
+                    + fn.name() + " inlined there are not listed: " + String.join("; ", unread.subList(0, Math.min(3, unread.size())))
+                    + (unread.size() > 3 ? "; ..." : ""));
+        }
         ProbePlan.EntrySite entrySite;
         if (site != fn.entry() || fs.isAddress() || fs.hasOffset()) {
             checkBoundary(fs, fn, sites, site);

@@ -8,9 +8,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a latency as an HdrHistogram percentile distribution ({@code .hgrm}), the text format that
@@ -51,11 +49,9 @@ public final class HgrmWriter {
     public static Path write(Path dir, String testClass, String testMethod, Latency latency) {
         Path file = dir.resolve(FileNames.safe(testClass))
                 .resolve(FileNames.safe(testMethod) + "-" + FileNames.safe(latency.name()) + ".hgrm");
-        Path tmp = null;
         try {
-            Files.createDirectories(file.getParent());
-            tmp = Files.createTempFile(file.getParent(), ".golat-", ".hgrm.tmp");
-            try (PrintStream out = new PrintStream(Files.newOutputStream(tmp), false, StandardCharsets.UTF_8)) {
+            return AtomicFile.write(file, stream -> {
+                PrintStream out = new PrintStream(stream, false, StandardCharsets.UTF_8);
                 if (latency.count() > 0) {
                     latency.histogram().outputPercentileDistribution(out, TICKS_PER_HALF_DISTANCE, NANOS_PER_MICRO);
                 } else {
@@ -64,28 +60,14 @@ public final class HgrmWriter {
                 // After the distribution, where readers of .hgrm files already skip '#' lines.
                 out.printf("# golat: %s (%s), values in microseconds%n", latency.name(), latency.function());
                 out.printf("# counts: %s%n", latency.counters().nonZero());
+                out.flush();
                 if (out.checkError()) {
                     throw new IOException("write failed");
                 }
-            }
-            Path written = Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
-            return written;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the percentile distribution of " + latency.name()
                     + " to " + file + ": " + e.getMessage(), e);
-        } finally {
-            deleteQuietly(tmp);
-        }
-    }
-
-    private static void deleteQuietly(Path tmp) {
-        if (tmp != null) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write already failed; its exception says why
-            }
         }
     }
 }

@@ -8,9 +8,7 @@ import dev.golat.result.Units;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,26 +68,12 @@ public final class HtmlReport {
      */
     public synchronized Path write() {
         String html = html();
-        Path tmp = null;
         try {
-            Path parent = path.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            tmp = Files.createTempFile(parent, ".golat-", ".html.tmp");
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            tmp = null;
+            AtomicFile.write(path, out -> out.write(html.getBytes(StandardCharsets.UTF_8)));
             return path;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the golat report of " + testClass + " to "
                     + path.toAbsolutePath() + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the write already failed; its exception says why
-                }
-            }
         }
     }
 

@@ -34,6 +34,12 @@ final class FrozenLatency implements Latency {
     }
 
     @Override
+    public void reset() {
+        throw new IllegalStateException("reset() on a frozen latency (a snapshot) of " + name
+                + ": reset the Latency the test method received");
+    }
+
+    @Override
     public String name() {
         return name;
     }

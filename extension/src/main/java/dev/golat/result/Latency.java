@@ -54,7 +54,28 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
 
     /** A view that reads the current figures from {@code source} on every access (what tests receive). */
     static Latency live(String name, String function, Supplier<Latency> source) {
-        return new LiveLatency(name, function, source);
+        return new LiveLatency(name, function, source, null);
+    }
+
+    /** A live view whose window {@link #reset()} restarts by running {@code reset}. */
+    static Latency live(String name, String function, Supplier<Latency> source, Runnable reset) {
+        return new LiveLatency(name, function, source, Objects.requireNonNull(reset, "reset"));
+    }
+
+    /**
+     * Starts the window again: calls made so far are forgotten (a warm-up, a setup phase). The probes of a
+     * service are reset together, so this restarts the window of every function the test traces in the same
+     * service.
+     *
+     * @throws IllegalStateException on a frozen latency (a snapshot), which has no window to restart
+     */
+    void reset();
+
+    /** Measures {@code block} alone: {@link #reset()}, runs it, returns the figures of exactly that window. */
+    default Latency measure(Runnable block) {
+        reset();
+        block.run();
+        return snapshot();
     }
 
     /** The figures as of now, frozen; a frozen latency returns itself. */

@@ -16,11 +16,22 @@ final class LiveLatency implements Latency {
     private final String name;
     private final String function;
     private final Supplier<Latency> source;
+    private final Runnable reset; // null when the source cannot be reset
 
-    LiveLatency(String name, String function, Supplier<Latency> source) {
+    LiveLatency(String name, String function, Supplier<Latency> source, Runnable reset) {
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.source = Objects.requireNonNull(source, "source");
+        this.reset = reset;
+    }
+
+    @Override
+    public void reset() {
+        if (reset == null) {
+            throw new IllegalStateException("reset() on a live latency whose source cannot be reset of " + name
+                    + ": reset the Latency the test method received");
+        }
+        reset.run();
     }
 
     @Override

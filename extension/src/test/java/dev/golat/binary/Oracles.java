@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,19 +32,9 @@ final class Oracles {
         return goBinary(versions.get(versions.size() - 1));
     }
 
-    /** {@code /usr/lib/go-1.21/bin/go} for {@code "go1.21"} (Debian's layout), else {@code $GOROOT_1_21/bin/go}. */
+    /** The {@code go} command of a toolchain folder name ({@code go1.21}): Debian's, or the one bootstrap linked. */
     static Path goBinary(String goVersion) {
-        String v = goVersion.replaceFirst("^go", "");
-        Path debian = Path.of("/usr/lib/go-" + v, "bin", "go");
-        if (Files.isExecutable(debian)) {
-            return debian;
-        }
-        String env = System.getenv("GOROOT_" + v.replace('.', '_'));
-        if (env != null && Files.isExecutable(Path.of(env, "bin", "go"))) {
-            return Path.of(env, "bin", "go");
-        }
-        throw new IllegalStateException("no Go toolchain for " + goVersion + " at " + debian
-                + " (or $GOROOT_" + v.replace('.', '_') + "): run scripts/bootstrap");
+        return GoTestBinaries.goTool(goVersion);
     }
 
     /** Runs a command, returns stdout; fails with stderr when it exits non-zero (unless {@code allowFailure}). */
@@ -97,6 +88,102 @@ final class Oracles {
     static Map<Long, List<String>> goNmTextSymbols(Path file) {
         String out = run(goTool().toString(), "tool", "nm", file.toString());
         return symbols(out, Pattern.compile("^\\s*([0-9a-f]+) T (.+)$"));
+    }
+
+    /** Every symbol of {@code go tool nm}, any kind: name → address (the first, when a name repeats). */
+    static Map<String, Long> goNmAddresses(Path file) {
+        String out = run(goTool().toString(), "tool", "nm", file.toString());
+        Pattern line = Pattern.compile("^\\s*([0-9a-f]+) [A-Za-z] (.+)$");
+        Map<String, Long> map = new HashMap<>();
+        for (String l : out.split("\n")) {
+            Matcher m = line.matcher(l);
+            if (m.matches()) {
+                map.putIfAbsent(m.group(2), Long.parseUnsignedLong(m.group(1), 16));
+            }
+        }
+        return map;
+    }
+
+    /** The sections of {@code readelf -SW}: name → {address, file offset, size}. */
+    static Map<String, long[]> readelfSections(Path file) {
+        Pattern row = Pattern.compile("^\\s*\\[\\s*\\d+\\]\\s+(\\S+)\\s+\\S+\\s+([0-9a-f]+)\\s+([0-9a-f]+)\\s+([0-9a-f]+)\\s.*$");
+        Map<String, long[]> map = new LinkedHashMap<>();
+        for (String l : run("readelf", "-SW", file.toString()).split("\n")) {
+            Matcher m = row.matcher(l);
+            if (m.matches()) {
+                map.put(m.group(1), new long[] {Long.parseLong(m.group(2), 16), Long.parseLong(m.group(3), 16),
+                        Long.parseLong(m.group(4), 16)});
+            }
+        }
+        return map;
+    }
+
+    /** What {@link #inlineTreeMismatches} found: how many (callee, caller) pairs qualified, and the bad ones. */
+    record InlineCheck(int pairs, List<String> mismatches) {}
+
+    /**
+     * {@link GoBinary#inlinedInto} against the line tables, read by {@code go tool addr2line} (the pcfile/pcln
+     * tables, which do not depend on the inline trees): where a callee was inlined, the caller's code holds
+     * instructions whose position is in the callee's file, within the lines of the callee's own out-of-line copy.
+     * Checks {@code sample} (callee, caller) pairs chosen at random with a fixed seed among functions of at most
+     * {@code calleeMax} and {@code callerMax} bytes; every caller named must be in the function table.
+     */
+    static InlineCheck inlineTreeMismatches(Path file, GoBinary bin, int sample, int calleeMax, int callerMax) {
+        Map<String, GoFunction> byName = new HashMap<>();
+        bin.functions().forEach(f -> byName.putIfAbsent(f.name(), f));
+        List<GoFunction[]> pairs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (GoFunction callee : bin.functions()) {
+            for (String caller : bin.inlinedInto(callee)) {
+                GoFunction c = byName.get(caller);
+                if (c == null) {
+                    problems.add(callee + " is inlined into " + caller + ", which is not in the function table");
+                } else if (callee.size() <= calleeMax && c.size() <= callerMax) {
+                    pairs.add(new GoFunction[] {callee, c});
+                }
+            }
+        }
+        java.util.Collections.shuffle(pairs, new java.util.Random(1));
+        List<GoFunction[]> chosen = pairs.subList(0, Math.min(sample, pairs.size()));
+        List<Long> addrs = new ArrayList<>();
+        for (GoFunction[] p : chosen) {
+            for (GoFunction f : p) {
+                for (long a = f.entry(); a < f.end(); a++) {
+                    addrs.add(a);
+                }
+            }
+        }
+        List<String[]> lines = addr2lineFull(file, addrs);
+        if (lines.size() != addrs.size()) {
+            throw new IllegalStateException("go tool addr2line answered " + lines.size() + " of " + addrs.size() + " addresses");
+        }
+        int at = 0;
+        for (GoFunction[] p : chosen) {
+            GoFunction callee = p[0];
+            GoFunction caller = p[1];
+            List<String[]> own = lines.subList(at, at + (int) callee.size());
+            at += own.size();
+            List<String[]> inCaller = lines.subList(at, at + (int) caller.size());
+            at += inCaller.size();
+            String calleeFile = own.get(0)[1];
+            int lo = Integer.MAX_VALUE;
+            int hi = 0;
+            for (String[] l : own) {
+                if (l[1].equals(calleeFile)) {
+                    lo = Math.min(lo, Integer.parseInt(l[2]));
+                    hi = Math.max(hi, Integer.parseInt(l[2]));
+                }
+            }
+            int from = lo;
+            int to = hi;
+            boolean found = inCaller.stream().anyMatch(l -> l[1].equals(calleeFile)
+                    && Integer.parseInt(l[2]) >= from && Integer.parseInt(l[2]) <= to);
+            if (!found) {
+                problems.add(String.format("%s (%s:%d-%d) inlined into %s: no instruction of it is at those lines",
+                        callee, calleeFile, lo, hi, caller));
+            }
+        }
+        return new InlineCheck(pairs.size(), problems);
     }
 
     /** The defined text symbols of binutils {@code nm -D} (the dynamic symbol table). */

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +34,8 @@ import dev.golat.testbins.GoTestBinaries;
  * <li>esbuild-go117 and esbuild-go118 (npm {@code esbuild-linux-64} 0.14.10 and 0.14.39, Go 1.17.5 and 1.18.1): the
  *     two pclntab formats no installed toolchain writes any more (0xfffffffa with absolute entries and pointer-sized
  *     funcdata; 0xfffffff0), {@code go tool addr2line} for every function, the version from {@code go version}.
+ * <li>buf-go124 and esbuild-go125 (npm {@code @bufbuild/buf-linux-x64} 1.52.0, Go 1.24.2;
+ *     {@code @esbuild/linux-x64} 0.27.0, Go 1.25.4): the Go releases no toolchain here builds, the same way.
  * </ul>
  */
 class RealBinariesOracleTest {
@@ -112,8 +112,10 @@ class RealBinariesOracleTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"esbuild-go117, 0xfffffffa", "esbuild-go118, 0xfffffff0"})
-    void old_esbuild_functions_agree_with_addr2line_and_go_version(String name, String magic) {
+    @CsvSource({"esbuild-go117, 0xfffffffa, go1.17.", "esbuild-go118, 0xfffffff0, go1.18.", "buf-go124, 0xfffffff1, go1.24.",
+            "esbuild-go125, 0xfffffff1, go1.25."})
+    void release_builds_functions_agree_with_addr2line_and_their_version_with_the_tools(String name, String magic,
+            String version) {
         // GIVEN
         Path file = GoTestBinaries.cached(name);
         int expectedMagic = Integer.parseUnsignedInt(magic.substring(2), 16);
@@ -123,7 +125,7 @@ class RealBinariesOracleTest {
         List<String> names = Oracles.addr2line(file, fs.stream().map(GoFunction::entry).toList());
         List<String> lastBytes = Oracles.addr2line(file, fs.stream().map(f -> f.end() - 1).toList());
         // THEN
-        assertThat(bin.goVersion().raw()).isEqualTo(Oracles.goVersionOf(file)).startsWith("go1.1" + name.charAt(name.length() - 1) + ".");
+        assertThat(bin.goVersion().raw()).isEqualTo(versionPerTools(file)).startsWith(version);
         assertThat(pclntabMagic(file)).as("pclntab magic of %s", file).isEqualTo(expectedMagic);
         assertThat(bin.isStripped()).isTrue();
         assertThat(fs).hasSizeGreaterThan(5_000);
@@ -146,72 +148,45 @@ class RealBinariesOracleTest {
     }
 
     /**
-     * Inline trees of the Go 1.17/1.18 format (20-byte inlinedCall, funcdata as 8-byte aligned pointers) against
-     * the line tables, read by {@code go tool addr2line}: the caller's code holds instructions whose position is
-     * in the callee's file, within the lines of the callee's own out-of-line copy. A sample of (callee, caller)
-     * pairs, chosen at random with a fixed seed among small functions.
+     * Inline trees of every format against the line tables ({@link Oracles#inlineTreeMismatches}): Go 1.17/1.18
+     * (20-byte inlinedCall, funcdata as 8-byte aligned pointers or offsets), 1.24 and 1.25 (which no toolchain here
+     * builds) and 1.26 (funcdata inside {@code .gopclntab}). A sample of 25 (callee, caller) pairs each.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"esbuild-go117", "esbuild-go118"})
-    void old_esbuild_inline_trees_agree_with_the_line_tables(String name) {
+    @ValueSource(strings = {"esbuild-go117", "esbuild-go118", "buf-go124", "esbuild-go125", "esbuild"})
+    void release_builds_inline_trees_agree_with_the_line_tables(String name) {
         // GIVEN
         Path file = GoTestBinaries.cached(name);
         GoBinary bin = GoBinary.open(file);
-        Map<String, GoFunction> byName = new HashMap<>();
-        bin.functions().forEach(f -> byName.putIfAbsent(f.name(), f));
         // WHEN
-        List<GoFunction[]> pairs = new ArrayList<>();
-        for (GoFunction callee : bin.functions()) {
-            for (String caller : bin.inlinedInto(callee)) {
-                GoFunction c = byName.get(caller);
-                assertThat(c).as("%s, inlined into %s, which is not in the function table", callee, caller).isNotNull();
-                if (callee.end() - callee.entry() <= 1024 && c.end() - c.entry() <= 2048) {
-                    pairs.add(new GoFunction[] {callee, c});
-                }
-            }
-        }
+        Oracles.InlineCheck check = Oracles.inlineTreeMismatches(file, bin, 25, 1024, 2048);
         // THEN
-        assertThat(pairs).as("small (callee, caller) pairs").hasSizeGreaterThan(500);
-        Collections.shuffle(pairs, new Random(1));
-        List<GoFunction[]> sample = pairs.subList(0, 25);
-        List<Long> addrs = new ArrayList<>();
-        for (GoFunction[] p : sample) {
-            for (GoFunction f : p) {
-                for (long a = f.entry(); a < f.end(); a++) {
-                    addrs.add(a);
-                }
-            }
+        assertThat(bin.inlineTreeProblems()).isEmpty();
+        assertThat(check.pairs()).as("small (callee, caller) pairs").isGreaterThan(500);
+        assertThat(check.mismatches()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"prometheus", "dockerd"})
+    void distro_builds_inline_trees_are_all_read(String name) {
+        GoBinary bin = GoBinary.open(GoTestBinaries.cached(name));
+        assertThat(bin.inlineTreeProblems()).isEmpty();
+        assertThat(bin.inlinedInto("runtime.add")).contains("runtime.evacuate", "runtime.chansend"); // runtime/map.go, chan.go
+    }
+
+    /** {@code go version} where the file has build info, else the one {@code go1.N.M} string in it. */
+    private static String versionPerTools(Path file) {
+        String out = Oracles.run(List.of(Oracles.goTool().toString(), "version", file.toString()), null, Map.of(), true);
+        if (!out.contains("could not read Go build info")) {
+            return Oracles.goVersionOf(file);
         }
-        List<String[]> lines = Oracles.addr2lineFull(file, addrs);
-        assertThat(lines).hasSameSizeAs(addrs);
-        int at = 0;
-        List<String> problems = new ArrayList<>();
-        for (GoFunction[] p : sample) {
-            GoFunction callee = p[0];
-            GoFunction caller = p[1];
-            List<String[]> own = lines.subList(at, at + (int) (callee.end() - callee.entry()));
-            at += own.size();
-            List<String[]> inCaller = lines.subList(at, at + (int) (caller.end() - caller.entry()));
-            at += inCaller.size();
-            String calleeFile = own.get(0)[1];
-            int lo = Integer.MAX_VALUE;
-            int hi = 0;
-            for (String[] l : own) {
-                if (l[1].equals(calleeFile)) {
-                    lo = Math.min(lo, Integer.parseInt(l[2]));
-                    hi = Math.max(hi, Integer.parseInt(l[2]));
-                }
-            }
-            int from = lo;
-            int to = hi;
-            boolean found = inCaller.stream().anyMatch(l -> l[1].equals(calleeFile)
-                    && Integer.parseInt(l[2]) >= from && Integer.parseInt(l[2]) <= to);
-            if (!found) {
-                problems.add(String.format("%s (%s:%d-%d) inlined into %s: no instruction of it is at those lines",
-                        callee, calleeFile, lo, hi, caller));
-            }
+        List<String> versions = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^go1\\.\\d+(\\.\\d+)?$").matcher(Oracles.run("strings", "-n", "6", file.toString()));
+        while (m.find()) {
+            versions.add(m.group());
         }
-        assertThat(problems).isEmpty();
+        assertThat(versions).as("go1.N strings in %s", file).hasSize(1);
+        return versions.get(0);
     }
 
     /** The first four bytes of {@code .gopclntab}, read by readelf's hex dump (little-endian word). */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -87,6 +88,14 @@ class HgrmWriterTest {
             index--;
         }
         return index;
+    }
+
+    @Test
+    void should_write_files_readable_by_everyone() throws IOException {
+        // WHEN
+        Path file = HgrmWriter.write(dir, "StmtIT", "p99", TestLatencies.stmtExecute());
+        // THEN
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
     }
 
     @Test

@@ -14,6 +14,7 @@ import org.w3c.dom.NodeList;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -91,6 +92,21 @@ class HtmlReportTest {
         assertThat(texts(counts, "td")).containsExactly("1,002", "1,000", "0", "0", "0", "2", "0");
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(page);
+        }
+    }
+
+    @Test
+    void should_write_the_page_readable_by_everyone_and_leave_no_temporary_file() throws Exception {
+        // GIVEN
+        HtmlReport report = new HtmlReport(dir, "StmtIT");
+        report.add("executeStaysFast", List.of(oneToThousand()));
+        // WHEN
+        Path page = report.write();
+        report.write();
+        // THEN: rw-r--r--, as a file written normally (a temporary file alone would be 0600)
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(page))).isEqualTo("rw-r--r--");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly("StmtIT.html");
         }
     }
 

@@ -58,7 +58,7 @@ final class ObjdumpFunctions {
                     int i = Arrays.binarySearch(starts, addr);
                     i = i >= 0 ? i : -i - 2;
                     if (i >= 0 && addr < funcs.get(i).end()) {
-                        funcs.get(i).lines().add(new Line(addr, line.substring(colon + 2).trim().replaceAll("\\s+", " ")));
+                        funcs.get(i).lines().add(new Line(addr, ObjdumpOracle.WHITESPACE.matcher(line.substring(colon + 2).trim()).replaceAll(" ")));
                     }
                 }
             } finally {

@@ -27,6 +27,8 @@ final class ObjdumpOracle {
     private static final Pattern PREFIX = Pattern.compile(
             "rex(\\.[WRXB]+)?|data16|addr32|lock|rep|repz|repnz|repe|repne|bnd|notrack|[cdefgs]s|\\{vex\\}|\\{vex3\\}|\\{evex\\}");
     private static final Pattern DIRECT = Pattern.compile("(0x)?[0-9a-f]+( <.*>)?");
+    /** Compiled once: String.split with a regex compiles it on every call, millions of times per binary. */
+    static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     /** What one comparison found. */
     record Result(Path file, long instructions, long bad, long badAccepted, long prefixedVex, List<String> mismatches,
@@ -187,7 +189,7 @@ final class ObjdumpOracle {
     }
 
     private void checkKind(long addr, String text, Instruction insn) {
-        String[] tok = text.split("\\s+", -1);
+        String[] tok = WHITESPACE.split(text, -1);
         int i = 0;
         while (i < tok.length - 1 && PREFIX.matcher(tok[i]).matches()) {
             i++;
@@ -221,7 +223,11 @@ final class ObjdumpOracle {
     }
 
     private static boolean lonePrefix(String text) {
-        for (String t : text.split("\\s+")) {
+        int space = text.indexOf(' ');
+        if (!PREFIX.matcher(space < 0 ? text : text.substring(0, space)).matches()) {
+            return false; // the common case: the first word is a mnemonic
+        }
+        for (String t : WHITESPACE.split(text)) {
             if (!PREFIX.matcher(t).matches()) {
                 return false;
             }

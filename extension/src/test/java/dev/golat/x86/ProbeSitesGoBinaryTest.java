@@ -22,6 +22,8 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -29,8 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every function of a binary's pclntab ({@code GoBinary.functions()}), decoded from its entry and given
  * probe sites, against objdump's linear sweep of {@code .text}: the boundaries, RETs and
  * {@code CALL runtime.morestack*} of each function, and the entry site read off objdump's prologue text.
- * Covers the stripped and PIE real binaries, where only the pclntab names functions.
+ * Covers every go-testbins build of the matrix and the real binaries ({@link X86DecoderObjdumpTest#binaries}),
+ * stripped and PIE ones included, where only the pclntab names functions.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ProbeSitesGoBinaryTest {
     private static final Pattern CALL = Pattern.compile("call (?:0x)?([0-9a-f]+)(?: <.*>)?");
 
@@ -97,7 +101,7 @@ class ProbeSitesGoBinaryTest {
                             lines.clear();
                         }
                         if (fi < funcs.size() && addr >= funcs.get(fi).entry()) {
-                            lines.add(new Line(addr, s.substring(colon + 2).trim().replaceAll("\\s+", " ")));
+                            lines.add(new Line(addr, ObjdumpOracle.WHITESPACE.matcher(s.substring(colon + 2).trim()).replaceAll(" ")));
                         }
                     }
                     while (fi < funcs.size()) {

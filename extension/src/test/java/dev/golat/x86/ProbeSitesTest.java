@@ -92,7 +92,9 @@ class ProbeSitesTest {
     @MethodSource("goVersions")
     void huge_frames_are_entered_at_the_underflow_jb(String goVersion) {
         Binary bin = Binary.load(goVersion, "workload");
-        Function f = bin.function("runtime.getproccount"); // an 8 KiB frame
+        // An 8 KiB frame; runtime/os_linux.go renamed getproccount to getCPUCount in Go 1.26.
+        boolean renamed = Integer.parseInt(goVersion.substring("go1.".length())) >= 26;
+        Function f = bin.function(renamed ? "runtime.getCPUCount" : "runtime.getproccount");
         ProbeSites s = bin.sites(f);
         // MOV R12, RSP; SUB R12, N; JB morestack; CMP R12, [R14+0x10]; JBE morestack
         assertThat(f.lines().get(0).text()).isEqualTo("mov r12,rsp");
@@ -189,7 +191,14 @@ class ProbeSitesTest {
 
     /** A go-testbins program: its .text bytes, nm's functions with objdump's lines, and the sites of one function. */
     private record Binary(List<Function> funcs, Map<Long, String> symbols, long textAddress, byte[] text) {
+        /** Loaded once per program: objdump and nm of a whole binary are the slow part of these tests. */
+        private static final Map<String, Binary> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
         static Binary load(String goVersion, String program) {
+            return LOADED.computeIfAbsent(goVersion + "/" + program, k -> read(goVersion, program));
+        }
+
+        private static Binary read(String goVersion, String program) {
             Path path = GoTestBinaries.program(goVersion, program);
             List<Function> funcs = ObjdumpFunctions.read(path, GoTestBinaries.goTool(goVersion));
             ElfSections elf = ElfSections.read(path);

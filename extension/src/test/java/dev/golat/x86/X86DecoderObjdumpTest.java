@@ -4,6 +4,7 @@ package dev.golat.x86;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.testbins.GoTestBinaries;
+import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -18,18 +21,24 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Whole binaries against GNU objdump: every instruction boundary, kind and branch target of a linear
  * sweep over each executable section (Go pads between functions with INT3, so a correct decoder stays in
- * step with objdump from the section start to its end). The go-testbins of every installed toolchain and
- * the real prometheus (stripped), dockerd (PIE) and esbuild (Go 1.26, 1.18.1 and 1.17.5) binaries.
+ * step with objdump from the section start to its end). The go-testbins of every installed toolchain in every
+ * variant (default, stripped, pie, stripped-pie, cgo), and the real prometheus (stripped), dockerd (PIE),
+ * esbuild (Go 1.26, 1.25.4, 1.18.1 and 1.17.5) and buf (Go 1.24.2) binaries.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class X86DecoderObjdumpTest {
 
+    /** Every go-testbins build (each toolchain, each variant, both programs) and every cached real binary. */
     static List<Path> binaries() {
         List<Path> out = new ArrayList<>();
         for (String v : GoTestBinaries.goVersions()) {
-            out.add(GoTestBinaries.program(v, "stmtserver"));
-            out.add(GoTestBinaries.program(v, "workload"));
+            for (Variant variant : Variant.values()) {
+                out.add(GoTestBinaries.program(v, variant, "stmtserver"));
+                out.add(GoTestBinaries.program(v, variant, "workload"));
+            }
         }
-        for (String name : List.of("prometheus", "dockerd", "esbuild", "esbuild-go117", "esbuild-go118")) {
+        for (String name : List.of("prometheus", "dockerd", "esbuild", "esbuild-go117", "esbuild-go118", "buf-go124",
+                "esbuild-go125")) {
             out.add(GoTestBinaries.cached(name));
         }
         return out;

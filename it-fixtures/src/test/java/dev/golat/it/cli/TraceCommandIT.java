@@ -3,6 +3,8 @@ package dev.golat.it.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.gate.BaselineFile;
+import dev.golat.gate.Recording;
 import dev.golat.it.MiniJson;
 import dev.golat.it.agent.AgentWorkloadIT;
 import dev.golat.testbins.GoMatrix;
@@ -10,11 +12,13 @@ import dev.golat.testbins.GoTestBinaries;
 import dev.golat.testbins.GoTestBinaries.Variant;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -56,6 +60,43 @@ class TraceCommandIT {
             long below = p.equals("p99") ? AgentWorkloadIT.tailSlack(theirs) : AgentWorkloadIT.tolerance(theirs);
             assertThat(ours).as("%s: golat %d ns, the program's own clock %d ns", p, ours, theirs)
                     .isBetween(theirs - below, theirs + AgentWorkloadIT.tolerance(theirs));
+        }
+    }
+
+    @Test
+    void save_writes_a_recording_that_compare_reads(@TempDir Path dir) throws Exception {
+        // GIVEN a traced run saved in the baseline format, in rounds of 100 ms
+        String workload = GoTestBinaries.program("go1.23", "workload").toString();
+        Path saved = dir.resolve("run.hlog");
+        Result r = golat("trace", "main.blockSleep", "--json", "--interval", "100ms", "--save", saved.toString(), "--exec", "--",
+                workload, "-mode", "block", "-n", "4000", "-goroutines", "8", "-sleep", "200us", "-quiet");
+        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.stderr).contains("golat trace: saved 1 recording(s) to " + saved);
+        String own = r.line("\"mode\":\"block\"");
+        // THEN the file holds every call, its p50 agrees with the program's own clock, and it names its origin
+        Recording rec = BaselineFile.read(saved);
+        assertThat(rec.name()).isEqualTo("main.blockSleep");
+        assertThat(rec.count()).isEqualTo(MiniJson.number(own, "count")).isEqualTo(4000);
+        assertThat(rec.rounds()).hasSizeGreaterThan(1);
+        long p50 = rec.merged().getValueAtPercentile(50);
+        long theirs = MiniJson.number(own, "p50");
+        assertThat(p50).isBetween(theirs - Math.max(15_000, theirs / 50), theirs + Math.max(15_000, theirs / 50));
+        assertThat(rec.info().goVersion()).isEqualTo(Oracle.goVersion(workload));
+        assertThat(rec.witness().cpuNanos()).isPositive();
+        // AND compare reads it: a recording against itself passes at p50 (exit 0)
+        Result c = golat("compare", saved.toString(), saved.toString(), "--percentile", "50");
+        assertThat(c.exit).as("exit code; stdout:%n%s%nstderr:%n%s", c.stdout, c.stderr).isZero();
+        assertThat(String.join("\n", c.stdout)).contains("verdict: PASS").containsPattern("main.blockSleep\\s+p50\\s.*\\s1\\.000\\s");
+    }
+
+    /** {@code go version FILE}, the independent reader of the build info. */
+    static final class Oracle {
+        static String goVersion(String file) throws Exception {
+            Process p = new ProcessBuilder(GoTestBinaries.goTool("go1.26").toString(), "version", file)
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            p.waitFor(30, TimeUnit.SECONDS);
+            return out.substring(out.lastIndexOf(' ') + 1);
         }
     }
 

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * The loader's state and the functions its files share. One struct agent holds
+ * everything the loader knows; main() owns the only instance and hands it down.
+ *
+ *   golat.c    main: signals, the poll loop, the lifecycle
+ *   protocol.c the command table and the setup commands' parsing
+ *   attach.c   loading, perf links and uprobe_multi links, detaching
+ *   maps.c     per-CPU reads, zeroing, in-flight counts: snapshot and reset
+ */
+#ifndef __GOLAT_AGENT_H
+#define __GOLAT_AGENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "golat.h"
+
+struct golat_bpf;
+struct bpf_link;
+struct bpf_program;
+
+/* File offsets of one role's uprobe sites. */
+struct sites {
+	unsigned long *off;
+	int n;
+};
+
+/* A traced function (agent/PROTOCOL.md, "probe"). */
+struct probe {
+	bool defined;
+	char *name;
+	unsigned long entry;
+	struct sites morestack;
+	struct sites ret;
+	bool thread_key;
+	bool empty;
+};
+
+/* A span: start, end and cancel sites (agent/PROTOCOL.md, "span"). */
+struct span {
+	bool defined;
+	char *name;
+	struct sites start;
+	struct sites end;
+	struct sites cancel;
+};
+
+/* A uprobe to attach: which program, for which probe or span, where. */
+struct site {
+	struct bpf_program *prog;
+	int id;
+	const char *what;
+	unsigned long off;
+	__u64 cookie;
+};
+
+/* At most one uprobe_multi link per BPF program of golat.bpf.c. */
+#define AGENT_MAX_MULTI 16
+
+struct agent {
+	/* What to trace, as the setup commands said. */
+	struct probe probes[GOLAT_MAX_PROBES];
+	struct span spans[GOLAT_MAX_PROBES];
+	int max_id; /* highest probe or span id, -1 before the first */
+	int nprobes;
+	int nspans;
+	pid_t target_pid;
+	int pidfd; /* polled: readable when the target exits; -1 before "pid" */
+	char *binary;
+	unsigned int slot_bits;
+	bool force_perf; /* test control: one perf link per site even with uprobe_multi */
+
+	/* What attach made; skel is NULL until then. */
+	struct golat_bpf *skel;
+	bool multi; /* uprobe_multi links: one per program, one grace period each */
+	struct site *
+		pending; /* multi: the sites, linked per program once all are known */
+	int nsites;
+	struct bpf_link **links; /* perf links, one per site */
+	int nlinks;
+	int multi_fds[AGENT_MAX_MULTI];
+	int nmulti;
+
+	/* Serving. */
+	int ncpus;
+	const struct golat_slot
+		*slot_table; /* the in-flight table, mapped read-only */
+};
+
+/* protocol.c */
+int fail(const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int fail_perm(const char *what, int err);
+int handle_line(struct agent *a, char *line);
+
+/* attach.c */
+int agent_attach(struct agent *a);
+void agent_detach(struct agent *a);
+void agent_free(struct agent *a);
+
+/* maps.c */
+int agent_snapshot(struct agent *a);
+int agent_reset(struct agent *a);
+size_t slot_table_size(const struct agent *a);
+
+#endif /* __GOLAT_AGENT_H */

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.gate;
+
+import dev.golat.result.Latency;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Same-run A/B: a baseline and a candidate service, traced at once, driven in alternating small rounds so
+ * that whatever the machine does hits both alike.
+ *
+ * <p>Rounds come in ABBA blocks ({@code A B B A} or {@code B A A B}, the orientation of each block drawn
+ * from the seed): a drift in time (a neighbour's build ramping up) then falls on both sides equally within
+ * each block, and a burst of noise lands in one round of one side, where the gate's round bootstrap sees it
+ * as one outlying round rather than as thousands of independent slow calls. Each round is one call of the
+ * test's {@code round} action for one side; its calls are the difference of that side's histogram before
+ * and after. When the services' pids are given, each side's CPU wait is summed over its own rounds.
+ *
+ * <pre>{@code
+ * Duet.Result duet = Duet.of(baseline, candidate).rounds(20).run(side -> drive(side == BASELINE ? basePort : candPort, 500));
+ * assertThat(duet.candidate()).isNotSlowerThan(duet.baseline());
+ * }</pre>
+ */
+public final class Duet {
+    public enum Side { BASELINE, CANDIDATE }
+
+    /** Both sides' recordings (one histogram per round) and the order the rounds ran in. */
+    public record Result(Recording baseline, Recording candidate, List<Side> order) {}
+
+    private final Latency baseline;
+    private final Latency candidate;
+    private final int rounds;
+    private final long seed;
+    private final long baselinePid;
+    private final long candidatePid;
+    private final RecordingInfo baselineInfo;
+    private final RecordingInfo candidateInfo;
+
+    private Duet(Latency baseline, Latency candidate, int rounds, long seed, long baselinePid, long candidatePid,
+            RecordingInfo baselineInfo, RecordingInfo candidateInfo) {
+        this.baseline = baseline;
+        this.candidate = candidate;
+        this.rounds = rounds;
+        this.seed = seed;
+        this.baselinePid = baselinePid;
+        this.candidatePid = candidatePid;
+        this.baselineInfo = baselineInfo;
+        this.candidateInfo = candidateInfo;
+    }
+
+    /**
+     * @param baseline  the live latency of the baseline service's function (what the test method received)
+     * @param candidate the live latency of the same function in the candidate service
+     */
+    public static Duet of(Latency baseline, Latency candidate) {
+        Objects.requireNonNull(baseline, "baseline");
+        Objects.requireNonNull(candidate, "candidate");
+        for (Latency l : List.of(baseline, candidate)) {
+            if (l.snapshot() == l) {
+                throw new IllegalArgumentException("Duet.of needs the live Latency a test method received, not a snapshot ("
+                        + l.name() + "): a snapshot does not change while the rounds run");
+            }
+        }
+        return new Duet(baseline, candidate, 20, 1, 0, 0, null, null);
+    }
+
+    /** Rounds per side (even: they come in ABBA blocks); default 20. */
+    public Duet rounds(int perSide) {
+        if (perSide < 2 || perSide % 2 != 0) {
+            throw new IllegalArgumentException("rounds per side must be even and at least 2 (ABBA blocks), was " + perSide);
+        }
+        return new Duet(baseline, candidate, perSide, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+    }
+
+    /** The seed that orients the ABBA blocks. */
+    public Duet seed(long seed) {
+        return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+    }
+
+    /** The services' pids on this host (e.g. {@code GoContainer.hostPid()}), for the CPU-wait witness. */
+    public Duet witnessing(long baselinePid, long candidatePid) {
+        return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+    }
+
+    /** Where each side came from (Go version, build id), shown by the gate. */
+    public Duet describedAs(RecordingInfo baselineInfo, RecordingInfo candidateInfo) {
+        return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+    }
+
+    /** The order of {@code rounds} rounds per side: ABBA blocks, each block's first side drawn from the seed. */
+    static List<Side> order(int perSide, long seed) {
+        Random random = new Random(seed);
+        List<Side> order = new ArrayList<>();
+        for (int block = 0; block < perSide / 2; block++) {
+            Side first = random.nextBoolean() ? Side.BASELINE : Side.CANDIDATE;
+            Side second = first == Side.BASELINE ? Side.CANDIDATE : Side.BASELINE;
+            order.addAll(List.of(first, second, second, first));
+        }
+        return order;
+    }
+
+    /** Runs every round: {@code round.accept(side)} drives that side's service once. */
+    public Result run(Consumer<Side> round) {
+        List<Side> order = order(rounds, seed);
+        List<Histogram> base = new ArrayList<>();
+        List<Histogram> cand = new ArrayList<>();
+        NoiseWitness[] waits = {NoiseWitness.NONE, NoiseWitness.NONE};
+        for (Side side : order) {
+            Latency l = side == Side.BASELINE ? baseline : candidate;
+            long pid = side == Side.BASELINE ? baselinePid : candidatePid;
+            NoiseWitness before = pid > 0 ? NoiseWitness.read(pid) : NoiseWitness.NONE;
+            Histogram start = l.histogram();
+            round.accept(side);
+            Histogram end = l.histogram();
+            if (pid > 0) {
+                waits[side.ordinal()] = waits[side.ordinal()].plus(NoiseWitness.read(pid).minus(before));
+            }
+            Histogram delta = end.copy();
+            delta.subtract(start);
+            (side == Side.BASELINE ? base : cand).add(delta);
+        }
+        return new Result(new Recording(baseline.name(), base, info(baselineInfo, baseline, "duet baseline"), waits[0]),
+                new Recording(candidate.name(), cand, info(candidateInfo, candidate, "duet candidate"), waits[1]),
+                List.copyOf(order));
+    }
+
+    private static RecordingInfo info(RecordingInfo given, Latency l, String test) {
+        if (given != null) {
+            return given;
+        }
+        return new RecordingInfo(test, l.function(), "", "", "", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("os.version", ""), Instant.now());
+    }
+}

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.gates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.golat.agent.AgentSession;
+import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.agent.ProbeSpec;
+import dev.golat.binary.GoBinary;
+import dev.golat.gate.BaselineFile;
+import dev.golat.gate.Duet;
+import dev.golat.gate.Gate;
+import dev.golat.gate.GateReport;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Recording;
+import dev.golat.gate.RecordingInfo;
+import dev.golat.gate.Verdict;
+import dev.golat.it.StmtClient;
+import dev.golat.load.Load;
+import dev.golat.plan.Planner;
+import dev.golat.result.CallCounts;
+import dev.golat.result.Latency;
+import dev.golat.testbins.GoTestBinaries;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The proof of issue 11: each gate kind run repeatedly on stmtserver's {@code handleStmtExecute}, half the runs
+ * with CPU hogs started mid-run, (a) with identical binaries and (b) with a candidate slowed by a fixed busy-wait
+ * of 20% of the quiet median ({@code stmtserver -busy-wait}). Prints the verdict counts of the three gate kinds
+ * side by side; asserts nothing about timing.
+ *
+ * <ul>
+ *   <li><b>absolute</b>: p99 below 1.25 x the quiet p99 of the stored baseline;</li>
+ *   <li><b>stored</b>: the candidate's window against a baseline recorded quietly at the start (written and
+ *       read back through {@link BaselineFile});</li>
+ *   <li><b>duet</b>: baseline and candidate services traced at once, ABBA rounds.</li>
+ * </ul>
+ * CI runs {@value #DEFAULT_RUNS} run(s) per case; the full proof is {@code -Dgolat.proof.runs=20} (the
+ * {@code gate-proof} profile: {@code mvn verify -pl it-fixtures -am -Pgate-proof -Dit.test=GateProofBenchmarkIT
+ * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}).
+ */
+class GateProofBenchmarkIT {
+    static final int DEFAULT_RUNS = 1;
+    static final int RUNS = Integer.getInteger("golat.proof.runs", DEFAULT_RUNS);
+    static final int ROUNDS = Integer.getInteger("golat.proof.rounds", 10); // per side
+    static final int PER_ROUND = Integer.getInteger("golat.proof.statements", 1_000);
+    static final String FUNCTION = "handleStmtExecute";
+    static final Gate GATE = Gate.atPercentiles(50, 99).withTolerance(0.10);
+
+    enum Kind { ABSOLUTE, STORED, DUET }
+
+    /** Verdict counts per percentile (and "all") of one gate kind in one case. */
+    static final class Tally {
+        final Map<String, EnumMap<Verdict, Integer>> counts = new LinkedHashMap<>();
+
+        void add(String what, Verdict v) {
+            counts.computeIfAbsent(what, k -> new EnumMap<>(Verdict.class)).merge(v, 1, Integer::sum);
+        }
+
+        String cell(String what) {
+            EnumMap<Verdict, Integer> c = counts.getOrDefault(what, new EnumMap<>(Verdict.class));
+            return c.getOrDefault(Verdict.PASS, 0) + "/" + c.getOrDefault(Verdict.REGRESSION, 0) + "/"
+                    + c.getOrDefault(Verdict.INCONCLUSIVE, 0);
+        }
+    }
+
+    @Test
+    void prints_the_verdicts_of_absolute_stored_and_duet_gates_quiet_and_noisy() throws Exception {
+        Path binary = GoTestBinaries.program("go1.23", "stmtserver");
+        Path out = Path.of("target/golat-proof");
+        Files.createDirectories(out);
+        try (Server base = Server.start(binary, "0s")) {
+            // The stored baseline: recorded quietly, written, and read back as a gate reads it.
+            Recording recorded = record(base, binary, 2 * ROUNDS);
+            Path file = out.resolve("handleStmtExecute.hlog");
+            BaselineFile.write(file, recorded);
+            Recording stored = BaselineFile.read(file);
+            Histogram quiet = stored.merged();
+            long median = quiet.getValueAtPercentile(50);
+            long threshold = Math.round(1.25 * quiet.getValueAtPercentile(99));
+            String busy = Math.round(0.2 * median / 1000.0) + "us";
+            System.out.printf(Locale.ROOT, "%ngate proof: stored baseline %s: n=%,d p50=%,d ns p99=%,d ns (%s); absolute"
+                    + " threshold %,d ns; slowed candidate: -busy-wait %s%n", file, stored.count(), median,
+                    quiet.getValueAtPercentile(99), stored.witness().describe(), threshold, busy);
+
+            Map<String, Map<Kind, Tally>> table = new LinkedHashMap<>();
+            for (String slowdown : List.of("0s", busy)) {
+                for (boolean noisy : List.of(false, true)) {
+                    String key = (slowdown.equals("0s") ? "(a) identical" : "(b) +" + busy + " busy") + ", "
+                            + (noisy ? "noisy" : "quiet");
+                    Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
+                    for (Kind k : Kind.values()) {
+                        tallies.put(k, new Tally());
+                    }
+                    table.put(key, tallies);
+                    for (int run = 0; run < RUNS; run++) {
+                        try (Server cand = Server.start(binary, slowdown)) {
+                            one(base, cand, stored, threshold, noisy, run, tallies);
+                        }
+                    }
+                }
+            }
+            print(table);
+            assertThat(table).hasSize(4);
+        }
+    }
+
+    private static void one(Server base, Server cand, Recording stored, long threshold, boolean noisy, int run,
+            Map<Kind, Tally> tallies) throws Exception {
+        List<Process> hogs = new ArrayList<>();
+        AtomicInteger rounds = new AtomicInteger();
+        try {
+            Duet.Result duet = Duet.of(base.latency, cand.latency).rounds(ROUNDS).seed(run).witnessing(base.pid(), cand.pid())
+                    .run(side -> {
+                        if (noisy && rounds.getAndIncrement() == ROUNDS) {
+                            hogs.addAll(Hog.start(Runtime.getRuntime().availableProcessors()));
+                        }
+                        (side == Duet.Side.BASELINE ? base : cand).drive(PER_ROUND);
+                    });
+            Recording candidate = duet.candidate();
+            long p99 = candidate.merged().getValueAtPercentile(99);
+            tallies.get(Kind.ABSOLUTE).add("p99", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
+            tallies.get(Kind.ABSOLUTE).add("all", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
+            tally(tallies.get(Kind.STORED), GATE.compare(stored, candidate));
+            tally(tallies.get(Kind.DUET), GATE.compare(duet.baseline(), candidate));
+        } finally {
+            Hog.stop(hogs);
+        }
+    }
+
+    private static void tally(Tally t, GateReport r) {
+        t.add("p50", r.result(FUNCTION, 50).verdict());
+        t.add("p99", r.result(FUNCTION, 99).verdict());
+        t.add("all", r.verdict());
+        if (r.verdict() != Verdict.PASS) {
+            System.out.print(r.table());
+        }
+    }
+
+    private static Recording record(Server s, Path binary, int rounds) {
+        s.latency.reset();
+        NoiseWitness before = NoiseWitness.read(s.pid());
+        List<Histogram> hs = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            Histogram start = s.latency.histogram();
+            s.drive(PER_ROUND);
+            Histogram end = s.latency.histogram();
+            end.subtract(start);
+            hs.add(end);
+        }
+        GoBinary b = GoBinary.open(binary);
+        return new Recording(FUNCTION, hs, RecordingInfo.here("GateProofBenchmarkIT", s.latency.function(),
+                b.goVersion().raw(), b.buildId()), NoiseWitness.read(s.pid()).minus(before));
+    }
+
+    private static void print(Map<String, Map<Kind, Tally>> table) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "%ngate proof: verdicts pass/regression/inconclusive over %d run(s) per case, %d rounds x %,d statements"
+                        + " per side, tolerance 10%%, alpha 0.05%n", RUNS, ROUNDS, PER_ROUND));
+        sb.append(String.format(Locale.ROOT, "%-28s %-9s %-9s %-9s %-9s%n", "case", "gate", "p50", "p99", "overall"));
+        table.forEach((key, tallies) -> tallies.forEach((kind, t) -> sb.append(String.format(Locale.ROOT,
+                "%-28s %-9s %-9s %-9s %-9s%n", key, kind.name().toLowerCase(Locale.ROOT),
+                kind == Kind.ABSOLUTE ? "-" : t.cell("p50"), t.cell("p99"), t.cell("all")))));
+        System.out.print(sb);
+    }
+
+    /** A stmtserver on this host, traced by its own host agent at {@code handleStmtExecute}. */
+    static final class Server implements AutoCloseable {
+        final Process process;
+        final int port;
+        final AgentSession agent;
+        final Latency latency;
+        final StmtClient[] clients = new StmtClient[2];
+
+        private Server(Process process, int port, AgentSession agent, String function) {
+            this.process = process;
+            this.port = port;
+            this.agent = agent;
+            this.latency = Latency.live(FUNCTION, function, this::snapshot, agent::reset);
+            for (int i = 0; i < clients.length; i++) {
+                clients[i] = StmtClient.connect(port);
+            }
+        }
+
+        static Server start(Path binary, String busyWait) throws IOException {
+            Process p = new ProcessBuilder(binary.toString(), "-addr", "127.0.0.1:0", "-busy-wait", busyWait)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            AgentSession agent = null;
+            try {
+                BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                String line = r.readLine();
+                if (line == null || !line.startsWith("listening on 127.0.0.1:")) {
+                    throw new IllegalStateException("stmtserver did not say 'listening on 127.0.0.1:<port>' but: " + line);
+                }
+                var plan = Planner.of(binary).plan(FUNCTION);
+                agent = HostAgent.start();
+                agent.start(p.pid(), binary.toString(), List.of(ProbeSpec.of(0, plan)));
+                return new Server(p, Integer.parseInt(line.substring("listening on 127.0.0.1:".length()).strip()), agent,
+                        plan.function());
+            } catch (RuntimeException | IOException e) {
+                if (agent != null) {
+                    agent.close();
+                }
+                p.destroyForcibly();
+                throw e;
+            }
+        }
+
+        long pid() {
+            return process.pid();
+        }
+
+        private Latency snapshot() {
+            ProbeSnapshot s = agent.snapshot().get(0);
+            return Latency.of(FUNCTION, latency == null ? FUNCTION : latency.function(), s.toHistogram(),
+                    CallCounts.of(s.counters()), null);
+        }
+
+        void drive(int statements) {
+            Load.of((worker, i) -> clients[worker].exec(statement(i))).workers(clients.length).calls(statements).run();
+        }
+
+        /** The driver's mix: 70% SELECT, 20% UPDATE, 10% SET, 0-4 parentheses deep. */
+        static String statement(long i) {
+            String expr = Long.toString(i % 97 + 1);
+            for (int d = 0; d < i % 5; d++) {
+                expr = "(" + expr + " + " + (d + 1) + ")";
+            }
+            return switch ((int) (i % 10)) {
+                case 7, 8 -> "UPDATE t" + (i % 8) + " SET v = " + expr + " * 2";
+                case 9 -> "SET @v" + (i % 4) + " = " + expr;
+                default -> "SELECT " + expr + " + k FROM t" + (i % 8);
+            };
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (StmtClient c : clients) {
+                if (c != null) {
+                    c.close();
+                }
+            }
+            try {
+                agent.close();
+            } finally {
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /** CPU hogs: busy shell loops, one per core, stopped by the handles that started them. */
+    static final class Hog {
+        static List<Process> start(int n) {
+            List<Process> ps = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    // bounded: each hog ends by itself after 120 s even if this JVM dies
+                    ps.add(new ProcessBuilder("timeout", "120", "sh", "-c", "while :; do :; done").start());
+                }
+            } catch (IOException e) {
+                stop(ps);
+                throw new java.io.UncheckedIOException("cannot start a CPU hog", e);
+            }
+            return ps;
+        }
+
+        static void stop(List<Process> ps) {
+            for (Process p : ps) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+}
