@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * A conversation with one golat-agent (agent/PROTOCOL.md) over its stdin and its stdout, whatever runs it: a
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
+@API(status = API.Status.INTERNAL)
 public final class AgentSession implements AutoCloseable {
     private static final Duration QUIT_TIMEOUT = Duration.ofSeconds(5);
 

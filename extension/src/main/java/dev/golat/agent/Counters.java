@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import org.apiguardian.api.API;
+
 /**
  * One function probe's counters from a {@code probe <id> entries=...} snapshot line (see
  * {@code agent/PROTOCOL.md}); a span has {@link SpanCounters}.
@@ -15,5 +17,6 @@ package dev.golat.agent;
  * @param inflight         frames of this window still in flight at snapshot time
  * @param readErrors       g.stack.hi unreadable, or the in-flight tables full
  */
+@API(status = API.Status.INTERNAL)
 public record Counters(long entries, long returns, long matched, long unmatchedReturns, long staleReturns,
         long reentries, long didNotReturn, long inflight, long readErrors) {}

@@ -9,12 +9,14 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * Runs the bundled golat-agent as a process on this host (Linux x86-64, root or CAP_BPF+CAP_PERFMON): extracts
  * the resource {@value AgentProtocol#RESOURCE} to a private temp file, starts it, and hands back the
  * {@link AgentSession}. Closing the session quits the agent, kills it if it does not exit, and deletes the file.
  */
+@API(status = API.Status.INTERNAL)
 public final class HostAgent {
     private HostAgent() {}
 

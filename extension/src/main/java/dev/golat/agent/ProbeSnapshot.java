@@ -4,11 +4,13 @@ package dev.golat.agent;
 import java.util.Arrays;
 import java.util.Objects;
 import org.HdrHistogram.Histogram;
+import org.apiguardian.api.API;
 
 /**
  * One probe at one {@code snapshot}: its counters and its non-zero histogram buckets (summed over CPUs), parsed
  * from the agent's {@code probe <id> ...} and {@code hist <id> <bucket>:<count> ...} lines.
  */
+@API(status = API.Status.INTERNAL)
 public final class ProbeSnapshot {
     private final int id;
     private final String function;

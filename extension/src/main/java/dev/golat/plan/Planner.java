@@ -7,12 +7,14 @@ import dev.golat.x86.ProbeSites;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Turns what the user wrote ({@code handleStmtExecute}, {@code f+12}, {@code 0x4a1b20}) into a {@link ProbePlan}:
  * resolves the name in the pclntab, decodes the function, chooses the entry site, finds every RET and
  * {@code CALL runtime.morestack*}, and converts addresses to file offsets. Pure Java, no privileges.
  */
+@API(status = API.Status.INTERNAL)
 public final class Planner {
     private final GoBinary binary;
 

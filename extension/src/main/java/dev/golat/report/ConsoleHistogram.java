@@ -9,6 +9,7 @@ import org.HdrHistogram.HistogramIterationValue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A text histogram in the style of bpftrace's {@code hist()}, for the console and for assertion messages:
@@ -27,6 +28,7 @@ import java.util.List;
  * outlier stays visible. A sample sits in the row of the value HdrHistogram reports for its bucket (the
  * bucket's highest value), the same value its percentiles report.
  */
+@API(status = API.Status.INTERNAL)
 public final class ConsoleHistogram {
 
     /** Characters of the longest bar. */

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * Writes a latency as an HdrHistogram percentile distribution ({@code .hgrm}), the text format that
@@ -27,6 +28,7 @@ import java.nio.file.Path;
  * Values are in microseconds (the histogram holds nanoseconds; scaling ratio 1000.0), five percentile
  * ticks per half distance, as HdrHistogram's own examples use.
  */
+@API(status = API.Status.INTERNAL)
 public final class HgrmWriter {
 
     /** Value units per microsecond: the histogram holds nanoseconds, the file shows microseconds. */

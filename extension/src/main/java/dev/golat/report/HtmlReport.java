@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One self-contained HTML page per test class, {@code <dir>/<TestClass>.html}: for each test method and
@@ -28,6 +29,7 @@ import java.util.Objects;
  * Path page = report.write();   // target/golat/StmtServerLatencyIT.html
  * }</pre>
  */
+@API(status = API.Status.INTERNAL)
 public final class HtmlReport {
 
     /** {@code target/golat}, relative to the working directory (the module directory under Maven). */

@@ -5,6 +5,7 @@ import dev.golat.x86.Instruction.Kind;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * An x86-64 instruction-length decoder: where each instruction ends, whether it transfers control, and
@@ -16,6 +17,7 @@ import java.util.List;
  * GNU objdump does; Go never emits those forms. Encodings a CPU rejects (#UD) are rejected with an
  * {@link X86DecodeException} naming the address and bytes.
  */
+@API(status = API.Status.INTERNAL)
 public final class X86Decoder {
     /** The architectural limit: longer instructions raise #GP. */
     public static final int MAX_LENGTH = 15;
