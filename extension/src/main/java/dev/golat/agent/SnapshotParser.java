@@ -55,19 +55,22 @@ final class SnapshotParser {
 
     /** A {@code hist} line of probe {@code id} into a snapshot. */
     static ProbeSnapshot histLine(String line, int id, String function, Counters counters) {
-        long[][] h = hist(line, id);
-        try {
-            return new ProbeSnapshot(id, function, counters, toInts(h[0]), h[1]);
-        } catch (IllegalArgumentException e) {
-            throw bad(line, e.getMessage());
-        }
+        return snapshot(line, id, (buckets, counts) -> new ProbeSnapshot(id, function, counters, buckets, counts));
     }
 
     /** A {@code hist} line of span {@code id} into a snapshot. */
     static ProbeSnapshot histLine(String line, int id, String span, SpanCounters counters) {
+        return snapshot(line, id, (buckets, counts) -> new ProbeSnapshot(id, span, counters, buckets, counts));
+    }
+
+    private interface Snapshot {
+        ProbeSnapshot of(int[] buckets, long[] counts);
+    }
+
+    private static ProbeSnapshot snapshot(String line, int id, Snapshot snapshot) {
         long[][] h = hist(line, id);
         try {
-            return new ProbeSnapshot(id, span, counters, toInts(h[0]), h[1]);
+            return snapshot.of(toInts(h[0]), h[1]);
         } catch (IllegalArgumentException e) {
             throw bad(line, e.getMessage());
         }

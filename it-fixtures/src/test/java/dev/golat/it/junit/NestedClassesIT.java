@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.golat.container.GoContainer;
+import dev.golat.it.Fixtures;
 import dev.golat.it.MiniJson;
 import dev.golat.it.StmtClient;
 import dev.golat.it.StmtServer;
@@ -17,7 +18,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -37,10 +37,7 @@ class NestedClassesIT {
                 .execute()
                 .testEvents();
 
-        assertThat(tests.failed().stream()
-                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
-                        .getThrowable().map(Throwable::toString).orElse("?"))
-                .toList()).as("fixture failures").isEmpty();
+        assertThat(Fixtures.failures(tests)).as("fixture failures").isEmpty();
         tests.assertStatistics(s -> s.started(3).succeeded(3));
         assertThat(COUNTS.get("outer")).containsExactly(300, 300);
         assertThat(COUNTS.get("inner")).containsExactly(700, 700);

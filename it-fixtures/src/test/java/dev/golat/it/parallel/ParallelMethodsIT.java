@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.golat.container.GoContainer;
+import dev.golat.it.Fixtures;
 import dev.golat.it.MiniJson;
 import dev.golat.it.StmtClient;
 import dev.golat.it.StmtServer;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -62,10 +62,7 @@ class ParallelMethodsIT {
                 .execute()
                 .testEvents();
 
-        assertThat(tests.failed().stream()
-                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
-                        .getThrowable().map(Throwable::toString).orElse("?"))
-                .toList()).as("fixture failures").isEmpty();
+        assertThat(Fixtures.failures(tests)).as("fixture failures").isEmpty();
         tests.assertStatistics(s -> s.started(3).succeeded(3).failed(0));
         Window three = WINDOWS.get("threeThousand");
         Window two = WINDOWS.get("twoThousand");
