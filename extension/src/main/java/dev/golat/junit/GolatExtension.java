@@ -155,7 +155,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     + "@TraceLatency(\"function\") to the method, its class or the parameter");
         } else {
             throw new ParameterResolutionException(where + " traces " + run.targets.size() + " functions ("
-                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::spec).toList())
+                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::name).toList())
                     + "): say which one this Latency parameter is: @TraceLatency(\"name\") Latency name, or take Latencies");
         }
         return run.live(target);
@@ -179,7 +179,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
     static String serviceOf(TraceTargets.Target t, Map<String, GoContainer> services, String where) {
         if (services.isEmpty()) {
-            throw new GolatConfigurationException(where + " traces '" + t.spec() + "' but has no @GoService field: "
+            throw new GolatConfigurationException(where + " traces '" + t.name() + "' but has no @GoService field: "
                     + "declare one, e.g. @GoService static GoContainer server = GoContainer.fromBinary(Path.of(\"...\"))");
         }
         if (!t.service().isEmpty()) {
@@ -190,7 +190,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             return t.service();
         }
         if (services.size() > 1) {
-            throw new GolatConfigurationException("@TraceLatency(\"" + t.spec() + "\") in " + where + ": the class has "
+            throw new GolatConfigurationException("@TraceLatency(\"" + t.name() + "\") in " + where + ": the class has "
                     + services.size() + " @GoService fields (" + String.join(", ", services.keySet())
                     + "): name one with service = \"...\"");
         }
@@ -289,7 +289,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t), tracer::reset);
+            return Latency.live(t.name(), tracer.describe(t.name()), () -> snapshot(t), tracer::reset);
         }
 
         /**
@@ -312,14 +312,14 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         }
 
         private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, ProbeSnapshot> snapshot) {
-            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()),
+            return Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()),
                     state.reports.pagePath());
         }
 
         Latencies latencies() {
             Map<String, Latency> m = new LinkedHashMap<>();
             for (TraceTargets.Target t : targets) {
-                m.put(t.spec(), live(t));
+                m.put(t.name(), live(t));
             }
             return Latencies.of(m);
         }

@@ -42,12 +42,12 @@ final class ServiceTracer implements AutoCloseable {
         for (TraceTargets.Target t : targets) {
             try {
                 if (t.isSpan()) {
-                    set.span(t.spec(), t.from(), t.to());
+                    set.span(t.name(), t.from(), t.to());
                 } else {
-                    set.function(t.spec());
+                    set.function(t.name());
                 }
             } catch (RuntimeException e) {
-                String what = t.isSpan() ? "@TraceSpan(name = \"" + t.spec() + "\") in " : "@TraceLatency on ";
+                String what = t.isSpan() ? "@TraceSpan(name = \"" + t.name() + "\") in " : "@TraceLatency on ";
                 throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
         }

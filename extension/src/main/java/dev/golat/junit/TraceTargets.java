@@ -16,12 +16,12 @@ final class TraceTargets {
     private TraceTargets() {}
 
     /**
-     * One traced function or span of one service, as the user wrote it. {@code spec} is the function (or, for
+     * One traced function or span of one service, as the user wrote it. {@code name} is the function (or, for
      * a span, its name); {@code from} and {@code to} are set for spans only.
      */
-    record Target(String service, String spec, String from, String to) {
-        Target(String service, String spec) {
-            this(service, spec, null, null);
+    record Target(String service, String name, String from, String to) {
+        Target(String service, String name) {
+            this(service, name, null, null);
         }
 
         boolean isSpan() {
@@ -81,8 +81,8 @@ final class TraceTargets {
     private static List<Target> declared(AnnotatedElement element) {
         List<Target> targets = new ArrayList<>();
         for (TraceLatency t : AnnotationSupport.findRepeatableAnnotations(element, TraceLatency.class)) {
-            for (String spec : t.value()) {
-                targets.add(new Target(t.service(), spec.strip()));
+            for (String name : t.value()) {
+                targets.add(new Target(t.service(), name.strip()));
             }
         }
         if (!(element instanceof Parameter)) {

@@ -36,7 +36,7 @@ public final class Planner {
 
     /** Plans one probe point; bad names and offsets fail with a {@link PlanException} or GoBinaryException. */
     public ProbePlan plan(String spec) {
-        FunctionSpec fs = FunctionSpec.parse(spec);
+        PointName fs = PointName.parse(spec);
         GoFunction fn;
         long site;
         if (fs.isAddress()) {
@@ -120,7 +120,7 @@ public final class Planner {
         return new SpanPlan(name, binary.goVersion().raw(), start, end);
     }
 
-    private void checkBoundary(FunctionSpec fs, GoFunction fn, ProbeSites sites, long site) {
+    private void checkBoundary(PointName fs, GoFunction fn, ProbeSites sites, long site) {
         if (site < fn.entry() || site >= fn.end()) {
             throw new PlanException("'" + fs.text() + "' (0x" + Long.toHexString(site) + ") is outside " + fn.name()
                     + " [0x" + Long.toHexString(fn.entry()) + ", 0x" + Long.toHexString(fn.end()) + "), which is "
