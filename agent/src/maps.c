@@ -76,18 +76,50 @@ cleanup:
 	return err;
 }
 
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* the kernel's "not supported", not in the UAPI headers */
+#endif
+
+/* Keys per batch update when zeroing (the zero buffer: ZERO_BATCH * ncpus). */
+#define ZERO_BATCH 4096
+
+/*
+ * Zeroes keys 0 .. nkeys-1 of a per-CPU array: one batch update per ZERO_BATCH
+ * keys, so a reset costs a few syscalls instead of one per histogram bucket
+ * (~5 us each here: 26-32 ms for two probes, 2 ms batched). One update per key
+ * where batches are unsupported.
+ */
 static int zero_percpu(int ncpus, int fd, __u32 nkeys, size_t value_size)
 {
-	void *zero = calloc(ncpus, value_size);
-	__u32 k;
+	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
+	__u32 chunk = nkeys < ZERO_BATCH ? nkeys : ZERO_BATCH;
+	void *zero = calloc((size_t)chunk * ncpus, value_size);
+	__u32 *keys = calloc(chunk, sizeof(*keys));
+	__u32 done = 0, k, count;
 	int err = 0;
 
-	if (!zero)
-		return -ENOMEM;
-	for (k = 0; k < nkeys && !err; k++)
-		if (bpf_map_update_elem(fd, &k, zero, BPF_ANY))
+	if (!zero || !keys) {
+		err = -ENOMEM;
+		goto cleanup;
+	}
+	while (done < nkeys) {
+		count = nkeys - done < chunk ? nkeys - done : chunk;
+		for (k = 0; k < count; k++)
+			keys[k] = done + k;
+		if (bpf_map_update_batch(fd, keys, zero, &count, &opts)) {
 			err = -errno;
+			break;
+		}
+		done += count;
+	}
+	if (err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP) {
+		for (err = 0, k = done; k < nkeys && !err; k++)
+			if (bpf_map_update_elem(fd, &k, zero, BPF_ANY))
+				err = -errno;
+	}
+cleanup:
 	free(zero);
+	free(keys);
 	return err;
 }
 

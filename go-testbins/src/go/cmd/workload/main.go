@@ -7,6 +7,8 @@
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
 //	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"elapsedNs":…}
 //
+// With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
+// first waits for a line on stdin), so a tracer can check one window per round in the same process.
 // Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
 //
@@ -36,12 +38,14 @@ type config struct {
 	depth      int
 	every      int
 	wait       string
+	rounds     int
 	quiet      bool
 }
 
 // result is what one mode measured: the durations of the calls that returned, and the calls that did not.
 type result struct {
 	durations []time.Duration
+	inner     []time.Duration // block mode: each call's own clock inside the traced function
 	panics    int
 	goexits   int
 }
@@ -52,7 +56,16 @@ func main() {
 	}
 	cfg := parseFlags()
 	waitForTracer(cfg.wait)
+	for round := 1; round <= cfg.rounds; round++ {
+		if round > 1 && cfg.wait == "stdin" {
+			waitForLine()
+		}
+		runOnce(cfg)
+	}
+}
 
+// runOnce runs the mode once and prints its JSON line.
+func runOnce(cfg config) {
 	if cfg.mode == "loop" {
 		r := runLoop(cfg.n)
 		if !cfg.quiet {
@@ -83,12 +96,13 @@ func main() {
 			cfg.mode, s.Count, r.panics, r.goexits, elapsed.Round(time.Millisecond),
 			time.Duration(s.P50), time.Duration(s.P99), time.Duration(s.Max))
 	}
-	variant := ""
+	variant, inner := "", ""
 	if cfg.mode == "block" {
 		variant = cfg.variant
+		inner = `,"inner":{` + stats.Summarize(r.inner).JSONFields() + `}`
 	}
-	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d}`+"\n",
-		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits)
+	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d%s}`+"\n",
+		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits, inner)
 }
 
 func parseFlags() config {
@@ -101,6 +115,7 @@ func parseFlags() config {
 	flag.IntVar(&c.depth, "depth", 64, "recurse mode: frames per top-level call")
 	flag.IntVar(&c.every, "every", 10, "panic/goexit mode: every k-th call panics / calls runtime.Goexit")
 	flag.StringVar(&c.wait, "wait", "none", "none|stdin|signal: after printing `ready pid=<pid>`, wait for a line on stdin or for SIGUSR1")
+	flag.IntVar(&c.rounds, "rounds", 1, "run the mode this many times, one JSON line each; with -wait stdin each round after the first waits for a line")
 	flag.BoolVar(&c.quiet, "quiet", false, "print nothing but the ready line and the JSON line")
 	flag.Parse()
 
@@ -123,9 +138,12 @@ func parseFlags() config {
 	default:
 		fail("-wait %q: want none, stdin or signal", c.wait)
 	}
-	if c.n < 0 || c.goroutines < 1 || c.depth < 1 || c.every < 1 || c.sleep < 0 {
-		fail("need -n >= 0, -goroutines >= 1, -depth >= 1, -every >= 1, -sleep >= 0 (got %d, %d, %d, %d, %v)",
-			c.n, c.goroutines, c.depth, c.every, c.sleep)
+	if c.n < 0 || c.goroutines < 1 || c.depth < 1 || c.every < 1 || c.sleep < 0 || c.rounds < 1 {
+		fail("need -n >= 0, -goroutines >= 1, -depth >= 1, -every >= 1, -sleep >= 0, -rounds >= 1 (got %d, %d, %d, %d, %v, %d)",
+			c.n, c.goroutines, c.depth, c.every, c.sleep, c.rounds)
+	}
+	if c.rounds > 1 && c.wait == "signal" {
+		fail("-rounds %d with -wait signal: rounds wait for stdin lines; use -wait stdin or none", c.rounds)
 	}
 	if flag.NArg() > 0 {
 		fail("unexpected arguments %q", flag.Args())
@@ -144,11 +162,18 @@ func waitForTracer(mode string) {
 	fmt.Printf("ready pid=%d\n", os.Getpid())
 	switch mode {
 	case "stdin":
-		_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
+		waitForLine()
 	case "signal":
 		<-sig
 		signal.Stop(sig)
 	}
+}
+
+var stdin = bufio.NewReader(os.Stdin)
+
+// waitForLine blocks until one line (or EOF) arrives on stdin.
+func waitForLine() {
+	_, _ = stdin.ReadString('\n')
 }
 
 // split divides n calls among g goroutines: the first n%g get one more.

@@ -10,18 +10,27 @@ import (
 
 // ---- block: goroutines park mid-call and usually resume on another thread ----
 
+// blockSleep and blockChan return their own inner clock: the time from just after their entry to just before
+// their RET. A probe pair at entry and RET times a window that contains this one and lies inside the caller's
+// time.Since window, call by call, so every percentile of a correct tracer lies between the two.
+//
 //go:noinline
-func blockSleep(d time.Duration) {
+func blockSleep(d time.Duration) time.Duration {
+	t := time.Now()
 	time.Sleep(d)
+	return time.Since(t)
 }
 
 //go:noinline
-func blockChan(c <-chan struct{}) {
+func blockChan(c <-chan struct{}) time.Duration {
+	t := time.Now()
 	<-c
+	return time.Since(t)
 }
 
 func runBlock(cfg config) result {
 	parts := make([][]time.Duration, cfg.goroutines)
+	inner := make([][]time.Duration, cfg.goroutines)
 	var wg sync.WaitGroup
 	for g := 0; g < cfg.goroutines; g++ {
 		g := g
@@ -30,11 +39,13 @@ func runBlock(cfg config) result {
 		go func() {
 			defer wg.Done()
 			ds := make([]time.Duration, 0, k)
+			in := make([]time.Duration, 0, k)
 			if cfg.variant == "sleep" {
 				for i := 0; i < k; i++ {
 					t := time.Now()
-					blockSleep(cfg.sleep)
+					d := blockSleep(cfg.sleep)
 					ds = append(ds, time.Since(t))
+					in = append(in, d)
 				}
 			} else {
 				// Another goroutine feeds the channel, one token per -sleep.
@@ -47,15 +58,17 @@ func runBlock(cfg config) result {
 				}()
 				for i := 0; i < k; i++ {
 					t := time.Now()
-					blockChan(c)
+					d := blockChan(c)
 					ds = append(ds, time.Since(t))
+					in = append(in, d)
 				}
 			}
 			parts[g] = ds
+			inner[g] = in
 		}()
 	}
 	wg.Wait()
-	return result{durations: merge(parts)}
+	return result{durations: merge(parts), inner: merge(inner)}
 }
 
 // ---- recurse: deep frames with big locals force morestack + copystack while probed frames are live ----

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
+import dev.golat.result.GateLog;
 import dev.golat.result.Latency;
+import dev.golat.result.Units;
 import org.assertj.core.api.AbstractAssert;
 import org.assertj.core.data.Percentage;
 
@@ -43,7 +45,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is strictly less than {@code limit}. */
     public LatencyValueAssert isLessThan(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!(value() < limitNs)) {
+        if (!gate(value() < limitNs, "< " + Units.duration(limitNs))) {
             failComparison("to be less than", limitNs);
         }
         return myself;
@@ -52,7 +54,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is less than or equal to {@code limit}. */
     public LatencyValueAssert isLessThanOrEqualTo(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!(value() <= limitNs)) {
+        if (!gate(value() <= limitNs, "<= " + Units.duration(limitNs))) {
             failComparison("to be less than or equal to", limitNs);
         }
         return myself;
@@ -61,7 +63,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is strictly greater than {@code limit}. */
     public LatencyValueAssert isGreaterThan(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!(value() > limitNs)) {
+        if (!gate(value() > limitNs, "> " + Units.duration(limitNs))) {
             failComparison("to be greater than", limitNs);
         }
         return myself;
@@ -70,7 +72,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is greater than or equal to {@code limit}. */
     public LatencyValueAssert isGreaterThanOrEqualTo(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!(value() >= limitNs)) {
+        if (!gate(value() >= limitNs, ">= " + Units.duration(limitNs))) {
             failComparison("to be greater than or equal to", limitNs);
         }
         return myself;
@@ -84,7 +86,8 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
             throw new IllegalArgumentException("isBetween(low, high) needs low <= high, got low="
                     + low + " (" + lowNs + " ns) and high=" + high + " (" + highNs + " ns)");
         }
-        if (value() < lowNs || value() > highNs) {
+        if (!gate(value() >= lowNs && value() <= highNs,
+                "in [" + Units.duration(lowNs) + ", " + Units.duration(highNs) + "]")) {
             throwAssertionError(LatencyValueShouldBe.between(latency, statistic, value(), lowNs, highNs));
         }
         return myself;
@@ -97,7 +100,8 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
         if (toleranceNs < 0) {
             throw new IllegalArgumentException("the tolerance must not be negative, was " + tolerance);
         }
-        if (Math.abs(value() - expectedNs) > toleranceNs) {
+        if (!gate(Math.abs(value() - expectedNs) <= toleranceNs,
+                Units.duration(expectedNs) + " ± " + Units.duration(toleranceNs))) {
             throwAssertionError(LatencyValueShouldBe.closeTo(latency, statistic, value(), expectedNs, toleranceNs,
                     null));
         }
@@ -109,11 +113,18 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
         long expectedNs = nanos(expected, "expected");
         Objects.requireNonNull(percentage, "percentage");
         double toleranceNs = Math.abs(expectedNs) * percentage.value / 100.0;
-        if (Math.abs(value() - expectedNs) > toleranceNs) {
+        if (!gate(Math.abs(value() - expectedNs) <= toleranceNs,
+                Units.duration(expectedNs) + " ± " + percentage.value + "%")) {
             throwAssertionError(LatencyValueShouldBe.closeTo(latency, statistic, value(), expectedNs,
                     Math.round(toleranceNs), percentage));
         }
         return myself;
+    }
+
+    /** Logs the gate for the run's summary ({@link GateLog}) and returns whether it held. */
+    private boolean gate(boolean held, String limit) {
+        GateLog.record(latency.function(), statistic, value(), limit, held);
+        return held;
     }
 
     private long value() {

@@ -216,7 +216,7 @@ public final class GoBinary {
      * {@link #inlineTreeProblems()}; this never throws.
      */
     public List<String> inlinedInto(GoFunction f) {
-        return inlineTrees().callers.getOrDefault(f.name(), List.of());
+        return inlineTrees().callers(f.name());
     }
 
     /**
@@ -225,18 +225,9 @@ public final class GoBinary {
      * {@code name} when it has no dot.
      */
     public List<String> inlinedInto(String name) {
-        Map<String, List<String>> m = inlineTrees().callers;
-        List<String> exact = m.get(name);
-        if (exact != null || FunctionNames.isQualified(name)) {
-            return exact == null ? List.of() : exact;
-        }
-        java.util.TreeSet<String> all = new java.util.TreeSet<>();
-        m.forEach((callee, callers) -> {
-            if (FunctionNames.shortName(callee).equals(name)) {
-                all.addAll(callers);
-            }
-        });
-        return List.copyOf(all);
+        InlineTrees t = inlineTrees();
+        List<String> exact = t.callers(name);
+        return !exact.isEmpty() || FunctionNames.isQualified(name) ? exact : t.callersByShortName(name);
     }
 
     /**

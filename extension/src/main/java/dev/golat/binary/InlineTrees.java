@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.binary;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -31,22 +31,37 @@ final class InlineTrees {
     /** How many unreadable trees are described one by one; the rest are counted. */
     static final int PROBLEMS_KEPT = 20;
 
-    /** Callee name → sorted names of the functions whose inline trees contain it. */
-    final Map<String, List<String>> callers;
+    /** funcnametab, and each function's own {@code _func.nameOff} into it. */
+    private final byte[] names;
+    private final int[] ownNames;
+    /**
+     * Callee {@code nameOff} → the functions it was inlined into, without boxing (70k functions, 80k inlined calls
+     * in dockerd): an open-addressing table of {@code keys} (-1: free) whose {@code heads} start chains through
+     * {@code pairCaller}/{@code pairNext}.
+     */
+    private final int[] keys;
+    private final int[] heads;
+    private final int[] pairCaller;
+    private final int[] pairNext;
     /** One line per function whose inline tree could not be read ({@link #PROBLEMS_KEPT} at most), or one for all. */
     final List<String> problems;
     /** How many functions' inline trees could not be read (-1: none could, see {@link #problems}). */
     final int unreadable;
 
-    private InlineTrees(Map<String, List<String>> callers, List<String> problems, int unreadable) {
-        this.callers = callers;
+    private InlineTrees(byte[] names, int[] ownNames, Pairs pairs, List<String> problems, int unreadable) {
+        this.names = names;
+        this.ownNames = ownNames;
+        this.keys = pairs.keys;
+        this.heads = pairs.heads;
+        this.pairCaller = pairs.caller;
+        this.pairNext = pairs.next;
         this.problems = List.copyOf(problems);
         this.unreadable = unreadable;
     }
 
     /** No inline tree can be read at all, for the reason given (no moduledata, so no funcdata base). */
     static InlineTrees unreadable(String why) {
-        return new InlineTrees(Map.of(), List.of(why), -1);
+        return new InlineTrees(new byte[0], new int[0], new Pairs(0), List.of(why), -1);
     }
 
     /**
@@ -56,7 +71,7 @@ final class InlineTrees {
      */
     static InlineTrees build(FuncTable table, Image image, long gofunc) {
         Reader reader = new Reader(table, image, gofunc);
-        Map<Integer, BitSet> callersByNameOff = new HashMap<>();
+        Pairs pairs = new Pairs(table.size());
         List<String> problems = new ArrayList<>();
         int unreadable = 0;
         for (int i = 0; i < table.size(); i++) {
@@ -71,24 +86,115 @@ final class InlineTrees {
                 continue;
             }
             for (int nameOff : nameOffs) {
-                callersByNameOff.computeIfAbsent(nameOff, c -> new BitSet()).set(i);
+                pairs.add(nameOff, i);
             }
         }
-        byte[] names = table.funcnametab();
-        int[] ownNames = table.nameOffs();
-        Map<String, TreeSet<String>> callers = new HashMap<>(callersByNameOff.size() * 2);
-        callersByNameOff.forEach((nameOff, set) -> {
-            TreeSet<String> s = callers.computeIfAbsent(FuncTable.name(names, nameOff), c -> new TreeSet<>());
-            for (int c = set.nextSetBit(0); c >= 0; c = set.nextSetBit(c + 1)) {
-                String caller = FuncTable.name(names, ownNames[c]);
-                if (caller != null) {
-                    s.add(caller);
+        return new InlineTrees(table.funcnametab(), table.nameOffs(), pairs, problems, unreadable);
+    }
+
+    /** Sorted names of the functions into which a function named exactly {@code name} was inlined. */
+    List<String> callers(String name) {
+        byte[] q = name.getBytes(StandardCharsets.UTF_8);
+        TreeSet<String> out = new TreeSet<>();
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] >= 0 && nameIs(keys[slot], q)) {
+                addCallers(slot, out);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** Sorted names of the functions into which any function whose short name is {@code shortName} was inlined. */
+    List<String> callersByShortName(String shortName) {
+        TreeSet<String> out = new TreeSet<>();
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] >= 0) {
+                String callee = FuncTable.name(names, keys[slot]);
+                if (callee != null && FunctionNames.shortName(callee).equals(shortName)) {
+                    addCallers(slot, out);
                 }
             }
-        });
-        Map<String, List<String>> out = new HashMap<>(callers.size() * 2);
-        callers.forEach((callee, set) -> out.put(callee, List.copyOf(set)));
-        return new InlineTrees(out, problems, unreadable);
+        }
+        return List.copyOf(out);
+    }
+
+    private void addCallers(int slot, TreeSet<String> out) {
+        for (int p = heads[slot]; p >= 0; p = pairNext[p]) {
+            String caller = FuncTable.name(names, ownNames[pairCaller[p]]);
+            if (caller != null) {
+                out.add(caller);
+            }
+        }
+    }
+
+    /** Whether the NUL-terminated name at {@code off} in funcnametab is {@code q}. */
+    private boolean nameIs(int off, byte[] q) {
+        if (off + q.length >= names.length || names[off + q.length] != 0) {
+            return false;
+        }
+        return Arrays.equals(names, off, off + q.length, q, 0, q.length);
+    }
+
+    /** The (callee nameOff, caller) pairs, grouped by callee as they are added. */
+    private static final class Pairs {
+        int[] keys;
+        int[] heads;
+        int[] caller = new int[1024];
+        int[] next = new int[1024];
+        int size;
+        int used;
+
+        Pairs(int expectedCallees) {
+            int cap = Integer.highestOneBit(Math.max(16, expectedCallees) * 2);
+            keys = new int[cap];
+            heads = new int[cap];
+            Arrays.fill(keys, -1);
+        }
+
+        void add(int nameOff, int callerIndex) {
+            int slot = slot(nameOff);
+            if (keys[slot] < 0) {
+                keys[slot] = nameOff;
+                heads[slot] = -1;
+                if (++used * 2 > keys.length) {
+                    grow();
+                    slot = slot(nameOff);
+                }
+            } else if (heads[slot] >= 0 && caller[heads[slot]] == callerIndex) {
+                return; // the same callee twice in one caller's tree (two inlined calls)
+            }
+            if (size == caller.length) {
+                caller = Arrays.copyOf(caller, size * 2);
+                next = Arrays.copyOf(next, size * 2);
+            }
+            caller[size] = callerIndex;
+            next[size] = heads[slot];
+            heads[slot] = size++;
+        }
+
+        private int slot(int nameOff) {
+            int mask = keys.length - 1;
+            int s = (nameOff * 0x9E3779B9 >>> 7) & mask;
+            while (keys[s] >= 0 && keys[s] != nameOff) {
+                s = (s + 1) & mask;
+            }
+            return s;
+        }
+
+        private void grow() {
+            int[] oldKeys = keys;
+            int[] oldHeads = heads;
+            keys = new int[oldKeys.length * 2];
+            heads = new int[oldKeys.length * 2];
+            Arrays.fill(keys, -1);
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldKeys[i] >= 0) {
+                    int s = slot(oldKeys[i]);
+                    keys[s] = oldKeys[i];
+                    heads[s] = oldHeads[i];
+                }
+            }
+        }
     }
 
     /** {@code main.handle at 0x4a1b20}, or {@code function 31 at 0x401920} when its own name is unreadable too. */

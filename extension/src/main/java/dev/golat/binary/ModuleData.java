@@ -42,8 +42,9 @@ import java.util.Optional;
  * {@code [pcHeader, epclntab)}. A layout read for the wrong version fails those checks instead of yielding a
  * wrong {@code gofunc}, which would send every inline tree to random bytes.
  *
- * <p>Found by looking for a pointer to the pclntab header (in a PIE file: a relative relocation whose addend is
- * the header's address) that is followed by a pointer to funcnametab.
+ * <p>Found at the start of {@code .go.module} (Go 1.26+), else by looking for a pointer to the pclntab header (in a
+ * PIE file: a relative relocation whose addend is the header's address) that is followed by a pointer to
+ * funcnametab.
  */
 record ModuleData(long vaddr, long text, long minpc, long gofunc) {
     static final int FUNCNAMETAB = 8;
@@ -93,14 +94,15 @@ record ModuleData(long vaddr, long text, long minpc, long gofunc) {
     static ModuleData locate(Image image, PcHeader h, GoVersion v) {
         Layout layout = Layout.of(h, v);
         List<String> rejected = new ArrayList<>();
-        for (long md : candidates(image, h)) {
-            String why = check(image, h, layout, md);
-            if (why == null) {
-                return read(image, layout, md);
-            }
-            if (rejected.size() < 3) {
-                rejected.add(String.format("at 0x%x: %s", md, why));
-            }
+        ModuleData md = first(image, h, layout, named(image), rejected);
+        if (md == null) {
+            md = first(image, h, layout, relocated(image, h), rejected);
+        }
+        if (md == null) { // not PIE, or a PIE file whose moduledata holds its pointers on disk too
+            md = first(image, h, layout, onDisk(image, h), rejected);
+        }
+        if (md != null) {
+            return md;
         }
         ElfFile elf = image.elf();
         if (rejected.isEmpty()) {
@@ -108,7 +110,19 @@ record ModuleData(long vaddr, long text, long minpc, long gofunc) {
                     + "followed by one to its funcnametab in the writable data", elf.path(), h.region.vaddr));
         }
         throw new GoBinaryException(String.format("%s: no moduledata of the %s layout (%s) points at the pclntab header "
-                + "at 0x%x: %s", elf.path(), layout.releases, v, h.region.vaddr, String.join("; ", rejected)));
+                + "at 0x%x: %s", elf.path(), layout.releases, v, h.region.vaddr, String.join("; ", rejected.subList(0,
+                        Math.min(3, rejected.size())))));
+    }
+
+    private static ModuleData first(Image image, PcHeader h, Layout layout, List<Long> candidates, List<String> rejected) {
+        for (long md : candidates) {
+            String why = check(image, h, layout, md);
+            if (why == null) {
+                return read(image, layout, md);
+            }
+            rejected.add(String.format("at 0x%x: %s", md, why));
+        }
+        return null;
     }
 
     /** {@link #locate}, or empty. */
@@ -120,19 +134,31 @@ record ModuleData(long vaddr, long text, long minpc, long gofunc) {
         }
     }
 
-    /** Addresses that hold a pointer to the pclntab header followed by one to funcnametab, in file order. */
-    private static List<Long> candidates(Image image, PcHeader h) {
-        long header = h.region.vaddr;
-        long funcnametab = header + h.funcnameOffset;
-        ElfFile elf = image.elf();
+    /** Go 1.26+ give the moduledata a section of its own, {@code .go.module}. */
+    private static List<Long> named(Image image) {
+        return image.elf().section(".go.module").filter(ElfSection::hasFileBytes).map(s -> List.of(s.sh_addr())).orElse(List.of());
+    }
+
+    /** In a PIE file: the targets of relative relocations whose addend is the header, followed by funcnametab. */
+    private static List<Long> relocated(Image image, PcHeader h) {
         List<Long> out = new ArrayList<>();
-        if (elf.isPie()) {
-            for (long md : image.relocations().offsetsWithAddend(header)) {
+        if (image.elf().isPie()) {
+            long funcnametab = h.region.vaddr + h.funcnameOffset;
+            for (long md : image.relocations().offsetsWithAddend(h.region.vaddr)) {
                 if (pointerOr(image, md + FUNCNAMETAB, -1) == funcnametab) {
                     out.add(md);
                 }
             }
         }
+        return out;
+    }
+
+    /** Addresses in the writable data that hold the header's address followed by funcnametab's, in file order. */
+    private static List<Long> onDisk(Image image, PcHeader h) {
+        long header = h.region.vaddr;
+        long funcnametab = header + h.funcnameOffset;
+        ElfFile elf = image.elf();
+        List<Long> out = new ArrayList<>();
         var buf = elf.buffer();
         for (ElfSection s : elf.sections()) {
             if (!s.isAllocated() || !s.isWritable() || !s.hasFileBytes()) {
@@ -143,10 +169,7 @@ record ModuleData(long vaddr, long text, long minpc, long gofunc) {
             int end = (int) (s.sh_offset() + s.sh_size() - 16);
             for (int p = (int) (s.sh_offset() + first); p <= end; p += 8) {
                 if (buf.getLong(p) == header && buf.getLong(p + 8) == funcnametab) {
-                    long md = s.sh_addr() + (p - s.sh_offset());
-                    if (!out.contains(md)) {
-                        out.add(md);
-                    }
+                    out.add(s.sh_addr() + (p - s.sh_offset()));
                 }
             }
         }

@@ -16,6 +16,16 @@ final class DockerAccess {
         }
     }
 
+    /** Whether Docker is reached through a local socket (unix, npipe); false when unknown. */
+    static boolean daemonIsLocal() {
+        try {
+            java.net.URI host = DockerClientFactory.instance().getTransportConfig().getDockerHost();
+            return host != null && ("unix".equals(host.getScheme()) || "npipe".equals(host.getScheme()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static void require() {
         try {
             TestcontainersDefaults.beforeClient();

@@ -122,7 +122,10 @@ final class SharedLibraries {
     /** An object whose DT_NEEDED entries are still to load, with its folder on the host and in the image. */
     private record Requester(ElfDynamic elf, String hostOrigin, String imageOrigin) {}
 
-    /** A folder to search, on the host and in the image (they differ only through {@code $ORIGIN}). */
+    /**
+     * A folder to search, on the host and in the image: they differ through {@code $ORIGIN}, and where the loader in the
+     * image would not search the host's folder.
+     */
     private record Dir(String host, String image) {}
 
     private record Found(Entry entry, String hostDir) {}

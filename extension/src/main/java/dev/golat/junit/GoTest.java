@@ -33,6 +33,10 @@ public @interface GoTest {
      */
     boolean disabledWithoutDocker() default false;
 
-    /** Where reports go, relative to the working directory (the module directory under Maven). */
-    String reportDir() default "target/golat";
+    /**
+     * Where this class's reports go, relative to the working directory (the module directory under Maven).
+     * Empty (the default): the configuration parameter {@value GolatConfiguration#REPORT_DIR}, else {@code
+     * target/golat}.
+     */
+    String reportDir() default "";
 }

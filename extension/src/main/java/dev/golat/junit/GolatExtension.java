@@ -3,12 +3,15 @@ package dev.golat.junit;
 
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.result.GateLog;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -17,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -35,7 +39,7 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
  * functions, injects {@link Latency} and {@link Latencies}, and writes the reports after each test.
  */
 final class GolatExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
-        ParameterResolver {
+        AfterAllCallback, ParameterResolver {
 
     static {
         QuietLibraries.apply(); // in case the JUnit Platform did not load GolatLauncherSessionListener
@@ -73,8 +77,10 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             String service = serviceOf(t, services, testClass.getSimpleName());
             specsByService.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(t);
         }
-        String reportDir = AnnotationSupport.findAnnotation(testClass, GoTest.class).map(GoTest::reportDir).orElse("target/golat");
-        ClassState state = new ClassState(testClass, reportDir);
+        GolatConfiguration config = GolatConfiguration.from(context::getConfigurationParameter);
+        Path reportDir = config.reportDir(AnnotationSupport.findAnnotation(testClass, GoTest.class)
+                .map(GoTest::reportDir).orElse(""));
+        ClassState state = new ClassState(testClass, reportDir, config.quiet());
         context.getStore(NAMESPACE).put(CLASS_STATE, state);
         // Plan everything first: a wrong function name fails in milliseconds, before any container starts.
         for (Map.Entry<String, Set<TraceTargets.Target>> e : specsByService.entrySet()) {
@@ -90,7 +96,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             }
             ServiceTracer tracer = state.tracers.get(e.getKey());
             if (tracer != null) {
-                tracer.attach();
+                tracer.attach(state.quiet);
             }
         }
     }
@@ -105,17 +111,37 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             traced.add(state.tracers.get(serviceKey(state, t)));
         }
         traced.forEach(ServiceTracer::reset); // one reset per service, however many of its functions are traced
+        if (BaselineGate.annotation(context).isPresent()) {
+            traced.forEach(run::startWitness);
+        }
         // The method's own store: parallel methods each see their own window (ServiceLocks keep one per service).
         context.getStore(NAMESPACE).put(METHOD_RUN, run);
+        GateLog.enterTest(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "()");
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         MethodRun run = context.getStore(NAMESPACE).remove(METHOD_RUN, MethodRun.class);
+        GateLog.leaveTest();
         if (run == null || run.targets.isEmpty()) {
             return;
         }
-        run.state.reports.record(context.getRequiredTestMethod().getName(), run.freeze());
+        ClassState state = run.state;
+        List<Latency> frozen = run.freeze();
+        Reports.Written written = state.reports.record(context.getRequiredTestMethod().getName(), frozen);
+        JUnitReporting.publish(context, frozen, written);
+        state.lastPage = written.page();
+        if (BaselineGate.annotation(context).isPresent()) {
+            BaselineGate.check(context, run.measured(frozen));
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        ClassState state = context.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class);
+        if (state != null && state.lastPage != null) {
+            JUnitReporting.publishPage(context, state.lastPage);
+        }
     }
 
     @Override
@@ -226,27 +252,31 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
      */
     static final class ClassState implements AutoCloseable {
         final Class<?> testClass;
-        final String reportDir;
+        final Path reportDir;
         final Map<String, ServiceTracer> tracers;
         final boolean ownsTracers;
         final List<GoContainer> started = new ArrayList<>();
         final Reports reports;
+        final boolean quiet;
+        volatile Path lastPage;
 
-        ClassState(Class<?> testClass, String reportDir) {
-            this(testClass, reportDir, new LinkedHashMap<>(), true);
+        ClassState(Class<?> testClass, Path reportDir, boolean quiet) {
+            this(testClass, reportDir, quiet, new LinkedHashMap<>(), true);
         }
 
-        private ClassState(Class<?> testClass, String reportDir, Map<String, ServiceTracer> tracers, boolean owns) {
+        private ClassState(Class<?> testClass, Path reportDir, boolean quiet, Map<String, ServiceTracer> tracers,
+                boolean owns) {
             this.testClass = testClass;
             this.reportDir = reportDir;
+            this.quiet = quiet;
             this.tracers = tracers;
             this.ownsTracers = owns;
-            this.reports = new Reports(testClass, reportDir);
+            this.reports = new Reports(testClass, reportDir, quiet);
         }
 
         /** The state of a {@code @Nested} class inside this one. */
         ClassState nested(Class<?> nestedClass) {
-            return new ClassState(nestedClass, reportDir, tracers, false);
+            return new ClassState(nestedClass, reportDir, quiet, tracers, false);
         }
 
         @Override
@@ -287,9 +317,34 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             this.targets = targets;
         }
 
+        /** The CPU wait of each service at the start of the window, when the method is gated on a baseline. */
+        final Map<ServiceTracer, NoiseWitness> witnessStart = new IdentityHashMap<>();
+
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.name(), tracer.describe(t.name()), () -> snapshot(t), tracer::reset);
+            return Latency.live(t.name(), tracer.describe(t.name()), () -> snapshot(t), () -> {
+                tracer.reset();
+                if (witnessStart.containsKey(tracer)) {
+                    startWitness(tracer);
+                }
+            });
+        }
+
+        void startWitness(ServiceTracer tracer) {
+            witnessStart.put(tracer, tracer.witness());
+        }
+
+        /** The frozen figures with what a baseline gate needs of each: Go version, build id, the window's CPU wait. */
+        List<BaselineGate.Measured> measured(List<Latency> frozen) {
+            List<BaselineGate.Measured> out = new ArrayList<>();
+            int i = 0;
+            for (TraceTargets.Target t : targets) {
+                ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
+                NoiseWitness start = witnessStart.getOrDefault(tracer, NoiseWitness.NONE);
+                NoiseWitness window = start.known() ? tracer.witness().minus(start) : NoiseWitness.NONE;
+                out.add(new BaselineGate.Measured(frozen.get(i++), tracer.goVersion(), tracer.buildId(), window));
+            }
+            return out;
         }
 
         /**

@@ -19,9 +19,12 @@ final class Reports {
     private final HtmlReport page;
     private final Map<String, Latency> totals = new LinkedHashMap<>();
 
-    Reports(Class<?> testClass, String reportDir) {
+    private final boolean quiet;
+
+    Reports(Class<?> testClass, Path reportDir, boolean quiet) {
         this.testClass = testClass;
-        this.dir = Path.of(reportDir);
+        this.dir = reportDir;
+        this.quiet = quiet;
         this.page = new HtmlReport(dir, testClass.getSimpleName());
     }
 
@@ -29,20 +32,27 @@ final class Reports {
         return page.path();
     }
 
-    synchronized void record(String method, List<Latency> latencies) {
+    /** What one test method wrote: a {@code .hgrm} per function and the class page. */
+    record Written(List<Path> hgrmFiles, Path page) {}
+
+    synchronized Written record(String method, List<Latency> latencies) {
         StringBuilder console = new StringBuilder();
+        List<Path> hgrm = new java.util.ArrayList<>();
         for (Latency l : latencies) {
             console.append(System.lineSeparator())
                     .append("golat: ").append(testClass.getSimpleName()).append('.').append(method).append("() ")
                     .append(l.function()).append(System.lineSeparator())
                     .append(ConsoleHistogram.render(l));
-            HgrmWriter.write(dir, testClass.getSimpleName(), method, l);
+            hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, l));
             totals.merge(l.name(), l, Reports::add);
         }
         page.add(method, latencies);
         Path written = page.write();
         console.append("golat: report ").append(written.toAbsolutePath()).append(System.lineSeparator());
-        System.out.print(console);
+        if (!quiet) {
+            System.out.print(console);
+        }
+        return new Written(List.copyOf(hgrm), written);
     }
 
     synchronized Latencies totals() {

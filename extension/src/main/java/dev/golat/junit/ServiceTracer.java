@@ -6,7 +6,9 @@ import dev.golat.agent.AgentSession;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.ContainerAgent;
+import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
+import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import java.util.Collection;
@@ -19,12 +21,14 @@ import java.util.Map;
 final class ServiceTracer implements AutoCloseable {
     private final String serviceName;
     private final GoContainer container;
+    private final GoBinary binary;
     private final ProbeSet probes;
     private AgentSession session;
 
-    private ServiceTracer(String serviceName, GoContainer container, ProbeSet probes) {
+    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes) {
         this.serviceName = serviceName;
         this.container = container;
+        this.binary = binary;
         this.probes = probes;
     }
 
@@ -51,7 +55,7 @@ final class ServiceTracer implements AutoCloseable {
                 throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
         }
-        return new ServiceTracer(serviceName, container, set.build());
+        return new ServiceTracer(serviceName, container, planner.binary(), set.build());
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
@@ -59,8 +63,8 @@ final class ServiceTracer implements AutoCloseable {
         return probes.get(name).describe();
     }
 
-    /** Copies the agent into the (started) container and attaches every probe. */
-    void attach() {
+    /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
+    void attach(boolean quiet) {
         try {
             session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
         } catch (AgentException e) {
@@ -75,7 +79,9 @@ final class ServiceTracer implements AutoCloseable {
             }
             sb.append(System.lineSeparator());
         }
-        System.out.print(sb);
+        if (!quiet) {
+            System.out.print(sb);
+        }
     }
 
     /** One line per plan, printed when tracing starts: where the probes went. */
@@ -89,6 +95,24 @@ final class ServiceTracer implements AutoCloseable {
 
     void reset() {
         session.reset();
+    }
+
+    /** The service binary's Go version, e.g. {@code go1.23.5}. */
+    String goVersion() {
+        return binary.goVersion().raw().split("\\s")[0];
+    }
+
+    String buildId() {
+        return binary.buildId();
+    }
+
+    /** The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). */
+    NoiseWitness witness() {
+        try {
+            return NoiseWitness.read(container.hostPid());
+        } catch (RuntimeException e) {
+            return NoiseWitness.NONE;
+        }
     }
 
     /** The current figures of each traced function and span, by the name the test gave it. */

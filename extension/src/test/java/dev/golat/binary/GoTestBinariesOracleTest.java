@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,7 +34,6 @@ import dev.golat.testbins.GoTestBinaries.Variant;
  *     ({@link Oracles#inlineTreeMismatches}).
  * </ul>
  */
-@Execution(ExecutionMode.CONCURRENT)
 class GoTestBinariesOracleTest {
 
     static Stream<Arguments> programs() {

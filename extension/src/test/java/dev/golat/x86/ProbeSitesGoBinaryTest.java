@@ -22,8 +22,6 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Covers every go-testbins build of the matrix and the real binaries ({@link X86DecoderObjdumpTest#binaries}),
  * stripped and PIE ones included, where only the pclntab names functions.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class ProbeSitesGoBinaryTest {
     private static final Pattern CALL = Pattern.compile("call (?:0x)?([0-9a-f]+)(?: <.*>)?");
 

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * variant (default, stripped, pie, stripped-pie, cgo), and the real prometheus (stripped), dockerd (PIE),
  * esbuild (Go 1.26, 1.25.4, 1.18.1 and 1.17.5) and buf (Go 1.24.2) binaries.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class X86DecoderObjdumpTest {
 
     /** Every go-testbins build (each toolchain, each variant, both programs) and every cached real binary. */

@@ -63,6 +63,18 @@ public final class GoMatrix implements InvocationInterceptor {
         return GoTestBinaries.missingReason(goVersion, variant);
     }
 
+    /**
+     * Why a version is left out of this run: {@code -Dgolat.matrix.versions=go1.26,go1.27} runs the matrix tests of
+     * those versions only (a long soak of one version, say); empty when the version is selected (the default: all).
+     */
+    public static Optional<String> deselected(String goVersion) {
+        String only = System.getProperty("golat.matrix.versions", "").strip();
+        if (only.isEmpty() || List.of(only.split("\\s*,\\s*")).contains(goVersion)) {
+            return Optional.empty();
+        }
+        return Optional.of(goVersion + " is not in -Dgolat.matrix.versions=" + only);
+    }
+
     /** Whether the environment says this is a CI run ({@code CI=true}): there the whole matrix must be built. */
     public static boolean ci() {
         return "true".equalsIgnoreCase(System.getenv("CI"));
@@ -80,7 +92,7 @@ public final class GoMatrix implements InvocationInterceptor {
         }
         Variant variant = args.stream().filter(Variant.class::isInstance).map(Variant.class::cast).findFirst()
                 .orElse(Variant.DEFAULT);
-        Optional<String> reason = missing(go, variant);
+        Optional<String> reason = deselected(go).or(() -> missing(go, variant));
         if (reason.isPresent()) {
             invocation.skip();
             throw new TestAbortedException(reason.get());

@@ -92,6 +92,25 @@ class WorkloadSmokeTest {
         }
     }
 
+    @EachGoVersion
+    void rounds_print_one_result_each_and_wait_for_a_line_between_them(String go) throws Exception {
+        try (RunningProgram p = RunningProgram.start(command(go, "-mode", "panic", "-n", "30", "-every", "10",
+                "-sleep", "0", "-rounds", "3", "-wait", "stdin", "-quiet"))) {
+            assertThat(p.nextLine(TIMEOUT)).isEqualTo("ready pid=" + p.pid());
+            for (int round = 1; round <= 3; round++) {
+                p.writeLine("go");
+                Map<String, Object> r = MiniJson.parseObject(p.nextLine(TIMEOUT));
+                assertCounts(r, 27, 3, 0);
+                if (round < 3) {
+                    Thread.sleep(200);
+                    assertThat(p.process().isAlive()).as("waiting for stdin after round %d", round).isTrue();
+                }
+            }
+            assertThat(p.awaitExit(TIMEOUT)).isEmpty();
+            assertThat(p.process().exitValue()).isZero();
+        }
+    }
+
     @Test
     void wait_signal_holds_the_first_call_until_SIGUSR1() throws Exception {
         String go = newest();

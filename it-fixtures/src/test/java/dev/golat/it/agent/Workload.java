@@ -71,6 +71,23 @@ public final class Workload implements AutoCloseable {
         stdin.flush();
     }
 
+    /** With {@code -rounds}: waits for the next round's JSON line (its own figures for that round). */
+    public String roundResult() throws IOException, InterruptedException {
+        for (String line; (line = stdout.readLine()) != null; ) {
+            if (line.startsWith("{")) {
+                return line;
+            }
+        }
+        process.waitFor(10, TimeUnit.SECONDS);
+        throw new IllegalStateException("the traced workload ended before its round result: "
+                + (process.isAlive() ? "stdout closed" : "exit " + process.exitValue()));
+    }
+
+    /** Whether the program is still running (a crash under tracing ends it early). */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
     /** Waits for the program to finish cleanly and returns its last line (its own figures). */
     public String result() throws IOException, InterruptedException {
         String last = null;

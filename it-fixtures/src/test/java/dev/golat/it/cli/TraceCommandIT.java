@@ -53,13 +53,8 @@ class TraceCommandIT {
         assertThat(MiniJson.number(traced, "count")).isEqualTo(MiniJson.number(own, "count")).isEqualTo(2000);
         assertThat(MiniJson.number(traced, "counters.unmatched")).isZero();
         for (String p : List.of("p50", "p90", "p99")) {
-            long ours = MiniJson.number(traced, p);
-            long theirs = MiniJson.number(own, p);
-            // The program's clock around each call contains golat's window plus the probes' traps: golat may read
-            // lower at the tail (AgentWorkloadIT.tailSlack), never higher than the tolerance.
-            long below = p.equals("p99") ? AgentWorkloadIT.tailSlack(theirs) : AgentWorkloadIT.tolerance(theirs);
-            assertThat(ours).as("%s: golat %d ns, the program's own clock %d ns", p, ours, theirs)
-                    .isBetween(theirs - below, theirs + AgentWorkloadIT.tolerance(theirs));
+            AgentWorkloadIT.assertBetweenClocks(p, MiniJson.number(traced, p), MiniJson.number(own, "inner." + p),
+                    MiniJson.number(own, p));
         }
     }
 

@@ -3,6 +3,8 @@ package dev.golat.it.console;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import static dev.golat.assertj.GolatAssertions.assertThat;
+
 import dev.golat.container.GoContainer;
 import dev.golat.it.StmtClient;
 import dev.golat.it.StmtServer;
@@ -10,6 +12,7 @@ import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
 import dev.golat.junit.TraceLatency;
 import dev.golat.result.Latency;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -55,6 +58,8 @@ public final class QuietConsoleChildMain {
             if (latency.counts().matched() != CALLS) {
                 throw new AssertionError("expected " + CALLS + " calls, traced " + latency.counts());
             }
+            // One gate, for the end-of-run summary: a statement to a local server answers within seconds.
+            assertThat(latency).p99().isLessThan(Duration.ofSeconds(5));
         }
     }
 }

@@ -39,6 +39,8 @@ class OutsideProjectIT {
     private static final Path ROOT = GoTestBinaries.root();
     private static final Path PROJECT = ROOT.resolve("it-fixtures/target/outside-project");
     private static final Path REPO = ROOT.resolve("it-fixtures/target/outside-project-repo");
+    /** Stands in for GitHub's $GITHUB_STEP_SUMMARY file. */
+    private static final Path STEP_SUMMARY = ROOT.resolve("it-fixtures/target/outside-project-step-summary.md");
     private static String readme;
 
     @BeforeAll
@@ -68,6 +70,7 @@ class OutsideProjectIT {
     @Test
     @Order(1)
     void the_readme_example_passes_with_no_variables_and_a_quiet_console() throws Exception {
+        Files.deleteIfExists(STEP_SUMMARY);
         Result r = mvn("verify");
 
         assertThat(r.code).as(r.out).isZero();
@@ -80,6 +83,30 @@ class OutsideProjectIT {
         assertThat(xml).contains("tests=\"1\"").contains("failures=\"0\"").contains("errors=\"0\"");
         assertThat(PROJECT.resolve("target/golat/QuoteLatencyIT.html")).isRegularFile();
         assertThat(PROJECT.resolve("target/golat/QuoteLatencyIT/quotesStayFast-main.handleQuote.hgrm")).isRegularFile();
+
+        // The report entries, in the test's <system-out> (Surefire drops the Platform's entries otherwise)
+        Matcher p99 = Pattern.compile("p99=([0-9.]+ (?:µs|ms))").matcher(r.out);
+        assertThat(p99.find()).as(r.out).isTrue();
+        assertThat(xml).containsPattern("golat: report entry: timestamp = \\S+, golat.main.handleQuote.function = main.handleQuote, "
+                + "golat.main.handleQuote.count = 2000, golat.main.handleQuote.p50 = [0-9.]+ (µs|ms), "
+                + "golat.main.handleQuote.p90 = [0-9.]+ (µs|ms), golat.main.handleQuote.p99 = " + Pattern.quote(p99.group(1))
+                + ", golat.main.handleQuote.max = [0-9.]+ (µs|ms)");
+        // The files, as file entries in the JUnit Platform's output folder
+        Path files = PROJECT.resolve("target/junit-jupiter/com.example.QuoteLatencyIT");
+        assertThat(files.resolve("QuoteLatencyIT.html")).isRegularFile();
+        assertThat(files.resolve("quotesStayFast(dev.golat.result.Latency)/quotesStayFast-main.handleQuote.hgrm"))
+                .hasSameTextualContentAs(PROJECT.resolve("target/golat/QuoteLatencyIT/quotesStayFast-main.handleQuote.hgrm"));
+        // The run summary: JSON, the Markdown table for $GITHUB_STEP_SUMMARY, the end-of-run table
+        String json = Files.readString(PROJECT.resolve("target/golat/summary.json"));
+        assertThat(json).contains("\"gates\": 1,").contains("\"failed\": 0,")
+                .contains("{\"test\": \"QuoteLatencyIT.quotesStayFast()\", \"function\": \"main.handleQuote\", "
+                        + "\"statistic\": \"p99\", \"valueNanos\": ")
+                .contains("\"value\": \"" + p99.group(1) + "\", \"limit\": \"< 50 ms\", \"verdict\": \"pass\"}");
+        assertThat(Files.readString(STEP_SUMMARY)).contains("### golat: 1 gate, 0 failed")
+                .contains("| QuoteLatencyIT.quotesStayFast() | `main.handleQuote` | p99 | " + p99.group(1) + " | < 50 ms | pass |");
+        assertThat(r.out).contains("golat: 1 gate, 0 failed")
+                .containsPattern("pass +QuoteLatencyIT.quotesStayFast\\(\\) +main.handleQuote +p99 +" + Pattern.quote(p99.group(1)) + " +< 50 ms")
+                .contains("golat: summary " + PROJECT.resolve("target/golat/summary.json"));
     }
 
     @Test
@@ -104,6 +131,14 @@ class OutsideProjectIT {
                     .containsPattern("\n\\[[0-9.]+ (µs|ms), [0-9.]+ (µs|ms)\\)\\s+[0-9,]+ \\|@+ *\\|\n")
                     .contains("histogram: target/golat/QuoteGateIT.html");
             assertThat(PROJECT.resolve("target/golat/QuoteGateIT.html")).isRegularFile();
+            String json = Files.readString(PROJECT.resolve("target/golat/summary.json"));
+            assertThat(json).contains("\"gates\": 1,").contains("\"failed\": 1,")
+                    .containsPattern("\\{\"test\": \"QuoteGateIT.quotesStayFast\\(\\)\", \"function\": \"main.handleQuote\", "
+                            + "\"statistic\": \"p99\", \"valueNanos\": [0-9]+, \"value\": \"[0-9.]+ (µs|ms)\", "
+                            + "\"limit\": \"< 100 ns\", \"verdict\": \"FAIL\"}");
+            assertThat(Files.readString(STEP_SUMMARY)).contains("### golat: 1 gate, 1 failed")
+                    .containsPattern("\\| QuoteGateIT.quotesStayFast\\(\\) \\| `main.handleQuote` \\| p99 \\| [0-9.]+ (µs|ms) \\| < 100 ns \\| \\*\\*FAIL\\*\\* \\|");
+            assertThat(r.out).contains("golat: 1 gate, 1 failed");
         } finally {
             Files.delete(test);
             Files.deleteIfExists(PROJECT.resolve("target/test-classes/com/example/QuoteGateIT.class"));
@@ -180,6 +215,7 @@ class OutsideProjectIT {
         cmd.addAll(List.of(goals));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("TESTCONTAINERS_") || k.startsWith("MAVEN_"));
+        pb.environment().put("GITHUB_STEP_SUMMARY", STEP_SUMMARY.toString());
         return run(pb, 480);
     }
 

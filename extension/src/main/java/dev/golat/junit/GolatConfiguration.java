@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * golat's settings, read as JUnit Platform configuration parameters: a {@code junit-platform.properties} file
+ * on the test class path, {@code -D} system properties, or the build tool's configuration parameters (Maven:
+ * failsafe's {@code <configurationParameters>}; Gradle: {@code systemProperty}). One scheme for every key:
+ * {@code golat.<area>.<setting>}, values as plain strings.
+ *
+ * <table>
+ *   <caption>Keys</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@value #REPORT_DIR}</td><td>{@code target/golat}</td><td>where HTML, {@code .hgrm} and {@code
+ *       summary.json} go, relative to the working directory; {@link GoTest#reportDir()}, when set, wins for its
+ *       class</td></tr>
+ *   <tr><td>{@value #CONSOLE_QUIET}</td><td>{@code false}</td><td>{@code true}: no plan lines and no histogram
+ *       per test on the console; failure messages, report entries, files and the end-of-run summary stay</td></tr>
+ *   <tr><td>{@value #SUMMARY_ENABLED}</td><td>{@code true}</td><td>{@code false}: no {@code summary.json}, no
+ *       Markdown summary and no end-of-run table</td></tr>
+ * </table>
+ *
+ * A value that cannot be read fails the test with the key, the value and what is accepted.
+ */
+public final class GolatConfiguration {
+    /** Folder of the reports, relative to the working directory. */
+    public static final String REPORT_DIR = "golat.report.dir";
+    /** {@code true}: no plan lines or histograms on the console. */
+    public static final String CONSOLE_QUIET = "golat.console.quiet";
+    /** {@code false}: no run summary (summary.json, Markdown, end-of-run table). */
+    public static final String SUMMARY_ENABLED = "golat.summary.enabled";
+
+    static final String DEFAULT_REPORT_DIR = "target/golat";
+
+    private final Function<String, Optional<String>> parameters;
+
+    private GolatConfiguration(Function<String, Optional<String>> parameters) {
+        this.parameters = parameters;
+    }
+
+    /**
+     * Reads settings through {@code parameters}, e.g. {@code ExtensionContext::getConfigurationParameter} or
+     * {@code ConfigurationParameters::get}.
+     */
+    public static GolatConfiguration from(Function<String, Optional<String>> parameters) {
+        return new GolatConfiguration(parameters);
+    }
+
+    /** The report folder: {@code annotationValue} when not blank, else {@value #REPORT_DIR}, else the default. */
+    public Path reportDir(String annotationValue) {
+        if (annotationValue != null && !annotationValue.isBlank()) {
+            return Path.of(annotationValue);
+        }
+        return Path.of(string(REPORT_DIR).orElse(DEFAULT_REPORT_DIR));
+    }
+
+    /** The report folder of the run ({@value #REPORT_DIR}, else the default). */
+    public Path reportDir() {
+        return reportDir(null);
+    }
+
+    /** {@value #CONSOLE_QUIET}. */
+    public boolean quiet() {
+        return bool(CONSOLE_QUIET, false);
+    }
+
+    /** {@value #SUMMARY_ENABLED}. */
+    public boolean summaryEnabled() {
+        return bool(SUMMARY_ENABLED, true);
+    }
+
+    /** A setting as text, trimmed; empty when not set or blank. For keys of other golat areas. */
+    public Optional<String> string(String key) {
+        return parameters.apply(key).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    /** A boolean setting: {@code true} or {@code false} (any case); anything else is refused with the key. */
+    public boolean bool(String key, boolean defaultValue) {
+        Optional<String> v = string(key);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        return switch (v.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new GolatConfigurationException("configuration parameter " + key + "=" + v.get()
+                    + " is not a boolean: use true or false");
+        };
+    }
+}

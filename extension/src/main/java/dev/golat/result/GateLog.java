@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.result;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every gate checked in this JVM while a golat test runs, for the run's summary. golat's JUnit extension
+ * names the running test ({@link #enterTest(String)}, on the test's thread and the threads it starts); gates
+ * checked outside a golat test are not logged.
+ */
+public final class GateLog {
+    private static final InheritableThreadLocal<String> CURRENT = new InheritableThreadLocal<>();
+    private static final List<GateResult> RESULTS = new ArrayList<>();
+
+    private GateLog() {}
+
+    /** The test whose gates follow, e.g. {@code QuoteLatencyIT.quotesStayFast()}. */
+    public static void enterTest(String test) {
+        CURRENT.set(test);
+    }
+
+    /** The test ended. */
+    public static void leaveTest() {
+        CURRENT.remove();
+    }
+
+    /** Logs a gate of the running golat test; does nothing outside one. */
+    public static void record(String function, String statistic, long valueNanos, String limit, boolean passed) {
+        record(function, statistic, valueNanos, limit, passed ? GateResult.PASS : GateResult.FAIL);
+    }
+
+    /** Logs a gate with its verdict ({@link GateResult#PASS}, {@code FAIL}, {@code INCONCLUSIVE}). */
+    public static void record(String function, String statistic, long valueNanos, String limit, String verdict) {
+        String test = CURRENT.get();
+        if (test != null) {
+            synchronized (RESULTS) {
+                RESULTS.add(new GateResult(test, function, statistic, valueNanos, limit, verdict));
+            }
+        }
+    }
+
+    /** How many gates were logged so far (a mark for {@link #since(int)}). */
+    public static int size() {
+        synchronized (RESULTS) {
+            return RESULTS.size();
+        }
+    }
+
+    /** The gates logged after {@code mark}, in order. */
+    public static List<GateResult> since(int mark) {
+        synchronized (RESULTS) {
+            return List.copyOf(RESULTS.subList(Math.min(mark, RESULTS.size()), RESULTS.size()));
+        }
+    }
+}
