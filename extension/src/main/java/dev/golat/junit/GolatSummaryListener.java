@@ -15,6 +15,7 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
+import org.apiguardian.api.API;
 
 /**
  * The run's gates, at the end of a JUnit Platform run: {@code <report dir>/summary.json}, a Markdown table
@@ -28,6 +29,7 @@ import org.junit.platform.launcher.TestPlan;
  * keep in the test's {@code <system-out>}, in the {@code key = value} form of JUnit's own XML reports. Not
  * for direct use.
  */
+@API(status = API.Status.INTERNAL)
 public final class GolatSummaryListener implements TestExecutionListener {
     static final String STEP_SUMMARY = "GITHUB_STEP_SUMMARY";
 

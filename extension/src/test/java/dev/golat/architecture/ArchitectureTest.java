@@ -70,7 +70,7 @@ class ArchitectureTest {
     /** The user's API: every other public type must say {@code @API(status = INTERNAL)}. */
     static final Set<String> PUBLIC_API = Set.of(
             "junit.GoTest", "junit.GoService", "junit.TraceLatency", "junit.TraceSpan",
-            "junit.GolatConfigurationException",
+            "junit.GolatConfigurationException", "junit.LatencyBaseline",
             "container.GoContainer", "container.GoContainerException",
             "result.Latency", "result.Latencies", "result.Counts", "result.CallCounts", "result.SpanCounts",
             "assertj.GolatAssertions", "assertj.AbstractLatencyAssert", "assertj.LatencyAssert",
