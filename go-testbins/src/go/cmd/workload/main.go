@@ -5,7 +5,7 @@
 // its probes saw against an independent figure. The last line on stdout is one JSON object:
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
-//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"elapsedNs":…}
+//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
 // first waits for a line on stdin), so a tracer can check one window per round in the same process.
@@ -72,8 +72,8 @@ func runOnce(cfg config) {
 			fmt.Fprintf(os.Stderr, "loop: %d calls each, trivial %.1f ns/call, smallNonLeaf %.1f ns/call\n",
 				cfg.n, r.nsTrivial, r.nsNonLeaf)
 		}
-		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
-			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), r.elapsed.Nanoseconds())
+		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"cpuNsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
+			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), int64(r.cpuNsNonLeaf+0.5), r.elapsed.Nanoseconds())
 		return
 	}
 

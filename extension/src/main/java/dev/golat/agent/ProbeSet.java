@@ -3,7 +3,7 @@ package dev.golat.agent;
 
 import dev.golat.plan.PlanException;
 import dev.golat.plan.Planner;
-import dev.golat.plan.ProbePlan;
+import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.SpanPlan;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,29 +24,38 @@ import org.apiguardian.api.API;
  * b.span("dispatch-to-tso", "dispatch", "getTSO");
  * ProbeSet set = b.build();
  * session.start(pid, path, set.probes(), set.spans());
- * Map<String, ProbeSnapshot> byName = set.byName(session.snapshot());
+ * Map<String, List<ProbeSnapshot>> byName = set.byName(session.snapshot());
  * }</pre>
  */
 @API(status = API.Status.INTERNAL)
 public final class ProbeSet {
 
     /**
-     * One traced function or span.
+     * One traced function (every instantiation of a generic one) or span.
      *
-     * @param name  what the user wrote: the function ({@code handleStmtExecute}) or the span's name
-     * @param id    the agent's id of its probe or span
-     * @param probe the function's plan, or {@code null} for a span
-     * @param span  the span's plan, or {@code null} for a function
+     * @param name     what the user wrote: the function ({@code handleStmtExecute}) or the span's name
+     * @param ids      the agent's ids: one per instantiation of the function, in its plan's order, or the span's
+     * @param function the function's plan, or {@code null} for a span
+     * @param span     the span's plan, or {@code null} for a function
      */
-    public record Entry(String name, int id, ProbePlan probe, SpanPlan span) {
+    public record Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span) {
+        public Entry {
+            ids = List.copyOf(ids);
+        }
+
         public boolean isSpan() {
             return span != null;
         }
 
-        /** The full function name, or {@code from (text) → to (text)} for a span. */
+        /** The first (for a span or a function that is not generic: the only) id. */
+        public int id() {
+            return ids.get(0);
+        }
+
+        /** The full function name (a generic one's {@code main.Hold[...]}), or {@code from (text) → to (text)}. */
         public String describe() {
-            if (probe != null) {
-                return probe.function();
+            if (function != null) {
+                return function.function();
             }
             return span.from().function() + " (" + span.from().text() + ") → " + span.to().function() + " ("
                     + span.to().text() + ")";
@@ -65,7 +74,9 @@ public final class ProbeSet {
             if (e.isSpan()) {
                 s.add(SpanSpec.of(e.id(), e.span()));
             } else {
-                p.add(ProbeSpec.of(e.id(), e.probe()));
+                for (int i = 0; i < e.ids().size(); i++) {
+                    p.add(ProbeSpec.of(e.ids().get(i), e.function().instances().get(i)));
+                }
             }
         }
         this.probes = List.copyOf(p);
@@ -102,18 +113,25 @@ public final class ProbeSet {
         return spans;
     }
 
-    /** A snapshot's figures by the name each function or span was named by, in the order named. */
-    public Map<String, ProbeSnapshot> byName(List<ProbeSnapshot> snapshot) {
+    /**
+     * A snapshot's figures by the name each function or span was named by, in the order named: one per
+     * instantiation of a function (in its plan's order), one for a span.
+     */
+    public Map<String, List<ProbeSnapshot>> byName(List<ProbeSnapshot> snapshot) {
         Map<Integer, ProbeSnapshot> byId = new LinkedHashMap<>();
         snapshot.forEach(s -> byId.put(s.id(), s));
-        Map<String, ProbeSnapshot> result = new LinkedHashMap<>();
+        Map<String, List<ProbeSnapshot>> result = new LinkedHashMap<>();
         for (Entry e : byName.values()) {
-            ProbeSnapshot s = byId.get(e.id());
-            if (s == null) {
-                throw new AgentException("SESSION", "the agent's snapshot has no figures for " + e.name() + " (id "
-                        + e.id() + "); it has ids " + byId.keySet());
+            List<ProbeSnapshot> each = new ArrayList<>();
+            for (int id : e.ids()) {
+                ProbeSnapshot s = byId.get(id);
+                if (s == null) {
+                    throw new AgentException("SESSION", "the agent's snapshot has no figures for " + e.name()
+                            + " (id " + id + "); it has ids " + byId.keySet());
+                }
+                each.add(s);
             }
-            result.put(e.name(), s);
+            result.put(e.name(), List.copyOf(each));
         }
         return result;
     }
@@ -128,25 +146,30 @@ public final class ProbeSet {
         }
 
         /**
-         * Plans a function; naming the same function again is a no-op.
+         * Plans a function, or every instantiation of a generic one (one probe each); naming the same function
+         * again is a no-op.
          *
          * @return its plan (its warnings are for the user to see)
          * @throws PlanException when it cannot be planned or measured (no RET), or the name is a span's
          * @throws dev.golat.binary.GoBinaryException when the name is unknown or ambiguous
          */
-        public ProbePlan function(String name) {
+        public FunctionPlan function(String name) {
             Entry seen = byName.get(name);
             if (seen != null) {
                 if (seen.isSpan()) {
                     throw new PlanException("'" + name + "' is already the name of a span");
                 }
-                return seen.probe();
+                return seen.function();
             }
-            ProbePlan plan = planner.plan(name);
+            FunctionPlan plan = planner.planFunction(name);
             if (!plan.measurable()) {
                 throw new PlanException(String.join("; ", plan.warnings()));
             }
-            byName.put(name, new Entry(name, nextId(), plan, null));
+            List<Integer> ids = new ArrayList<>();
+            for (int i = 0; i < plan.instances().size(); i++) {
+                ids.add(nextId(plan.instances().size() - i));
+            }
+            byName.put(name, new Entry(name, ids, plan, null));
             return plan;
         }
 
@@ -160,7 +183,7 @@ public final class ProbeSet {
                 throw new PlanException("the name is already used by another traced function or span");
             }
             SpanPlan plan = planner.planSpan(name, from, to);
-            byName.put(name, new Entry(name, nextId(), null, plan));
+            byName.put(name, new Entry(name, List.of(nextId(1)), null, plan));
             return plan;
         }
 
@@ -168,12 +191,16 @@ public final class ProbeSet {
             return new ProbeSet(byName);
         }
 
-        private int nextId() {
-            if (byName.size() >= AgentProtocol.MAX_PROBES) {
-                throw new PlanException("more than " + AgentProtocol.MAX_PROBES + " functions and spans in one "
-                        + "session; the agent takes ids 0.." + (AgentProtocol.MAX_PROBES - 1));
+        private int next;
+
+        /** The next id, with {@code more} ids (this one included) still to number for the name being planned. */
+        private int nextId(int more) {
+            if (next + more > AgentProtocol.MAX_PROBES) {
+                throw new PlanException((next + more) + " probes (every instantiation of a generic function is one) "
+                        + "in one session, more than the agent's " + AgentProtocol.MAX_PROBES
+                        + "; trace fewer functions at once");
             }
-            return byName.size();
+            return next++;
         }
     }
 }

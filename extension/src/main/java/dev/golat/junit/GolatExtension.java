@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
+import dev.golat.plan.FunctionPlan;
 import dev.golat.result.GateLog;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
@@ -352,7 +353,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
          * service, however many of its functions the method traces.
          */
         List<Latency> freeze() {
-            Map<ServiceTracer, Map<String, ProbeSnapshot>> byTracer = new IdentityHashMap<>();
+            Map<ServiceTracer, Map<String, List<ProbeSnapshot>>> byTracer = new IdentityHashMap<>();
             List<Latency> results = new ArrayList<>();
             for (TraceTargets.Target t : targets) {
                 ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
@@ -366,8 +367,12 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             return toLatency(t, tracer, tracer.snapshot());
         }
 
-        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, ProbeSnapshot> snapshot) {
-            return Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()),
+        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {
+            FunctionPlan plan = tracer.plan(t.name());
+            if (plan != null) {
+                return Snapshots.toLatency(t.name(), plan, snapshot.get(t.name()), state.reports.pagePath());
+            }
+            return Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()).get(0),
                     state.reports.pagePath());
         }
 

@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
+import dev.golat.result.Instantiation;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import java.nio.file.Path;
@@ -62,6 +63,14 @@ final class Reports {
     private static Latency add(Latency a, Latency b) {
         Histogram h = a.histogram();
         h.add(b.histogram());
-        return Latency.of(a.name(), a.function(), h, a.counters().plus(b.counters()), a.report().orElse(null));
+        Map<Long, Instantiation> byEntry = new java.util.TreeMap<>();
+        for (Latency l : List.of(a, b)) {
+            for (Instantiation i : l.instantiations()) {
+                byEntry.merge(i.entry(), i, (p, q) -> new Instantiation(p.function(), p.entry(),
+                        p.counts().followedBy(q.counts())));
+            }
+        }
+        return Latency.of(a.name(), a.function(), h, a.counters().followedBy(b.counters()),
+                List.copyOf(byEntry.values()), a.report().orElse(null));
     }
 }

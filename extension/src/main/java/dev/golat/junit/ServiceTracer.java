@@ -9,9 +9,11 @@ import dev.golat.container.ContainerAgent;
 import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
+import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -63,6 +65,11 @@ final class ServiceTracer implements AutoCloseable {
         return probes.get(name).describe();
     }
 
+    /** The plan of a traced function (every instantiation of a generic one), or {@code null} for a span. */
+    FunctionPlan plan(String name) {
+        return probes.get(name).function();
+    }
+
     /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
     void attach(boolean quiet) {
         try {
@@ -73,18 +80,35 @@ final class ServiceTracer implements AutoCloseable {
         StringBuilder sb = new StringBuilder();
         for (ProbeSet.Entry e : probes.entries()) {
             if (e.isSpan()) {
-                sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe());
+                sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe())
+                        .append(System.lineSeparator());
             } else {
-                sb.append(describe(e.probe()));
+                sb.append(describe(e.function()));
             }
-            sb.append(System.lineSeparator());
         }
         if (!quiet) {
             System.out.print(sb);
         }
     }
 
-    /** One line per plan, printed when tracing starts: where the probes went. */
+    /**
+     * Printed when tracing starts: where the probes went, one line per function; a generic function's line says how
+     * many instantiations are measured as one, then one line per instantiation.
+     */
+    static String describe(FunctionPlan plan) {
+        String nl = System.lineSeparator();
+        if (!plan.isGeneric()) {
+            return describe(plan.instances().get(0)) + nl;
+        }
+        StringBuilder sb = new StringBuilder("golat: tracing " + plan.function() + " (" + plan.instances().get(0).goVersion()
+                + "): " + plan.instances().size() + " instantiations measured as one latency" + nl);
+        for (ProbePlan p : plan.instances()) {
+            sb.append(describe(p).replaceFirst("^golat: tracing ", "golat:   ")).append(nl);
+        }
+        return sb.toString();
+    }
+
+    /** One line per probe plan: where its probes went. */
     static String describe(ProbePlan p) {
         String line = "golat: tracing " + p.function() + " (" + p.goVersion() + "): entry probe at file offset 0x"
                 + Long.toHexString(p.entrySite().fileOffset()) + " (" + p.entrySite().kind().wireName() + "), "
@@ -115,8 +139,8 @@ final class ServiceTracer implements AutoCloseable {
         }
     }
 
-    /** The current figures of each traced function and span, by the name the test gave it. */
-    Map<String, ProbeSnapshot> snapshot() {
+    /** The current figures of each traced function (one per instantiation) and span, by the name the test gave it. */
+    Map<String, List<ProbeSnapshot>> snapshot() {
         return probes.byName(session.snapshot());
     }
 

@@ -36,6 +36,13 @@ public record CallCounts(long entries, long matched, long didNotReturn, long unm
                 c.inflight(), c.readErrors());
     }
 
+    /** Every counter of this and {@code other} added up: the counts of several probes measured as one. */
+    public CallCounts plus(CallCounts other) {
+        return new CallCounts(entries + other.entries, matched + other.matched, didNotReturn + other.didNotReturn,
+                unmatchedReturns + other.unmatchedReturns, reentries + other.reentries, inflight + other.inflight,
+                readErrors + other.readErrors);
+    }
+
     /** @throws IllegalArgumentException when a count is negative */
     public CallCounts {
         byName(entries, matched, didNotReturn, unmatchedReturns, reentries, inflight, readErrors)
@@ -74,7 +81,7 @@ public record CallCounts(long entries, long matched, long didNotReturn, long unm
     }
 
     @Override
-    public CallCounts plus(Counts later) {
+    public CallCounts followedBy(Counts later) {
         CallCounts y = (CallCounts) later;
         return new CallCounts(entries + y.entries, matched + y.matched, didNotReturn + y.didNotReturn,
                 unmatchedReturns + y.unmatchedReturns, reentries + y.reentries, y.inflight, readErrors + y.readErrors);

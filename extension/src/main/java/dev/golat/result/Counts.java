@@ -20,7 +20,7 @@ public sealed interface Counts permits CallCounts, SpanCounts {
     String noSamplesReason();
 
     /** These counts followed by {@code later}'s (class totals): counts add up, in-flight is {@code later}'s. */
-    Counts plus(Counts later);
+    Counts followedBy(Counts later);
 
     /**
      * The counters that are not zero, e.g. {@code "entries=10,003, matched=10,000, didNotReturn=3"}, or

@@ -3,6 +3,7 @@ package dev.golat.result;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
@@ -18,13 +19,16 @@ final class FrozenLatency implements Latency {
     private final String function;
     private final Histogram histogram;
     private final Counts counts;
+    private final List<Instantiation> instantiations;
     private final Path report;
 
-    FrozenLatency(String name, String function, Histogram histogram, Counts counts, Path report) {
+    FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
+            Path report) {
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.histogram = Objects.requireNonNull(histogram, "histogram");
         this.counts = Objects.requireNonNull(counts, "counts");
+        this.instantiations = Objects.requireNonNull(instantiations, "instantiations");
         this.report = report;
     }
 
@@ -85,6 +89,11 @@ final class FrozenLatency implements Latency {
         }
         throw new IllegalStateException(name + " is a function: its counters are counts() (entries, matched, "
                 + "didNotReturn, ...)");
+    }
+
+    @Override
+    public List<Instantiation> instantiations() {
+        return instantiations;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.golat.result;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -43,8 +44,17 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
      * @param report   the HTML report of this test, or {@code null} when none is written
      */
     static Latency of(String name, String function, Histogram ns, Counts counts, Path report) {
+        return of(name, function, ns, counts, List.of(), report);
+    }
+
+    /**
+     * A generic function's instantiations measured as one latency: {@code ns} and {@code counts} hold all their
+     * calls, {@code instantiations} each one's own counters (empty for a function that is not generic).
+     */
+    static Latency of(String name, String function, Histogram ns, Counts counts, List<Instantiation> instantiations,
+            Path report) {
         Objects.requireNonNull(ns, "histogram");
-        return new FrozenLatency(name, function, ns.copy(), counts, report);
+        return new FrozenLatency(name, function, ns.copy(), counts, List.copyOf(instantiations), report);
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
@@ -112,6 +122,13 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
      * @throws IllegalStateException for a function, which has {@link #counts()}
      */
     SpanCounts spanCounts();
+
+    /**
+     * The instantiations of a generic function measured together here ({@code @TraceLatency("Hold")} traces
+     * {@code main.Hold[go.shape.int]}, {@code main.Hold[go.shape.string]}, ...), each with its own counters, sorted
+     * by entry; empty when the traced function is not generic (or only one instantiation was traced).
+     */
+    List<Instantiation> instantiations();
 
     /** The HTML report of the test that measured this, when one is written. */
     Optional<Path> report();

@@ -3,6 +3,7 @@ package dev.golat.result;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -77,6 +78,11 @@ final class LiveLatency implements Latency {
     @Override
     public SpanCounts spanCounts() {
         return snapshot().spanCounts();
+    }
+
+    @Override
+    public List<Instantiation> instantiations() {
+        return snapshot().instantiations();
     }
 
     @Override

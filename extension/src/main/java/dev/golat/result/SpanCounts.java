@@ -73,7 +73,7 @@ public record SpanCounts(long started, long completed, long notReached, long ove
     }
 
     @Override
-    public SpanCounts plus(Counts later) {
+    public SpanCounts followedBy(Counts later) {
         SpanCounts y = (SpanCounts) later;
         return new SpanCounts(started + y.started, completed + y.completed, notReached + y.notReached,
                 overflowed + y.overflowed, stale + y.stale, unmatchedEnds + y.unmatchedEnds, restarts + y.restarts,

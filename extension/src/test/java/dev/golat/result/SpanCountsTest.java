@@ -40,7 +40,7 @@ class SpanCountsTest {
         SpanCounts a = new SpanCounts(10, 8, 1, 0, 0, 0, 0, 1, 0);
         SpanCounts b = new SpanCounts(5, 5, 0, 0, 1, 0, 0, 0, 0);
 
-        assertThat(a.plus(b)).isEqualTo(new SpanCounts(15, 13, 1, 0, 1, 0, 0, 0, 0));
+        assertThat(a.followedBy(b)).isEqualTo(new SpanCounts(15, 13, 1, 0, 1, 0, 0, 0, 0));
     }
 
     @Test

@@ -79,11 +79,13 @@ class BaselineGateIT {
     }
 
     @Test
-    void compare_passes_against_its_own_recording_at_the_median() throws Exception {
+    void compare_does_not_fail_against_its_own_recording() throws Exception {
+        // GIVEN a baseline of this code. THEN a second run is not a regression: a pass, or, when the two windows'
+        // CPU wait differs too much to tell, inconclusive (the test is aborted, not failed)
         run(Map.of("golat.baseline.mode", "record"));
         Run r = run(Map.of());
         assertThat(r.failures()).as(r.out).isEmpty();
-        assertThat(r.out).containsPattern("handleStmtExecute\\s+p50\\s.*PASS");
+        assertThat(r.out).containsPattern("handleStmtExecute\\s+p50\\s.*(PASS|INCONCLUSIVE)");
     }
 
     @Test
