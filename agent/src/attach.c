@@ -102,21 +102,47 @@ static int attach_sites(struct agent *a, struct bpf_program *prog, int id,
 }
 
 /* One uprobe_multi link of prog at n sites of the target: its fd or -errno. */
-static int link_multi(struct agent *a, struct bpf_program *prog,
-		      const unsigned long *off, const __u64 *cookie, int n)
+static int link_multi_at(struct bpf_program *prog, const char *path, pid_t pid,
+			 const unsigned long *off, const __u64 *cookie, int n)
 {
 	struct uprobe_multi_attr attr = {
 		.prog_fd = bpf_program__fd(prog),
 		.attach_type = GOLAT_TRACE_UPROBE_MULTI,
-		.path = (unsigned long)a->binary,
+		.path = (unsigned long)path,
 		.offsets = (unsigned long)off,
 		.cookies = (unsigned long)cookie,
 		.cnt = n,
-		.pid = a->target_pid,
+		.pid = pid,
 	};
 	int fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 
 	return fd < 0 ? -errno : fd;
+}
+
+static int link_multi(struct agent *a, struct bpf_program *prog,
+		      const unsigned long *off, const __u64 *cookie, int n)
+{
+	return link_multi_at(prog, a->binary, a->target_pid, off, cookie, n);
+}
+
+/*
+ * One uprobe of prog at offset off of path in process pid, the way the agent
+ * attaches (uprobe_multi or perf link); *fd or *link is set. 0 or -errno.
+ */
+int agent_link_one(struct agent *a, struct bpf_program *prog, const char *path,
+		   pid_t pid, unsigned long off, __u64 cookie, int *fd,
+		   struct bpf_link **link)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookie);
+
+	*fd = -1;
+	*link = NULL;
+	if (a->multi) {
+		*fd = link_multi_at(prog, path, pid, &off, &cookie, 1);
+		return *fd < 0 ? *fd : 0;
+	}
+	*link = bpf_program__attach_uprobe_opts(prog, pid, path, off, &opts);
+	return *link ? 0 : -errno;
 }
 
 /*
@@ -254,7 +280,7 @@ static int load(struct agent *a)
 {
 	struct golat_bpf *skel;
 	struct bpf_program *prog;
-	int err, nkeys = a->max_id + 1;
+	int err, nkeys = a->nkeys = a->max_id + 2, rows = nkeys * a->ncpus;
 
 	skel = a->skel = golat_bpf__open();
 	if (!skel)
@@ -265,11 +291,13 @@ static int load(struct agent *a)
 		bpf_object__for_each_program(prog, skel->obj)
 			bpf_program__set_expected_attach_type(
 				prog, GOLAT_TRACE_UPROBE_MULTI);
-	skel->rodata->slot_bits = a->slot_bits;
+	skel->bss->hot.slot_bits = a->slot_bits;
+	skel->bss->hot.nkeys = nkeys;
 	bpf_map__set_max_entries(skel->maps.slots, 1U << a->slot_bits);
-	bpf_map__set_max_entries(skel->maps.counters, nkeys);
-	bpf_map__set_max_entries(skel->maps.hist, nkeys * GOLAT_NBUCKETS);
-	bpf_map__set_max_entries(skel->maps.span_counters, nkeys);
+	/* Per-CPU tables: one row of ids per possible CPU. */
+	bpf_map__set_max_entries(skel->maps.counters, rows);
+	bpf_map__set_max_entries(skel->maps.hist, rows * GOLAT_NBUCKETS);
+	bpf_map__set_max_entries(skel->maps.span_counters, rows);
 	/* An LRU hash is preallocated: ~4 MB only when there are spans. */
 	bpf_map__set_max_entries(skel->maps.span_stacks,
 				 a->nspans ? GOLAT_MAX_SPAN_KEYS : 16);
@@ -292,6 +320,10 @@ static int load(struct agent *a)
 			"load BPF programs: %s (see stderr for the verifier log)",
 			strerror(err));
 	}
+	err = agent_map_tables(a);
+	if (err)
+		return fail(GOLAT_ERR_INTERNAL, "map the counters: %s",
+			    strerror(-err));
 	return 0;
 }
 
@@ -398,6 +430,7 @@ void agent_free(struct agent *a)
 	if (a->slot_table)
 		munmap((void *)a->slot_table, slot_table_size(a));
 	a->slot_table = NULL;
+	agent_unmap_tables(a);
 	golat_bpf__destroy(a->skel);
 	a->skel = NULL;
 	free(a->pending);

@@ -10,13 +10,8 @@
 /* x86-64 Go ABIInternal: R14 = g; g.stack.hi sits at g+8 in every Go version. */
 #define G_STACK_HI_OFF 8
 
-/* log2 of the slot table size; the loader may shrink it (a test forces the spill path). */
-const volatile __u32 slot_bits = GOLAT_SLOT_BITS;
-
-/* Current reset generation; the loader bumps it through the mmapped .bss. */
-__u32 golat_gen = 0;
-/* Frames in the spill map; while 0 no program needs to look there. */
-__s64 golat_spilled = 0;
+/* Every global the hot path reads (golat.h). */
+struct golat_hot hot;
 
 /* key: hash of the goroutine frame. value: the frame (owner g, depth, probe), entry ns */
 struct {
@@ -35,21 +30,36 @@ struct {
 	__type(value, struct golat_inflight);
 } spill SEC(".maps");
 
-/* key: probe id. value: that probe's counters on this CPU */
+/*
+ * Counters and histograms are per CPU, but kept in plain mmapable arrays
+ * indexed by cpu * nkeys + id rather than in per-CPU maps: a per-CPU lookup is
+ * three dependent loads (element, per-CPU offset, value), each likely a cache
+ * miss right after the kernel's trap path; this is one. The loader maps them.
+ */
+
+/* key: cpu * nkeys + probe id. value: that probe's counters on that CPU */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, GOLAT_MAX_PROBES);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, struct golat_counters);
 } counters SEC(".maps");
 
-/* key: probe id * GOLAT_NBUCKETS + bucket. value: returns in that bucket on this CPU */
+/* key: (cpu * nkeys + id) * GOLAT_NBUCKETS + bucket. value: returns in that bucket */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, (GOLAT_MAX_PROBES * GOLAT_NBUCKETS));
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
 	__type(value, __u64);
 } hist SEC(".maps");
+
+/* This CPU's index of id in counters, span_counters and hist. */
+static __always_inline __u32 cpu_key(__u32 id)
+{
+	return bpf_get_smp_processor_id() * hot.nkeys + id;
+}
 
 /* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
 #define inc(p) __sync_fetch_and_add(p, 1)
@@ -78,7 +88,7 @@ static __always_inline struct golat_slot *slot_of(const struct golat_key *key)
 {
 	__u64 h = key->g ^ (((__u64)key->depth << 32 | key->probe) *
 			    0x9e3779b97f4a7c15ULL);
-	__u32 idx = (h * 0x9e3779b97f4a7c15ULL) >> (64 - slot_bits);
+	__u32 idx = (h * 0x9e3779b97f4a7c15ULL) >> (64 - hot.slot_bits);
 
 	return bpf_map_lookup_elem(&slots, &idx);
 }
@@ -96,31 +106,44 @@ static __always_inline struct golat_inflight *find(struct golat_slot *s,
 {
 	if (s && holds(s, key))
 		return &s->v;
-	if (golat_spilled > 0)
+	if (hot.spilled > 0)
 		return bpf_map_lookup_elem(&spill, key);
 	return NULL;
 }
 
+static __always_inline struct golat_counters *counters_of(__u32 probe)
+{
+	__u32 idx = cpu_key(probe);
+
+	return bpf_map_lookup_elem(&counters, &idx);
+}
+
+/* Counts one event of probe (a field of struct golat_counters) on this CPU. */
+#define count(probe, field)                                      \
+	({                                                       \
+		struct golat_counters *__c = counters_of(probe); \
+		if (__c)                                         \
+			inc(&__c->field);                        \
+	})
+
+/*
+ * The entry of a call. What the program does before it reads the clock lies
+ * outside the measured interval, what it does after inside: the clock is read
+ * last.
+ */
 SEC("uprobe")
 int golat_entry(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx);
-	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
+	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK, gen = hot.gen;
 	struct golat_inflight *old, val;
-	struct golat_counters *c;
 	struct golat_slot *s;
 	struct golat_key key;
 
-	c = bpf_map_lookup_elem(&counters, &probe);
-	if (!c)
-		return 0;
 	if (make_key(ctx, cookie, &key)) {
-		inc(&c->errors);
+		count(probe, errors);
 		return 0;
 	}
-	val.ts = bpf_ktime_get_ns();
-	val.gen = golat_gen;
-	val.flags = 0;
 	s = slot_of(&key);
 	old = find(s, &key);
 	if (!old) {
@@ -129,28 +152,36 @@ int golat_entry(struct pt_regs *ctx)
 		    __sync_val_compare_and_swap(&s->owner, 0, key.g) == 0) {
 			s->depth = key.depth;
 			s->probe = key.probe;
-			s->v = val;
-		} else if (!bpf_map_update_elem(&spill, &key, &val,
-						BPF_NOEXIST)) {
-			__sync_fetch_and_add(&golat_spilled, 1);
-		} else {
-			inc(&c->errors);
+			s->v.gen = gen;
+			s->v.flags = 0;
+			count(probe, entries);
+			s->v.ts = bpf_ktime_get_ns();
 			return 0;
 		}
-		inc(&c->entries);
+		val.gen = gen;
+		val.flags = 0;
+		val.ts = bpf_ktime_get_ns();
+		if (bpf_map_update_elem(&spill, &key, &val, BPF_NOEXIST)) {
+			count(probe, errors);
+			return 0;
+		}
+		__sync_fetch_and_add(&hot.spilled, 1);
+		count(probe, entries);
 		return 0;
 	}
 	if (old->flags & GOLAT_FLAG_REENTRY_PENDING) {
 		/* Same call, prologue run again after morestack: keep the first timestamp. */
 		old->flags = 0;
-		inc(&c->reentries);
+		count(probe, reentries);
 		return 0;
 	}
 	/* The frame at this key never returned (panic, Goexit): forget it, measure the new call. */
-	if (old->gen == val.gen)
-		inc(&c->dnr);
-	*old = val;
-	inc(&c->entries);
+	if (old->gen == gen)
+		count(probe, dnr);
+	count(probe, entries);
+	old->gen = gen;
+	old->flags = 0;
+	old->ts = bpf_ktime_get_ns();
 	return 0;
 }
 
@@ -170,24 +201,24 @@ int golat_morestack(struct pt_regs *ctx)
 	return 0;
 }
 
+/*
+ * A RET: the clock is read first. A matched return touches the slot and one
+ * histogram bucket only; the loader derives matched (the histogram's sum) and
+ * returns (matched + unmatched + stale + ret_errors).
+ */
 SEC("uprobe")
 int golat_ret(struct pt_regs *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
 	__u64 now = bpf_ktime_get_ns();
+	__u64 cookie = bpf_get_attach_cookie(ctx);
 	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
-	struct golat_counters *c;
 	struct golat_slot *s;
 	struct golat_key key;
 	__u64 ts, *slot;
 	__u32 idx, gen;
 
-	c = bpf_map_lookup_elem(&counters, &probe);
-	if (!c)
-		return 0;
-	inc(&c->returns);
 	if (make_key(ctx, cookie, &key)) {
-		inc(&c->errors);
+		count(probe, ret_errors);
 		return 0;
 	}
 	s = slot_of(&key);
@@ -198,25 +229,24 @@ int golat_ret(struct pt_regs *ctx)
 		asm volatile("" ::: "memory");
 		s->owner = 0;
 	} else {
-		struct golat_inflight *v =
-			golat_spilled > 0 ? bpf_map_lookup_elem(&spill, &key) :
-					    NULL;
+		struct golat_inflight *v = NULL;
 
+		if (hot.spilled > 0)
+			v = bpf_map_lookup_elem(&spill, &key);
 		if (!v) {
-			inc(&c->unmatched);
+			count(probe, unmatched);
 			return 0;
 		}
 		ts = v->ts;
 		gen = v->gen;
 		if (!bpf_map_delete_elem(&spill, &key))
-			__sync_fetch_and_add(&golat_spilled, -1);
+			__sync_fetch_and_add(&hot.spilled, -1);
 	}
-	if (gen != golat_gen) {
-		inc(&c->stale);
+	if (gen != hot.gen) {
+		count(probe, stale);
 		return 0;
 	}
-	inc(&c->matched);
-	idx = probe * GOLAT_NBUCKETS + golat_bucket(now - ts);
+	idx = cpu_key(probe) * GOLAT_NBUCKETS + golat_bucket(now - ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)
 		inc(slot);
@@ -231,9 +261,10 @@ struct {
 	__type(value, struct golat_span_stack);
 } span_stacks SEC(".maps");
 
-/* key: span id. value: that span's counters on this CPU */
+/* key: cpu * nkeys + span id. value: that span's counters on that CPU */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
 	__uint(max_entries, GOLAT_MAX_PROBES);
 	__type(key, __u32);
 	__type(value, struct golat_span_counters);
@@ -270,10 +301,11 @@ int golat_span_start(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
-	__u32 depth, gen = golat_gen;
+	__u32 depth, gen = hot.gen, idx;
 	__u64 now = bpf_ktime_get_ns();
 
-	c = bpf_map_lookup_elem(&span_counters, &span);
+	idx = cpu_key(span);
+	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
 	st = span_stack(ctx, span, &depth, 1);
@@ -319,7 +351,8 @@ int golat_span_end(struct pt_regs *ctx)
 	__u32 depth, idx;
 	__u64 *slot;
 
-	c = bpf_map_lookup_elem(&span_counters, &span);
+	idx = cpu_key(span);
+	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
 	st = span_stack(ctx, span, &depth, 0);
@@ -331,12 +364,12 @@ int golat_span_end(struct pt_regs *ctx)
 	top = &st->s[st->top & SPAN_MASK];
 	st->top = (st->top - 1) & SPAN_MASK;
 	st->n--;
-	if (top->gen != golat_gen) {
+	if (top->gen != hot.gen) {
 		inc(&c->stale);
 		return 0;
 	}
 	inc(&c->completed);
-	idx = span * GOLAT_NBUCKETS + golat_bucket(now - top->ts);
+	idx = cpu_key(span) * GOLAT_NBUCKETS + golat_bucket(now - top->ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)
 		inc(slot);
@@ -350,10 +383,11 @@ int golat_span_cancel(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
-	__u32 depth, gen = golat_gen;
+	__u32 depth, gen = hot.gen, idx;
 	int i;
 
-	c = bpf_map_lookup_elem(&span_counters, &span);
+	idx = cpu_key(span);
+	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
 	st = span_stack(ctx, span, &depth, 0);

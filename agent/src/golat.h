@@ -90,16 +90,34 @@ struct golat_slot {
 	struct golat_inflight v;
 };
 
-/* Per probe, per CPU. returns = matched + unmatched + stale. */
+/*
+ * Per probe, per CPU. A matched return touches its slot and one histogram
+ * bucket only, so the loader derives matched = the histogram's sum and
+ * returns = matched + unmatched + stale + ret_errors.
+ */
 struct golat_counters {
 	__u64 entries; /* calls entered (a morestack re-run of the prologue is not a new call) */
-	__u64 returns; /* RET probe hits */
-	__u64 matched; /* returns paired with an entry of the current generation: in the histogram */
 	__u64 unmatched; /* returns with no entry in flight */
 	__u64 stale; /* returns of calls entered before the last reset: dropped */
 	__u64 reentries; /* prologues run again after runtime.morestack: first timestamp kept */
 	__u64 dnr; /* entries that found an older frame at their key: it did not return */
-	__u64 errors; /* failed reads of g.stack.hi, or in-flight table and spill map full */
+	__u64 errors; /* entries: g.stack.hi unreadable, or in-flight table and spill map full */
+	__u64 ret_errors; /* returns: g.stack.hi unreadable */
+	__u64 pad; /* one cache line per (CPU, probe) */
+};
+
+/*
+ * Every global the hot path reads, in one cache line (golat.bpf.c's .bss):
+ * after the kernel's trap path each distinct line a program touches is likely a
+ * miss. The loader sets slot_bits (a test shrinks the table to force the spill
+ * path) and nkeys before load, and bumps gen through the mmapped .bss.
+ */
+struct golat_hot {
+	__u32 gen; /* current reset generation */
+	__u32 slot_bits; /* log2 of the slot table size */
+	__u32 nkeys; /* probe and span ids are 0 .. nkeys - 1 */
+	__u32 pad;
+	__s64 spilled; /* frames in the spill map; while 0 nobody looks there */
 };
 
 /* Pairing key of a span's starts and ends: the goroutine (R14) and the span id. */

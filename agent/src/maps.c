@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
- * Serving: per-CPU map reads summed over CPUs, zeroing, in-flight counts, and
- * the snapshot and reset answers built from them.
+ * Serving: the per-CPU tables mapped and summed over CPUs, zeroing, in-flight
+ * counts, and the snapshot and reset answers built from them.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,105 +22,92 @@ size_t slot_table_size(const struct agent *a)
 	       page;
 }
 
-/*
- * Sums a per-CPU array of values of `slots` __u64 each over the CPUs: one batch
- * read, or one lookup per key where batches are unsupported.
- */
-static int read_percpu_u64(int ncpus, int fd, __u32 nkeys, __u32 slots,
-			   __u64 *sum)
+/* Bytes an mmap of n values of size bytes each takes: whole pages. */
+static size_t mapped_size(size_t n, size_t size)
 {
-	__u32 nvals = nkeys * slots * ncpus, count, done = 0, k, s, c;
-	__u64 *vals = calloc(nvals, sizeof(*vals));
-	__u32 *keys = calloc(nkeys, sizeof(*keys));
-	size_t stride = (size_t)slots * ncpus;
-	__u32 out_batch;
-	int err = 0;
+	size_t page = sysconf(_SC_PAGESIZE);
 
-	if (!vals || !keys) {
-		err = -ENOMEM;
-		goto cleanup;
-	}
-	while (done < nkeys) {
-		count = nkeys - done;
-		err = bpf_map_lookup_batch(fd, done ? &out_batch : NULL,
-					   &out_batch, keys + done,
-					   vals + done * stride, &count, NULL);
-		done += count;
-		if (err == -ENOENT) {
-			err = 0;
-			break;
-		}
-		if (err)
-			break;
-	}
-	if (err) {
-		for (k = 0; k < nkeys; k++) {
-			keys[k] = k;
-			if (bpf_map_lookup_elem(fd, &k, vals + k * stride)) {
-				err = -errno;
-				goto cleanup;
-			}
-		}
-		err = 0;
-	}
-	memset(sum, 0, (size_t)nkeys * slots * sizeof(*sum));
-	for (k = 0; k < nkeys; k++)
-		for (c = 0; c < (__u32)ncpus; c++)
-			for (s = 0; s < slots; s++)
-				sum[(size_t)keys[k] * slots + s] +=
-					vals[((size_t)k * ncpus + c) * slots +
-					     s];
-cleanup:
-	free(vals);
-	free(keys);
-	return err;
+	return (n * size + page - 1) / page * page;
 }
 
-#ifndef ENOTSUPP
-#define ENOTSUPP 524 /* the kernel's "not supported", not in the UAPI headers */
-#endif
+static void *map_table(struct bpf_map *map, size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       bpf_map__fd(map), 0);
 
-/* Keys per batch update when zeroing (the zero buffer: ZERO_BATCH * ncpus). */
-#define ZERO_BATCH 4096
+	return p == MAP_FAILED ? NULL : p;
+}
 
 /*
- * Zeroes keys 0 .. nkeys-1 of a per-CPU array: one batch update per ZERO_BATCH
- * keys, so a reset costs a few syscalls instead of one per histogram bucket
- * (~5 us each here: 26-32 ms for two probes, 2 ms batched). One update per key
- * where batches are unsupported.
+ * Maps the per-CPU counters and histograms (plain arrays indexed by
+ * cpu * nkeys + id, see golat.bpf.c) into the agent; 0 or -errno.
  */
-static int zero_percpu(int ncpus, int fd, __u32 nkeys, size_t value_size)
+int agent_map_tables(struct agent *a)
 {
-	LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	__u32 chunk = nkeys < ZERO_BATCH ? nkeys : ZERO_BATCH;
-	void *zero = calloc((size_t)chunk * ncpus, value_size);
-	__u32 *keys = calloc(chunk, sizeof(*keys));
-	__u32 done = 0, k, count;
-	int err = 0;
+	size_t n = (size_t)a->ncpus * a->nkeys;
 
-	if (!zero || !keys) {
-		err = -ENOMEM;
-		goto cleanup;
+	a->counters_len = mapped_size(n, sizeof(struct golat_counters));
+	a->span_counters_len =
+		mapped_size(n, sizeof(struct golat_span_counters));
+	a->hist_len = mapped_size(n * GOLAT_NBUCKETS, sizeof(__u64));
+	a->counters = map_table(a->skel->maps.counters, a->counters_len);
+	if (!a->counters)
+		return -errno;
+	a->span_counters =
+		map_table(a->skel->maps.span_counters, a->span_counters_len);
+	if (!a->span_counters)
+		return -errno;
+	a->hist = map_table(a->skel->maps.hist, a->hist_len);
+	if (!a->hist)
+		return -errno;
+	return 0;
+}
+
+void agent_unmap_tables(struct agent *a)
+{
+	if (a->counters)
+		munmap(a->counters, a->counters_len);
+	if (a->span_counters)
+		munmap(a->span_counters, a->span_counters_len);
+	if (a->hist)
+		munmap(a->hist, a->hist_len);
+	a->counters = NULL;
+	a->span_counters = NULL;
+	a->hist = NULL;
+}
+
+/*
+ * Sums, for every id, the n __u64 that start at ids * n per CPU of a table of
+ * ncpus * nkeys rows: sum[id * n + i] = sum over cpu of
+ * table[(cpu * nkeys + id) * n + i]. The programs update it meanwhile; an
+ * aligned 8-byte load is never torn.
+ */
+static void sum_cpus(const volatile __u64 *table, int ncpus, __u32 nkeys,
+		     size_t n, __u64 *sum)
+{
+	size_t row = nkeys * n, i;
+	int c;
+
+	memset(sum, 0, row * sizeof(*sum));
+	for (c = 0; c < ncpus; c++)
+		for (i = 0; i < row; i++)
+			sum[i] += table[c * row + i];
+}
+
+/* Sums id's histogram over CPUs into hist, and zeroes it. */
+void agent_hist_take(struct agent *a, int id, __u64 *hist)
+{
+	int c, b;
+
+	memset(hist, 0, GOLAT_NBUCKETS * sizeof(*hist));
+	for (c = 0; c < a->ncpus; c++) {
+		__u64 *row =
+			a->hist + ((size_t)c * a->nkeys + id) * GOLAT_NBUCKETS;
+
+		for (b = 0; b < GOLAT_NBUCKETS; b++)
+			hist[b] += row[b];
+		memset(row, 0, GOLAT_NBUCKETS * sizeof(*row));
 	}
-	while (done < nkeys) {
-		count = nkeys - done < chunk ? nkeys - done : chunk;
-		for (k = 0; k < count; k++)
-			keys[k] = done + k;
-		if (bpf_map_update_batch(fd, keys, zero, &count, &opts)) {
-			err = -errno;
-			break;
-		}
-		done += count;
-	}
-	if (err == -EINVAL || err == -ENOTSUPP || err == -EOPNOTSUPP) {
-		for (err = 0, k = done; k < nkeys && !err; k++)
-			if (bpf_map_update_elem(fd, &k, zero, BPF_ANY))
-				err = -errno;
-	}
-cleanup:
-	free(zero);
-	free(keys);
-	return err;
 }
 
 /*
@@ -133,7 +120,7 @@ static int count_inflight(struct agent *a, __u64 *per_probe)
 {
 	int fd = bpf_map__fd(a->skel->maps.spill);
 	struct golat_key key, next, *prev = NULL;
-	__u32 gen = a->skel->bss->golat_gen, i, max = a->max_id;
+	__u32 gen = a->skel->bss->hot.gen, i, max = a->max_id;
 	struct golat_inflight v;
 
 	if (!a->slot_table) {
@@ -166,7 +153,7 @@ static int count_span_inflight(struct agent *a, __u64 *per_span)
 {
 	int fd = bpf_map__fd(a->skel->maps.span_stacks);
 	struct golat_span_key key, next, *prev = NULL;
-	__u32 gen = a->skel->bss->golat_gen, i;
+	__u32 gen = a->skel->bss->hot.gen, i;
 	struct golat_span_stack *st;
 
 	if (!a->nspans)
@@ -211,8 +198,7 @@ static void free_totals(struct totals *t)
 /* Reads every map; 0, or 1 when reported. */
 static int read_totals(struct agent *a, struct totals *t)
 {
-	struct golat_bpf *skel = a->skel;
-	__u32 nkeys = a->max_id + 1;
+	__u32 nkeys = a->nkeys;
 	int err;
 
 	t->cnt = calloc(nkeys * NSLOTS(struct golat_counters), sizeof(__u64));
@@ -222,19 +208,11 @@ static int read_totals(struct agent *a, struct totals *t)
 	t->inflight = calloc(nkeys, sizeof(__u64));
 	if (!t->cnt || !t->hist || !t->inflight || !t->span_cnt)
 		return fail(GOLAT_ERR_INTERNAL, "out of memory");
-	err = read_percpu_u64(a->ncpus, bpf_map__fd(skel->maps.counters), nkeys,
-			      NSLOTS(struct golat_counters), t->cnt);
-	if (!err)
-		err = read_percpu_u64(a->ncpus,
-				      bpf_map__fd(skel->maps.span_counters),
-				      nkeys, NSLOTS(struct golat_span_counters),
-				      t->span_cnt);
-	if (!err)
-		err = read_percpu_u64(a->ncpus, bpf_map__fd(skel->maps.hist),
-				      nkeys * GOLAT_NBUCKETS, 1, t->hist);
-	if (err)
-		return fail(GOLAT_ERR_INTERNAL, "read maps: %s",
-			    strerror(-err));
+	sum_cpus((__u64 *)a->counters, a->ncpus, nkeys,
+		 NSLOTS(struct golat_counters), t->cnt);
+	sum_cpus((__u64 *)a->span_counters, a->ncpus, nkeys,
+		 NSLOTS(struct golat_span_counters), t->span_cnt);
+	sum_cpus(a->hist, a->ncpus, nkeys, GOLAT_NBUCKETS, t->hist);
 	err = count_inflight(a, t->inflight);
 	if (!err)
 		err = count_span_inflight(a, t->inflight);
@@ -244,12 +222,21 @@ static int read_totals(struct agent *a, struct totals *t)
 	return 0;
 }
 
-static void print_probe(int id, const struct golat_counters *c, __u64 inflight)
+/* matched and returns are derived: see struct golat_counters. */
+static void print_probe(int id, const struct golat_counters *c,
+			const __u64 *hist, __u64 inflight)
 {
+	__u64 matched = 0;
+	int b;
+
+	for (b = 0; b < GOLAT_NBUCKETS; b++)
+		matched += hist[b];
 	printf("probe %d entries=%llu returns=%llu matched=%llu unmatched=%llu "
 	       "stale=%llu reentries=%llu dnr=%llu inflight=%llu errors=%llu\n",
-	       id, c->entries, c->returns, c->matched, c->unmatched, c->stale,
-	       c->reentries, c->dnr, inflight, c->errors);
+	       id, c->entries,
+	       matched + c->unmatched + c->stale + c->ret_errors, matched,
+	       c->unmatched, c->stale, c->reentries, c->dnr, inflight,
+	       c->errors + c->ret_errors);
 }
 
 static void print_span(int id, const struct golat_span_counters *c,
@@ -289,7 +276,8 @@ int agent_snapshot(struct agent *a)
 		if (a->spans[id].defined)
 			print_span(id, sc, t.inflight[id]);
 		else if (a->probes[id].defined)
-			print_probe(id, c, t.inflight[id]);
+			print_probe(id, c, t.hist + (size_t)id * GOLAT_NBUCKETS,
+				    t.inflight[id]);
 		else
 			continue;
 		print_hist(id, t.hist + (size_t)id * GOLAT_NBUCKETS);
@@ -308,23 +296,10 @@ cleanup:
  */
 int agent_reset(struct agent *a)
 {
-	struct golat_bpf *skel = a->skel;
-	__u32 nkeys = a->max_id + 1;
-	int err;
-
-	__atomic_add_fetch(&skel->bss->golat_gen, 1, __ATOMIC_SEQ_CST);
-	err = zero_percpu(a->ncpus, bpf_map__fd(skel->maps.counters), nkeys,
-			  sizeof(struct golat_counters));
-	if (!err)
-		err = zero_percpu(a->ncpus,
-				  bpf_map__fd(skel->maps.span_counters), nkeys,
-				  sizeof(struct golat_span_counters));
-	if (!err)
-		err = zero_percpu(a->ncpus, bpf_map__fd(skel->maps.hist),
-				  nkeys * GOLAT_NBUCKETS, sizeof(__u64));
-	if (err)
-		return fail(GOLAT_ERR_INTERNAL, "reset maps: %s",
-			    strerror(-err));
+	__atomic_add_fetch(&a->skel->bss->hot.gen, 1, __ATOMIC_SEQ_CST);
+	memset(a->counters, 0, a->counters_len);
+	memset(a->span_counters, 0, a->span_counters_len);
+	memset(a->hist, 0, a->hist_len);
 	printf("ok\n");
 	fflush(stdout);
 	return 0;

@@ -57,6 +57,7 @@ func (c *calls) summary(fn, arg string) stats.Summary {
 }
 
 // json is the run's line: {"rounds":R,"goroutines":G,"sleepNs":D,"hold":{<arg>:{summary},…,"all":{summary}},
+// "holdInner":{the same, by Hold's own clock inside},
 // "calls":{<function>:{<arg>:count,…},…},"mainMain":…,"entries":{…}} (see entriesJSON) with functions sorted by name and type arguments in typeArgs order
 // (functions that are not generic have the single key "").
 func (c *calls) json(rounds, g int, sleep time.Duration) string {
@@ -65,7 +66,11 @@ func (c *calls) json(rounds, g int, sleep time.Duration) string {
 	for _, arg := range typeArgs {
 		fmt.Fprintf(&b, `%s:{%s},`, stats.Quote(arg), c.summary("Hold", arg).JSONFields())
 	}
-	fmt.Fprintf(&b, `"all":{%s}},"calls":{`, c.summary("Hold", "").JSONFields())
+	fmt.Fprintf(&b, `"all":{%s}},"holdInner":{`, c.summary("Hold", "").JSONFields())
+	for _, arg := range typeArgs {
+		fmt.Fprintf(&b, `%s:{%s},`, stats.Quote(arg), c.summary("Hold.inner", arg).JSONFields())
+	}
+	fmt.Fprintf(&b, `"all":{%s}},"calls":{`, c.summary("Hold.inner", "").JSONFields())
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fns := make([]string, 0, len(c.counts))

@@ -17,16 +17,20 @@ type (
 	leaf struct{ name string }
 )
 
-// Hold is the generic function the tests trace as one latency: it sleeps d (if d > 0) and returns x.
+// Hold is the generic function the tests trace as one latency: it sleeps d (if d > 0) and returns x. It times
+// itself too, from just after its entry to just before its return, into *inner: with the caller's clock around
+// the call, two clocks that bracket any tracer's window call by call.
 //
 //go:noinline
-func Hold[T any](x T, d time.Duration) T {
+func Hold[T any](x T, d time.Duration, inner *time.Duration) T {
 	if locating {
 		here("Hold")
 	}
+	start := time.Now()
 	if d > 0 {
 		time.Sleep(d)
 	}
+	*inner = time.Since(start)
 	return x
 }
 
@@ -108,4 +112,16 @@ func applyCount[T any](f func(T) int, x T) int {
 		here("applyCount")
 	}
 	return f(x)
+}
+
+// tally has a Push that is not generic, so that the short name Push names two different functions.
+type tally struct {
+	n int
+}
+
+// Push is main.(*tally).Push.
+//
+//go:noinline
+func (t *tally) Push(n int) {
+	t.n += n
 }

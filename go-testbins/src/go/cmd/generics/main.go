@@ -130,6 +130,7 @@ func run(rounds, g int, sleep time.Duration) *calls {
 func worker(c *calls, n int, sleep time.Duration, wg *sync.WaitGroup) {
 	defer wg.Done()
 	next := offset(1)
+	var t tally
 	for i := 0; i < n; i++ {
 		si := &Stack[int]{}
 		round(c, "int", 1, 7, si, si.Push, sleep)
@@ -145,6 +146,8 @@ func worker(c *calls, n int, sleep time.Duration, wg *sync.WaitGroup) {
 		round(c, "point", 6, point{X: i, Y: 2}, sp, sp.Push, sleep)
 		applyInt(next, i)
 		c.add("offset.func1", "", 1)
+		t.Push(i)
+		c.add("tally.Push", "", 1)
 	}
 }
 
@@ -172,9 +175,11 @@ func round[T comparable](c *calls, arg string, w int, x T, s *Stack[T], push fun
 	defer c.add("round.defer", arg, 1)
 	match := Counter(x)
 	for i := 0; i < w; i++ {
+		var inner time.Duration
 		t := time.Now()
-		Hold(x, sleep)
+		Hold(x, sleep, &inner)
 		c.time("Hold", arg, time.Since(t))
+		c.time("Hold.inner", arg, inner)
 		apply(push, x)
 		applyCount(match, x)
 	}
@@ -187,6 +192,7 @@ func round[T comparable](c *calls, arg string, w int, x T, s *Stack[T], push fun
 	}
 	ww := int64(w)
 	c.add("round", arg, 1)
+	c.add("Hold", arg, ww)
 	c.add("Push", arg, ww)
 	c.add("Push-fm", arg, ww)
 	c.add("apply", arg, ww)

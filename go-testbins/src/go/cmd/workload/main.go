@@ -5,7 +5,7 @@
 // its probes saw against an independent figure. The last line on stdout is one JSON object:
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
-//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"elapsedNs":…}
+//	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
 // first waits for a line on stdin), so a tracer can check one window per round in the same process.
@@ -45,6 +45,7 @@ type config struct {
 // result is what one mode measured: the durations of the calls that returned, and the calls that did not.
 type result struct {
 	durations []time.Duration
+	inner     []time.Duration // block mode: each call's own clock inside the traced function
 	panics    int
 	goexits   int
 }
@@ -71,8 +72,8 @@ func runOnce(cfg config) {
 			fmt.Fprintf(os.Stderr, "loop: %d calls each, trivial %.1f ns/call, smallNonLeaf %.1f ns/call\n",
 				cfg.n, r.nsTrivial, r.nsNonLeaf)
 		}
-		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
-			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), r.elapsed.Nanoseconds())
+		fmt.Printf(`{"mode":"loop","count":%d,"nsPerCallTrivial":%d,"nsPerCallNonLeaf":%d,"cpuNsPerCallNonLeaf":%d,"elapsedNs":%d}`+"\n",
+			cfg.n, int64(r.nsTrivial+0.5), int64(r.nsNonLeaf+0.5), int64(r.cpuNsNonLeaf+0.5), r.elapsed.Nanoseconds())
 		return
 	}
 
@@ -95,12 +96,13 @@ func runOnce(cfg config) {
 			cfg.mode, s.Count, r.panics, r.goexits, elapsed.Round(time.Millisecond),
 			time.Duration(s.P50), time.Duration(s.P99), time.Duration(s.Max))
 	}
-	variant := ""
+	variant, inner := "", ""
 	if cfg.mode == "block" {
 		variant = cfg.variant
+		inner = `,"inner":{` + stats.Summarize(r.inner).JSONFields() + `}`
 	}
-	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d}`+"\n",
-		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits)
+	fmt.Printf(`{"mode":%s,"variant":%s,%s,"panics":%d,"goexits":%d%s}`+"\n",
+		stats.Quote(cfg.mode), stats.Quote(variant), s.JSONFields(), r.panics, r.goexits, inner)
 }
 
 func parseFlags() config {

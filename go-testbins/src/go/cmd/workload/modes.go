@@ -5,23 +5,34 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
+	"unsafe"
 )
 
 // ---- block: goroutines park mid-call and usually resume on another thread ----
 
+// blockSleep and blockChan return their own inner clock: the time from just after their entry to just before
+// their RET. A probe pair at entry and RET times a window that contains this one and lies inside the caller's
+// time.Since window, call by call, so every percentile of a correct tracer lies between the two.
+//
 //go:noinline
-func blockSleep(d time.Duration) {
+func blockSleep(d time.Duration) time.Duration {
+	t := time.Now()
 	time.Sleep(d)
+	return time.Since(t)
 }
 
 //go:noinline
-func blockChan(c <-chan struct{}) {
+func blockChan(c <-chan struct{}) time.Duration {
+	t := time.Now()
 	<-c
+	return time.Since(t)
 }
 
 func runBlock(cfg config) result {
 	parts := make([][]time.Duration, cfg.goroutines)
+	inner := make([][]time.Duration, cfg.goroutines)
 	var wg sync.WaitGroup
 	for g := 0; g < cfg.goroutines; g++ {
 		g := g
@@ -30,11 +41,13 @@ func runBlock(cfg config) result {
 		go func() {
 			defer wg.Done()
 			ds := make([]time.Duration, 0, k)
+			in := make([]time.Duration, 0, k)
 			if cfg.variant == "sleep" {
 				for i := 0; i < k; i++ {
 					t := time.Now()
-					blockSleep(cfg.sleep)
+					d := blockSleep(cfg.sleep)
 					ds = append(ds, time.Since(t))
+					in = append(in, d)
 				}
 			} else {
 				// Another goroutine feeds the channel, one token per -sleep.
@@ -47,15 +60,17 @@ func runBlock(cfg config) result {
 				}()
 				for i := 0; i < k; i++ {
 					t := time.Now()
-					blockChan(c)
+					d := blockChan(c)
 					ds = append(ds, time.Since(t))
+					in = append(in, d)
 				}
 			}
 			parts[g] = ds
+			inner[g] = in
 		}()
 	}
 	wg.Wait()
-	return result{durations: merge(parts)}
+	return result{durations: merge(parts), inner: merge(inner)}
 }
 
 // ---- recurse: deep frames with big locals force morestack + copystack while probed frames are live ----
@@ -253,27 +268,48 @@ func smallNonLeaf(x int) int {
 
 type loopResult struct {
 	nsTrivial, nsNonLeaf float64
+	cpuNsNonLeaf         float64 // on-CPU time of the calling thread per call, -1 if unknown
 	elapsed              time.Duration
 }
 
-// runLoop calls trivial n times, then smallNonLeaf n times, on one goroutine. Timing each call would
-// cost more than the call, so each phase is timed as a whole.
+// threadCPUNs is the time the calling thread has spent on a CPU (user and kernel, so the kernel's probe
+// traps count, time spent waiting for a CPU does not): clock_gettime(CLOCK_THREAD_CPUTIME_ID), exact to
+// the nanosecond (the kernel adds the running slice); -1 if unknown.
+func threadCPUNs() int64 {
+	const clockThreadCPUTimeID = 3
+	var ts syscall.Timespec
+	if _, _, e := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTimeID, uintptr(unsafe.Pointer(&ts)), 0); e != 0 {
+		return -1
+	}
+	return ts.Nano()
+}
+
+// runLoop calls trivial n times, then smallNonLeaf n times, on one goroutine locked to its thread. Timing
+// each call would cost more than the call, so each phase is timed as a whole, by the wall clock and, for
+// smallNonLeaf, by the thread's own CPU time (which a busy machine's other tenants do not inflate).
 func runLoop(n int) loopResult {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
 	s := 0
 	t0 := time.Now()
 	for i := 0; i < n; i++ {
 		s += trivial(i)
 	}
+	c1 := threadCPUNs()
 	t1 := time.Now()
 	for i := 0; i < n; i++ {
 		s += smallNonLeaf(i)
 	}
 	t2 := time.Now()
+	c2 := threadCPUNs()
 	sink.Add(int64(s))
-	r := loopResult{elapsed: t2.Sub(t0)}
+	r := loopResult{elapsed: t2.Sub(t0), cpuNsNonLeaf: -1}
 	if n > 0 {
 		r.nsTrivial = float64(t1.Sub(t0)) / float64(n)
 		r.nsNonLeaf = float64(t2.Sub(t1)) / float64(n)
+		if c1 >= 0 && c2 >= c1 {
+			r.cpuNsNonLeaf = float64(c2-c1) / float64(n)
+		}
 	}
 	return r
 }

@@ -65,10 +65,13 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
                 KeyMode.GOROUTINE, Mode.MEASURE);
     }
 
-    /** What the agent needs of {@code plan}: a measuring, goroutine-keyed probe with this id. */
+    /**
+     * What the agent needs of {@code plan}: a measuring, goroutine-keyed probe with this id. Whitespace in the name
+     * (a struct shape: {@code main.Hold[go.shape.struct { X int }]}) becomes {@code _} on the wire.
+     */
     public static ProbeSpec of(int id, ProbePlan plan) {
-        return of(id, plan.function(), plan.entrySite().fileOffset(), plan.entrySite().kind(), plan.morestackSites(),
-                plan.returns());
+        return of(id, plan.function().replaceAll("\\s", "_"), plan.entrySite().fileOffset(), plan.entrySite().kind(),
+                plan.morestackSites(), plan.returns());
     }
 
     /** The same sites under another id, pairing key or mode (controls and benchmark floors). */

@@ -6,53 +6,83 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
- * Every function of a binary with its name, indexed by full name and by short name. Built once per
- * {@link GoBinary} on the first lookup; immutable afterwards.
+ * Every function of a binary with its name, indexed by full name, by the forms a generic function's name takes
+ * (see {@link FunctionNames}) and by short name. Built once per {@link GoBinary} on the first lookup that the
+ * fast path ({@link NameSearch}) cannot answer; immutable afterwards.
  */
 final class FunctionIndex {
     private static final int SHOWN = 5;
 
     private final List<GoFunction> functions;
-    /** Full name → index into {@link #functions}; names that occur twice map to -1 and live in {@link #duplicates}. */
-    private final Map<String, Integer> byName;
-    private final Map<String, List<Integer>> duplicates = new HashMap<>();
+    /** Per function: the most specific name known (see {@link FunctionSelection.Instance#name}). */
+    private final String[] labels;
+    /** Per function: whether its funcID is FuncIDWrapper (dictionary wrappers, method value wrappers, ...). */
+    private final boolean[] wrapper;
+    /** Full name, and for instantiations the {@code .symtab} name with and without shape indexes → indexes. */
+    private final Map<String, int[]> byName;
+    /** Generic name ({@code main.Hold[...]}) and bare name ({@code main.Hold}) of instantiations → indexes. */
+    private final Map<String, int[]> byGenericName;
     /** Short name → indexes. */
     private final Map<String, int[]> byShortName;
 
-    private FunctionIndex(List<GoFunction> functions) {
+    private FunctionIndex(List<GoFunction> functions, String[] labels, boolean[] wrapper) {
         this.functions = functions;
-        this.byName = new HashMap<>(functions.size() * 2);
-        Map<String, int[]> shorts = new HashMap<>(functions.size() * 2);
-        for (int i = 0; i < functions.size(); i++) {
+        this.labels = labels;
+        this.wrapper = wrapper;
+        int n = functions.size();
+        this.byName = new HashMap<>(n * 2);
+        this.byGenericName = new HashMap<>();
+        this.byShortName = new HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
             String name = functions.get(i).name();
-            Integer old = byName.putIfAbsent(name, i);
-            if (old != null) {
-                List<Integer> all = duplicates.computeIfAbsent(name, k -> new ArrayList<>(List.of(old)));
-                all.add(i);
-                byName.put(name, -1);
+            add(byName, name, i);
+            if (!labels[i].equals(name)) {
+                add(byName, labels[i], i);
             }
-            final int idx = i;
-            shorts.merge(FunctionNames.shortName(name), new int[] {i}, (a, b) -> {
-                int[] c = Arrays.copyOf(a, a.length + 1);
-                c[a.length] = idx;
-                return c;
-            });
+            String canonical = FunctionNames.withoutShapeIndexes(labels[i]);
+            if (!canonical.equals(labels[i]) && !canonical.equals(name)) {
+                add(byName, canonical, i);
+            }
+            if (FunctionNames.hasTypeArgs(name)) {
+                String generic = FunctionNames.genericName(name);
+                if (!generic.equals(name)) {
+                    add(byGenericName, generic, i);
+                }
+                add(byGenericName, FunctionNames.bareName(name), i);
+            }
+            add(byShortName, FunctionNames.shortName(name), i);
         }
-        this.byShortName = shorts;
     }
 
-    /** Names every function of {@code table}, checking each {@code _func.entryOff} against the table. */
-    static FunctionIndex build(FuncTable table) {
+    private static void add(Map<String, int[]> m, String key, int i) {
+        m.merge(key, new int[] {i}, (a, b) -> {
+            if (a[a.length - 1] == i) {
+                return a;
+            }
+            int[] c = Arrays.copyOf(a, a.length + 1);
+            c[a.length] = i;
+            return c;
+        });
+    }
+
+    /**
+     * Names every function of {@code table}, checking each {@code _func.entryOff} against the table. {@code symtab}
+     * is read only when the pclntab writes instantiations {@code [...]} (Go 1.18–1.20), for their shapes.
+     */
+    static FunctionIndex build(FuncTable table, Supplier<List<ElfSymbol>> symtab) {
         int n = table.size();
         GoFunction[] fs = new GoFunction[n];
         boolean checkEntryOff = table.header.magic != PcHeader.MAGIC_GO116;
+        boolean elided = false;
         for (int i = 0; i < n; i++) {
             fs[i] = table.function(i);
             if (checkEntryOff && table.textStart + table.entryOffField(i) != table.entries[i]) {
@@ -60,8 +90,49 @@ final class FunctionIndex {
                         + "function table's entryoff 0x%x", fs[i].name(), table.entryOffField(i),
                         table.entries[i] - table.textStart));
             }
+            elided |= fs[i].name().contains("[...]");
         }
-        return new FunctionIndex(List.of(fs));
+        String[] labels = new String[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = fs[i].name();
+        }
+        if (elided) {
+            Map<Long, String> shaped = new HashMap<>();
+            for (ElfSymbol s : symtab.get()) {
+                if (s.type() == ElfSymbol.STT_FUNC && s.name().indexOf('[') > 0) {
+                    shaped.put(s.st_value(), s.name());
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                String sym = shaped.get(fs[i].entry());
+                if (sym != null && labels[i].contains("[...]")
+                        && FunctionNames.genericName(sym).equals(FunctionNames.genericName(labels[i]))) {
+                    labels[i] = sym;
+                }
+            }
+        }
+        return new FunctionIndex(List.of(fs), labels, wrappers(table));
+    }
+
+    /**
+     * Which functions have funcID FuncIDWrapper. It is the last value of the funcID enum in every Go release
+     * (21 in Go 1.17–1.21, 22 in 1.22–1.23, 23 in 1.26–1.27: internal/abi/symtab.go), and every Go binary has
+     * wrappers (ABI and method wrappers), so it is the largest funcID in the table.
+     */
+    private static boolean[] wrappers(FuncTable table) {
+        int n = table.size();
+        int[] ids = new int[n];
+        int max = 0;
+        int at = table.nfuncdataAt() - 3; // funcID uint8; flag uint8; _ [1]byte; nfuncdata uint8
+        for (int i = 0; i < n; i++) {
+            ids[i] = table.region.u8(table.funcs[i] + at, "_func.funcID");
+            max = Math.max(max, ids[i]);
+        }
+        boolean[] w = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = max > 0 && ids[i] == max;
+        }
+        return w;
     }
 
     List<GoFunction> functions() {
@@ -72,51 +143,67 @@ final class FunctionIndex {
         return functions.get(i);
     }
 
-    /** Every function the query names: exact name, else short name or suffix, else glob matches; sorted by entry. */
+    /** Every function the query names (see {@link #matches}), sorted by entry. */
     List<GoFunction> lookupAll(String query) {
-        List<Integer> exact = exact(query);
-        if (!exact.isEmpty()) {
-            return toFunctions(exact);
+        return toFunctions(matches(query));
+    }
+
+    /**
+     * The functions a query names: its exact name (a full name; for Go 1.18–1.20 also the {@code .symtab} name of an
+     * instantiation, with or without shape indexes), else a generic function's generic or bare name
+     * ({@code main.Hold[...]}, {@code main.(*Stack).Push}), else a short name or a qualified suffix of any of these,
+     * else for a glob every name, generic name or bare name it matches (its short name for a glob without a dot).
+     */
+    private List<Integer> matches(String query) {
+        int[] exact = byName.get(query);
+        if (exact == null) {
+            exact = byName.get(FunctionNames.withoutShapeIndexes(query));
         }
-        if (!FunctionNames.isGlob(query)) {
-            return toFunctions(bySuffix(query));
+        if (exact == null) {
+            exact = byGenericName.get(query);
         }
-        Pattern glob = FunctionNames.globPattern(query);
-        boolean full = FunctionNames.globMatchesFullName(query);
+        if (exact != null) {
+            return ids(exact);
+        }
         List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < functions.size(); i++) {
-            String name = functions.get(i).name();
-            if (glob.matcher(full ? name : FunctionNames.shortName(name)).matches()) {
-                out.add(i);
+        if (!FunctionNames.isGlob(query)) {
+            if (!FunctionNames.isQualified(query)) {
+                int[] ids = byShortName.get(query);
+                return ids == null ? out : ids(ids);
             }
-        }
-        return toFunctions(out);
-    }
-
-    private List<Integer> exact(String query) {
-        Integer i = byName.get(query);
-        if (i == null) {
-            return List.of();
-        }
-        return i >= 0 ? List.of(i) : duplicates.get(query);
-    }
-
-    private List<Integer> bySuffix(String query) {
-        if (!FunctionNames.isQualified(query)) {
-            int[] ids = byShortName.get(query);
-            List<Integer> out = new ArrayList<>();
-            if (ids != null) {
-                for (int id : ids) {
-                    out.add(id);
+            String canonical = FunctionNames.withoutShapeIndexes(query);
+            for (int i = 0; i < functions.size(); i++) {
+                if (FunctionNames.anySuffixMatches(functions.get(i).name(), query)
+                        || (!labels[i].equals(functions.get(i).name()) && (FunctionNames.suffixMatches(labels[i], query)
+                        || FunctionNames.suffixMatches(FunctionNames.withoutShapeIndexes(labels[i]), canonical)))) {
+                    out.add(i);
                 }
             }
             return out;
         }
-        List<Integer> out = new ArrayList<>();
+        Pattern glob = FunctionNames.globPattern(query);
+        boolean full = FunctionNames.globMatchesFullName(query);
         for (int i = 0; i < functions.size(); i++) {
-            if (FunctionNames.suffixMatches(functions.get(i).name(), query)) {
+            String name = functions.get(i).name();
+            boolean hit;
+            if (!full) {
+                hit = glob.matcher(FunctionNames.shortName(name)).matches();
+            } else {
+                hit = glob.matcher(name).matches() || (!labels[i].equals(name) && glob.matcher(labels[i]).matches())
+                        || (FunctionNames.hasTypeArgs(name) && (glob.matcher(FunctionNames.genericName(name)).matches()
+                        || glob.matcher(FunctionNames.bareName(name)).matches()));
+            }
+            if (hit) {
                 out.add(i);
             }
+        }
+        return out;
+    }
+
+    private static List<Integer> ids(int[] a) {
+        List<Integer> out = new ArrayList<>(a.length);
+        for (int i : a) {
+            out.add(i);
         }
         return out;
     }
@@ -131,32 +218,155 @@ final class FunctionIndex {
     }
 
     /**
-     * The one function the query names, else an exception that says what matched or what is close.
-     * {@code binary} is the file's path as messages name it.
+     * What the query selects: one function, or every instantiation of one generic function (without its
+     * dictionary wrappers, unless it has nothing else). {@code binary} is the file's path as messages name it.
+     *
+     * @throws GoBinaryException for an empty or unknown name (with the closest names), for a name that matches
+     *     different functions (naming them and how to name one), or several functions of one identical name that
+     *     are not instantiations (with their addresses, to pick one)
      */
-    GoFunction lookup(String query, String binary, GoVersion version) {
+    FunctionSelection select(String query, String binary, GoVersion version) {
         if (query == null || query.isBlank()) {
             throw new GoBinaryException("empty Go function name for " + binary + " (" + version + "): give a full name such as main.main, "
                     + "a short name such as handleStmtExecute, or a glob such as main.(*clientConn).*");
         }
-        List<GoFunction> matches = lookupAll(query);
-        if (matches.size() == 1) {
-            return matches.get(0);
+        List<Integer> matches = matches(query);
+        if (matches.isEmpty() && FunctionNames.hasTypeArgs(query)) {
+            int[] same = byGenericName.get(FunctionNames.genericName(query));
+            if (same == null) {
+                same = byGenericName.get(FunctionNames.bareName(query));
+            }
+            if (same != null) {
+                List<FunctionSelection.Instance> all = new ArrayList<>();
+                for (int id : withoutWrappers(ids(same))) {
+                    all.add(new FunctionSelection.Instance(functions.get(id), labels[id]));
+                }
+                all.sort(Comparator.comparingLong(i -> i.function().entry()));
+                if (!all.stream().allMatch(FunctionSelection.Instance::shapeKnown)) {
+                    throw new GoBinaryException(String.format(Locale.ROOT, "no instantiation '%s' in %s (%s): without a symbol "
+                            + "table the pclntab writes every instantiation %s, so the shapes are unknown; pick one of its "
+                            + "%,d instantiations by its address: %s", query, binary, version, all.get(0).name(), all.size(),
+                            String.join(", ", all.stream().map(i -> String.format("0x%x", i.function().entry())).toList())));
+                }
+                throw new GoBinaryException(String.format(Locale.ROOT, "no instantiation '%s' in %s (%s); the generic function "
+                        + "%s has %,d: %s", query, binary, version, FunctionNames.genericName(all.get(0).name()), all.size(),
+                        String.join(", ", all.stream().map(FunctionSelection.Instance::toString).toList())));
+            }
         }
         if (matches.isEmpty()) {
             throw new GoBinaryException(String.format(Locale.ROOT, "no Go function '%s' in %s (%s, %,d functions); closest: %s",
                     query, binary, version, functions.size(), String.join(", ", closest(query))));
         }
-        List<GoFunction> ranked = new ArrayList<>(matches);
-        ranked.sort(Comparator.comparing((GoFunction f) -> !f.name().startsWith("main."))
-                .thenComparingInt(f -> f.name().length()).thenComparing(GoFunction::name));
-        List<String> shown = new ArrayList<>();
-        for (GoFunction f : ranked.subList(0, Math.min(SHOWN, ranked.size()))) {
-            shown.add(f.name() + String.format(" (0x%x)", f.entry()));
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int id : matches) {
+            groups.computeIfAbsent(FunctionNames.genericName(functions.get(id).name()), k -> new ArrayList<>()).add(id);
         }
-        String more = ranked.size() > SHOWN ? String.format(Locale.ROOT, " and %,d more", ranked.size() - SHOWN) : "";
-        throw new GoBinaryException(String.format(Locale.ROOT, "'%s' is ambiguous in %s (%s): %,d functions match: %s%s; use the full name",
-                query, binary, version, matches.size(), String.join(", ", shown), more));
+        if (groups.size() > 1) {
+            throw ambiguous(query, binary, version, groups);
+        }
+        String generic = groups.keySet().iterator().next();
+        List<FunctionSelection.Instance> bodies = new ArrayList<>();
+        List<FunctionSelection.Instance> wrappers = new ArrayList<>();
+        for (int id : sortedByEntry(matches)) {
+            (wrapper[id] ? wrappers : bodies).add(new FunctionSelection.Instance(functions.get(id), labels[id]));
+        }
+        if (bodies.isEmpty()) {
+            bodies = wrappers;
+            wrappers = List.of();
+        }
+        if (bodies.size() > 1 && !FunctionNames.hasTypeArgs(generic)) {
+            List<String> at = bodies.stream().map(i -> String.format("0x%x", i.function().entry())).toList();
+            throw new GoBinaryException(String.format(Locale.ROOT, "'%s' is ambiguous in %s (%s): %,d functions are named %s, "
+                    + "at %s; pick one by its address, e.g. '%s'", query, binary, version, bodies.size(), generic,
+                    String.join(", ", at), at.get(0)));
+        }
+        String name = bodies.size() == 1 && wrappers.isEmpty() ? bodies.get(0).name() : generic;
+        return new FunctionSelection(name, bodies, wrappers);
+    }
+
+    /**
+     * The one function the query names, else an exception that says what matched or what is close, and for a
+     * generic function with several instantiations how to pick one (by shape or by address).
+     */
+    GoFunction lookup(String query, String binary, GoVersion version) {
+        FunctionSelection s = select(query, binary, version);
+        if (s.instances().size() == 1) {
+            return s.instances().get(0).function();
+        }
+        List<FunctionSelection.Instance> all = s.instances();
+        List<String> shown = new ArrayList<>();
+        for (FunctionSelection.Instance i : all.subList(0, Math.min(SHOWN, all.size()))) {
+            shown.add(i.toString());
+        }
+        String more = all.size() > SHOWN ? String.format(Locale.ROOT, " and %,d more", all.size() - SHOWN) : "";
+        throw new GoBinaryException(String.format(Locale.ROOT, "'%s' names the generic function %s in %s (%s), which has "
+                + "%,d instantiations: %s%s; %s", query, s.name(), binary, version, all.size(), String.join(", ", shown),
+                more, howToPick(all)));
+    }
+
+    /** How to pick one instantiation: by shape where the names say it, always by address. */
+    static String howToPick(List<FunctionSelection.Instance> instances) {
+        FunctionSelection.Instance first = instances.stream().min(Comparator.comparingInt(i -> i.name().length())).get();
+        String address = String.format("0x%x", first.function().entry());
+        if (instances.stream().allMatch(FunctionSelection.Instance::shapeKnown)) {
+            return String.format("pick one by its shape, e.g. '%s', or by its address, e.g. '%s'",
+                    FunctionNames.withoutShapeIndexes(first.name()), address);
+        }
+        return String.format("pick one by its address, e.g. '%s' (without a symbol table the pclntab writes every "
+                + "instantiation %s, so the shapes are unknown)", address, first.name());
+    }
+
+    private GoBinaryException ambiguous(String query, String binary, GoVersion version, Map<String, List<Integer>> groups) {
+        List<String> names = new ArrayList<>(groups.keySet());
+        names.sort(Comparator.comparing((String n) -> !n.startsWith("main.")).thenComparingInt(String::length)
+                .thenComparing(n -> n));
+        List<String> shown = new ArrayList<>();
+        for (String n : names.subList(0, Math.min(SHOWN, names.size()))) {
+            shown.add(describe(n, groups.get(n)));
+        }
+        String more = names.size() > SHOWN ? String.format(Locale.ROOT, " and %,d more", names.size() - SHOWN) : "";
+        return new GoBinaryException(String.format(Locale.ROOT, "'%s' is ambiguous in %s (%s): %,d functions match: %s%s; "
+                + "name one of them, e.g. '%s'%s", query, binary, version, groups.size(), String.join(", ", shown), more,
+                pick(names.get(0), groups.get(names.get(0))),
+                groups.keySet().stream().anyMatch(FunctionNames::hasTypeArgs)
+                        ? " (a generic function's name selects all its instantiations)" : ""));
+    }
+
+    /** One candidate of an ambiguity: {@code main.f (0x4a1b20)}, {@code main.Hold[...] (4 instantiations)}. */
+    private String describe(String generic, List<Integer> all) {
+        List<Integer> ids = withoutWrappers(all);
+        if (FunctionNames.hasTypeArgs(generic) && ids.size() > 1) {
+            return String.format(Locale.ROOT, "%s (%,d instantiations)", generic, ids.size());
+        }
+        List<String> at = new ArrayList<>();
+        for (int id : sortedByEntry(ids)) {
+            at.add(String.format("0x%x", functions.get(id).entry()));
+        }
+        return (ids.size() == 1 ? labels[ids.get(0)] : generic) + " (" + String.join(", ", at) + ")";
+    }
+
+    /** What to write to select this candidate alone. */
+    private String pick(String generic, List<Integer> all) {
+        List<Integer> ids = withoutWrappers(all);
+        if (ids.size() == 1) {
+            return labels[ids.get(0)];
+        }
+        if (FunctionNames.hasTypeArgs(generic)) {
+            return generic;
+        }
+        return String.format("0x%x", functions.get(sortedByEntry(ids).get(0)).entry());
+    }
+
+    /** The ids that are not wrappers, or all of them when every one is. */
+    private List<Integer> withoutWrappers(List<Integer> ids) {
+        List<Integer> bodies = ids.stream().filter(id -> !wrapper[id]).toList();
+        return bodies.isEmpty() ? ids : bodies;
+    }
+
+    private List<Integer> sortedByEntry(List<Integer> ids) {
+        List<Integer> sorted = new ArrayList<>(ids);
+        sorted.sort(Comparator.comparingLong(id -> functions.get(id).entry()));
+        return sorted;
     }
 
     /**

@@ -131,10 +131,11 @@ public final class GoBinary {
     /**
      * The one function {@code query} names: the exact full name, else the short name or a qualified suffix
      * ({@code handleStmtExecute}, {@code (*clientConn).handleStmtExecute}), else a glob ({@code *}, {@code ?})
-     * that matches exactly one function.
+     * that matches exactly one function. See {@link #select} for generic functions.
      *
-     * @throws GoBinaryException for an unknown name (with the five closest names) or an ambiguous one (with the
-     *     matches), naming the binary, its Go version and its number of functions
+     * @throws GoBinaryException for an unknown name (with the five closest names), an ambiguous one (with the
+     *     matches), or a generic function with several instantiations (with them and how to pick one), naming the
+     *     binary, its Go version and its number of functions
      */
     public GoFunction lookup(String query) {
         GoFunction known = resolved.get(query == null ? "" : query);
@@ -158,6 +159,34 @@ public final class GoBinary {
         }
         resolved.put(query, f);
         return f;
+    }
+
+    /**
+     * What {@code query} selects for tracing: one function, or every instantiation of one generic function (its name
+     * with the type arguments left out, {@code Hold}, {@code (*Stack).Push}, {@code Stack.Len}, or written
+     * {@code [...]}); one instantiation by its full name ({@code main.Hold[go.shape.int]}; Go 1.18–1.20 also
+     * {@code main.Hold[go.shape.int_0]} from {@code .symtab}).
+     *
+     * @throws GoBinaryException for an unknown name (with the closest names), a name that matches different
+     *     functions (with them and how to name one), or identical names that are not instantiations (with their
+     *     addresses)
+     */
+    public FunctionSelection select(String query) {
+        if (query != null && !query.isBlank() && !FunctionNames.isGlob(query) && index == null
+                && fastLookups.incrementAndGet() <= FAST_LOOKUPS) {
+            int[] hits = NameSearch.find(table, query);
+            if (hits.length == 1) {
+                GoFunction f = table.function(hits[0]);
+                if (!FunctionNames.hasTypeArgs(f.name())) {
+                    return new FunctionSelection(f.name(), List.of(new FunctionSelection.Instance(f, f.name())), List.of());
+                }
+            }
+        }
+        try {
+            return index().select(query, path.toString(), version);
+        } catch (GoBinaryException e) {
+            throw withInlining(query, e);
+        }
     }
 
     /** An unknown name that was inlined everywhere has no code of its own: say where it went. */
@@ -297,7 +326,7 @@ public final class GoBinary {
             synchronized (this) {
                 i = index;
                 if (i == null) {
-                    i = FunctionIndex.build(table);
+                    i = FunctionIndex.build(table, () -> elf.symbols(".symtab"));
                     index = i;
                 }
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
+import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import java.io.PrintStream;
@@ -9,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code golat plan BINARY FUNCTION...}: one JSON object per function, the sites golat would probe. */
+/**
+ * {@code golat plan BINARY FUNCTION...}: one JSON object per function, the sites golat would probe; for a generic
+ * function one per instantiation, each with {@code "generic"}: the generic name they are traced under.
+ */
 final class PlanCommand {
     private PlanCommand() {}
 
@@ -19,7 +23,14 @@ final class PlanCommand {
         }
         Planner planner = Planner.of(Path.of(args.get(0)));
         for (String spec : args.subList(1, args.size())) {
-            out.println(Json.write(toJson(planner.plan(spec))));
+            FunctionPlan plan = planner.planFunction(spec);
+            for (ProbePlan p : plan.instances()) {
+                Map<String, Object> m = toJson(p);
+                if (plan.isGeneric()) {
+                    m.put("generic", plan.function());
+                }
+                out.println(Json.write(m));
+            }
         }
         return 0;
     }

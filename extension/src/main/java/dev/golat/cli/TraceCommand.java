@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
+import dev.golat.agent.AgentProtocol;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
@@ -12,12 +13,13 @@ import dev.golat.gate.BaselineFile;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.gate.Recording;
 import dev.golat.gate.RecordingInfo;
+import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import dev.golat.plan.SpanPlan;
 import dev.golat.report.ConsoleHistogram;
-import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -107,34 +109,42 @@ final class TraceCommand {
         }
         // Plan first: a wrong name fails before anything is started.
         Planner planner = Planner.of(binary);
-        Map<Integer, String> plans = new LinkedHashMap<>(); // id -> what it measures
-        Map<Integer, String> names = new LinkedHashMap<>(); // id -> as the user named it
+        List<Traced> traced = new ArrayList<>();
         List<ProbeSpec> specs = new ArrayList<>();
         List<SpanSpec> spanSpecs = new ArrayList<>();
+        int nextId = 0;
         for (String f : o.functions()) {
-            ProbePlan plan = planner.plan(f);
+            FunctionPlan plan = planner.planFunction(f);
             if (!plan.measurable()) {
                 throw new UsageException(String.join("; ", plan.warnings()));
             }
             plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
-            int id = plans.size();
-            plans.put(id, plan.function());
-            names.put(id, f);
-            specs.add(ProbeSpec.of(id, plan));
+            List<Integer> ids = new ArrayList<>();
+            for (ProbePlan p : plan.instances()) {
+                ids.add(nextId);
+                specs.add(ProbeSpec.of(nextId++, p));
+            }
+            if (plan.isGeneric()) {
+                System.err.println("golat trace: " + plan.function() + ": " + plan.instances().size()
+                        + " instantiations measured as one");
+            }
+            traced.add(new Traced(plan.function(), f, plan, ids));
         }
         for (List<String> span : o.spans()) {
             SpanPlan plan = planner.planSpan(span.get(0), span.get(1), span.get(2));
-            int id = plans.size();
-            plans.put(id, "span " + plan.name());
-            names.put(id, "span " + plan.name());
-            spanSpecs.add(SpanSpec.of(id, plan));
+            traced.add(new Traced("span " + plan.name(), "span " + plan.name(), null, List.of(nextId)));
+            spanSpecs.add(SpanSpec.of(nextId++, plan));
+        }
+        if (nextId > AgentProtocol.MAX_PROBES) {
+            throw new UsageException(nextId + " probes (every instantiation of a generic function is one), more than "
+                    + "the agent's " + AgentProtocol.MAX_PROBES + "; trace fewer functions at once");
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();
         try {
             try (AgentSession agent = HostAgent.start()) {
                 agent.start(pid, binary.toString(), specs, spanSpecs);
-                System.err.println("golat trace: tracing " + plans.size() + " function(s) in pid " + pid
+                System.err.println("golat trace: tracing " + traced.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 Saved saved = new Saved(pid);
                 if (child != null) {
@@ -142,16 +152,16 @@ final class TraceCommand {
                 }
                 Thread hook = interruptOnSignal(Thread.currentThread());
                 try {
-                    waitForEnd(agent, o, child, plans, saved);
+                    waitForEnd(agent, o, child, traced, saved);
                 } finally {
                     removeHook(hook);
                 }
                 List<ProbeSnapshot> last = agent.snapshot();
-                print(last, plans, o.json(), out);
+                print(last, traced, o.json(), out);
                 if (o.save() != null) {
                     saved.ticks.add(last);
-                    saved.write(o.save(), planner.binary(), plans, names);
-                    System.err.println("golat trace: saved " + names.size() + " recording(s) to " + o.save());
+                    saved.write(o.save(), planner.binary(), traced);
+                    System.err.println("golat trace: saved " + traced.size() + " recording(s) to " + o.save());
                 }
             }
             if (child != null) {
@@ -168,7 +178,7 @@ final class TraceCommand {
         }
     }
 
-    private static void waitForEnd(AgentSession agent, Options o, Process child, Map<Integer, String> plans,
+    private static void waitForEnd(AgentSession agent, Options o, Process child, List<Traced> traced,
             Saved saved) throws InterruptedException {
         long end = o.duration() == null ? Long.MAX_VALUE : System.nanoTime() + o.duration().toNanos();
         long step = o.interval() == null ? 200 : Math.min(200, o.interval().toMillis());
@@ -187,30 +197,72 @@ final class TraceCommand {
                 nextInterval += o.interval().toNanos();
                 List<ProbeSnapshot> tick = agent.snapshot();
                 saved.ticks.add(tick);
-                for (ProbeSnapshot s : tick) {
-                    Latency l = latency(s, plans.get(s.id()));
-                    System.err.println("golat trace: " + l);
+                for (Traced t : traced) {
+                    System.err.println("golat trace: " + t.latency(tick));
                 }
             }
         }
     }
 
-    static void print(List<ProbeSnapshot> snapshots, Map<Integer, String> plans, boolean json, PrintStream out) {
-        for (ProbeSnapshot s : snapshots) {
-            String label = plans.get(s.id());
-            Latency l = latency(s, label);
+    /**
+     * One traced name: a function (one probe per instantiation of a generic function, measured as one latency) or a
+     * span (one probe). {@code label} is what the output calls it: the full or generic name, or {@code span NAME}.
+     */
+    record Traced(String label, String name, FunctionPlan plan, List<Integer> ids) {
+        List<ProbeSnapshot> of(List<ProbeSnapshot> snapshots) {
+            Map<Integer, ProbeSnapshot> byId = new LinkedHashMap<>();
+            snapshots.forEach(s -> byId.put(s.id(), s));
+            return ids.stream().map(byId::get).toList();
+        }
+
+        Latency latency(List<ProbeSnapshot> snapshots) {
+            List<ProbeSnapshot> mine = of(snapshots);
+            return plan == null ? Snapshots.toLatency(label, label, mine.get(0), null)
+                    : Snapshots.toLatency(label, plan, mine, null);
+        }
+
+        /** The agent's counters of every probe of this name added up. */
+        Counters counters(List<ProbeSnapshot> snapshots) {
+            return sum(of(snapshots).stream().map(ProbeSnapshot::counters).toList());
+        }
+    }
+
+    static void print(List<ProbeSnapshot> snapshots, List<Traced> traced, boolean json, PrintStream out) {
+        for (Traced t : traced) {
+            Latency l = t.latency(snapshots);
             if (json) {
-                out.println(Json.write(toJson(l, s.counters())));
+                Map<String, Object> m = toJson(l, t.counters(snapshots));
+                if (t.plan() != null && t.plan().isGeneric()) {
+                    List<Map<String, Object>> each = new ArrayList<>();
+                    List<ProbeSnapshot> mine = t.of(snapshots);
+                    for (int i = 0; i < mine.size(); i++) {
+                        ProbePlan p = t.plan().instances().get(i);
+                        Map<String, Object> one = toJson(Snapshots.toLatency(p.function(), p.function(), mine.get(i), null),
+                                mine.get(i).counters());
+                        one.put("entry", String.format("0x%x", p.entry()));
+                        each.add(one);
+                    }
+                    m.put("instantiations", each);
+                }
+                out.println(Json.write(m));
             } else {
-                out.println("@" + label + ":");
+                out.println("@" + t.label() + ":");
                 out.print(ConsoleHistogram.render(l));
                 out.println();
             }
         }
     }
 
-    static Latency latency(ProbeSnapshot s, String label) {
-        return Latency.of(label, label, s.toHistogram(), CallCounts.of(s.counters()), null);
+    static Counters sum(List<Counters> all) {
+        long[] f = new long[9];
+        for (Counters c : all) {
+            long[] v = {c.entries(), c.returns(), c.matched(), c.unmatchedReturns(), c.staleReturns(), c.reentries(),
+                    c.didNotReturn(), c.inflight(), c.readErrors()};
+            for (int i = 0; i < f.length; i++) {
+                f[i] += v[i];
+            }
+        }
+        return new Counters(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8]);
     }
 
     static Map<String, Object> toJson(Latency l, Counters c) {
@@ -260,29 +312,25 @@ final class TraceCommand {
             }
         }
 
-        void write(Path file, GoBinary binary, Map<Integer, String> plans, Map<Integer, String> names) {
+        void write(Path file, GoBinary binary, List<Traced> traced) {
             witness();
             NoiseWitness window = start.known() ? last.minus(start) : NoiseWitness.NONE;
             List<Recording> recordings = new ArrayList<>();
-            for (Map.Entry<Integer, String> e : names.entrySet()) {
+            for (Traced t : traced) {
                 List<Histogram> rounds = new ArrayList<>();
                 Histogram previous = new Histogram(3);
                 for (List<ProbeSnapshot> tick : ticks) {
-                    for (ProbeSnapshot s : tick) {
-                        if (s.id() == e.getKey()) {
-                            Histogram now = s.toHistogram();
-                            Histogram round = now.copy();
-                            round.subtract(previous);
-                            previous = now;
-                            if (round.getTotalCount() > 0 || rounds.isEmpty()) {
-                                rounds.add(round);
-                            }
-                        }
+                    Histogram now = t.latency(tick).histogram();
+                    Histogram round = now.copy();
+                    round.subtract(previous);
+                    previous = now;
+                    if (round.getTotalCount() > 0 || rounds.isEmpty()) {
+                        rounds.add(round);
                     }
                 }
-                RecordingInfo info = RecordingInfo.here("golat trace", plans.get(e.getKey()),
+                RecordingInfo info = RecordingInfo.here("golat trace", t.label(),
                         binary.goVersion().raw().split("\\s")[0], binary.buildId());
-                recordings.add(new Recording(e.getValue(), rounds.isEmpty() ? List.of(new Histogram(3)) : rounds, info,
+                recordings.add(new Recording(t.name(), rounds.isEmpty() ? List.of(new Histogram(3)) : rounds, info,
                         window));
             }
             BaselineFile.writeAll(file, recordings);

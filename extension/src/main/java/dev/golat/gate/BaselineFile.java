@@ -105,7 +105,7 @@ public final class BaselineFile {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
-            Path tmp = Files.createTempFile(parent, ".golat-", ".tmp");
+            Path tmp = parent.resolve("." + file.getFileName() + ".tmp"); // plain permissions: the file is committed
             Files.write(tmp, bytes.toByteArray());
             Files.move(tmp, file.toAbsolutePath(), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -44,10 +44,16 @@ final class Bootstrap {
 
     static Interval ratio(Resampler candidate, Resampler baseline, double percentile, int replicates, double level,
             Random random) {
+        return ratio(candidate, percentile, baseline, percentile, replicates, level, random);
+    }
+
+    /** The interval of {@code candidate's qc-th percentile / baseline's qb-th percentile}. */
+    static Interval ratio(Resampler candidate, double qc, Resampler baseline, double qb, int replicates, double level,
+            Random random) {
         double[] ratios = new double[replicates];
         for (int r = 0; r < replicates; r++) {
-            double c = candidate.percentile(percentile, random);
-            double b = baseline.percentile(percentile, random);
+            double c = candidate.percentile(qc, random);
+            double b = baseline.percentile(qb, random);
             ratios[r] = c / Math.max(b, 1);
         }
         Arrays.sort(ratios);
@@ -61,6 +67,73 @@ final class Bootstrap {
             double u = beta(k, s.n - k + 1, random);
             return s.valueAtRank(Math.min(s.n, Math.max(1, (long) Math.ceil(u * s.n))));
         };
+    }
+
+    /**
+     * Both sides by rounds, drawing the same round numbers on both sides: when round {@code i} of each side ran
+     * side by side (a duet's ABBA block), the noise they shared stays paired and cancels in the ratio. For
+     * unrelated recordings of equal length the pairing changes nothing, since their rounds are independent.
+     */
+    static Interval pairedRatio(List<Sample> candidate, Sample candidateMerged, double qc, List<Sample> baseline,
+            Sample baselineMerged, double qb, int replicates, double level, Random random) {
+        Dense c = new Dense(candidate, candidateMerged);
+        Dense b = new Dense(baseline, baselineMerged);
+        int rounds = candidate.size();
+        int[] pick = new int[rounds];
+        double[] ratios = new double[replicates];
+        for (int r = 0; r < replicates; r++) {
+            for (int i = 0; i < rounds; i++) {
+                pick[i] = random.nextInt(rounds);
+            }
+            ratios[r] = c.percentile(pick, qc) / (double) Math.max(1, b.percentile(pick, qb));
+        }
+        Arrays.sort(ratios);
+        double tail = (1 - level) / 2;
+        return new Interval(quantile(ratios, tail), quantile(ratios, 1 - tail));
+    }
+
+    /** Rounds as counts over one value grid. */
+    private static final class Dense {
+        final long[] values;
+        final long[][] rounds;
+        final long[] sum;
+
+        Dense(List<Sample> rounds, Sample merged) {
+            this.values = merged.values;
+            this.rounds = new long[rounds.size()][];
+            for (int r = 0; r < rounds.size(); r++) {
+                Sample s = rounds.get(r);
+                this.rounds[r] = new long[values.length];
+                for (int i = 0; i < s.values.length; i++) {
+                    this.rounds[r][Arrays.binarySearch(values, s.values[i])] = s.counts[i];
+                }
+            }
+            this.sum = new long[values.length];
+        }
+
+        long percentile(int[] pick, double q) {
+            Arrays.fill(sum, 0);
+            long n = 0;
+            for (int r : pick) {
+                long[] round = rounds[r];
+                for (int i = 0; i < round.length; i++) {
+                    sum[i] += round[i];
+                    n += round[i];
+                }
+            }
+            if (n == 0) {
+                return values[values.length - 1];
+            }
+            long k = Sample.rank(q, n);
+            long seen = 0;
+            for (int i = 0; i < sum.length; i++) {
+                seen += sum[i];
+                if (seen >= k) {
+                    return values[i];
+                }
+            }
+            return values[values.length - 1];
+        }
     }
 
     static Resampler rounds(List<Sample> rounds, Sample merged) {

@@ -109,7 +109,8 @@ public final class GateReport {
         for (String w : warnings) {
             out.append("warning: ").append(w).append('\n');
         }
-        out.append("p: the larger of Mann-Whitney and the percentile's own test, Holm-adjusted over ")
+        out.append("p: the largest of Mann-Whitney, the percentile's own test and (with rounds) the rounds' test,"
+                + " Holm-adjusted over ")
                 .append(results.size()).append(results.size() == 1 ? " percentile" : " percentiles")
                 .append("; tolerance ").append(Gate.percent(gate.tolerance())).append(", alpha ")
                 .append(gate.alpha()).append('\n');

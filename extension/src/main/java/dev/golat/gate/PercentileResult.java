@@ -11,8 +11,8 @@ package dev.golat.gate;
  * @param ratio      candidate / baseline
  * @param low        lower end of the ratio's confidence interval
  * @param high       upper end
- * @param p          the percentile's p-value: the larger of the function's Mann–Whitney p and this
- *                   percentile's own test (see {@link Gate})
+ * @param p          the percentile's p-value: the largest of the function's Mann–Whitney p, this
+ *                   percentile's own test and, with rounds, the rounds' test (see {@link Gate})
  * @param pAdjusted  {@code p} after Holm–Bonferroni over every percentile of every function gated
  * @param baselineN  calls in the baseline
  * @param candidateN calls in the candidate

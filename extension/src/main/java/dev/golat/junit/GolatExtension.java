@@ -3,9 +3,12 @@ package dev.golat.junit;
 
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.plan.FunctionPlan;
 import dev.golat.result.GateLog;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -101,6 +104,9 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             traced.add(state.tracers.get(serviceKey(state, t)));
         }
         traced.forEach(ServiceTracer::reset); // one reset per service, however many of its functions are traced
+        if (BaselineGate.annotation(context).isPresent()) {
+            traced.forEach(run::startWitness);
+        }
         state.current = run;
         GateLog.enterTest(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "()");
     }
@@ -118,6 +124,9 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         Reports.Written written = state.reports.record(context.getRequiredTestMethod().getName(), frozen);
         JUnitReporting.publish(context, frozen, written);
         state.lastPage = written.page();
+        if (BaselineGate.annotation(context).isPresent()) {
+            BaselineGate.check(context, run.measured(frozen));
+        }
     }
 
     @Override
@@ -282,9 +291,34 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             this.targets = targets;
         }
 
+        /** The CPU wait of each service at the start of the window, when the method is gated on a baseline. */
+        final Map<ServiceTracer, NoiseWitness> witnessStart = new IdentityHashMap<>();
+
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t), tracer::reset);
+            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t), () -> {
+                tracer.reset();
+                if (witnessStart.containsKey(tracer)) {
+                    startWitness(tracer);
+                }
+            });
+        }
+
+        void startWitness(ServiceTracer tracer) {
+            witnessStart.put(tracer, tracer.witness());
+        }
+
+        /** The frozen figures with what a baseline gate needs of each: Go version, build id, the window's CPU wait. */
+        List<BaselineGate.Measured> measured(List<Latency> frozen) {
+            List<BaselineGate.Measured> out = new ArrayList<>();
+            int i = 0;
+            for (TraceTargets.Target t : targets) {
+                ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
+                NoiseWitness start = witnessStart.getOrDefault(tracer, NoiseWitness.NONE);
+                NoiseWitness window = start.known() ? tracer.witness().minus(start) : NoiseWitness.NONE;
+                out.add(new BaselineGate.Measured(frozen.get(i++), tracer.goVersion(), tracer.buildId(), window));
+            }
+            return out;
         }
 
         /**
@@ -292,7 +326,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
          * service, however many of its functions the method traces.
          */
         List<Latency> freeze() {
-            Map<ServiceTracer, Map<String, ProbeSnapshot>> byTracer = new IdentityHashMap<>();
+            Map<ServiceTracer, Map<String, List<ProbeSnapshot>>> byTracer = new IdentityHashMap<>();
             List<Latency> results = new ArrayList<>();
             for (TraceTargets.Target t : targets) {
                 ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
@@ -306,8 +340,12 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             return toLatency(t, tracer, tracer.snapshot());
         }
 
-        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, ProbeSnapshot> snapshot) {
-            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()),
+        private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {
+            FunctionPlan plan = tracer.plan(t.spec());
+            if (plan != null) {
+                return Snapshots.toLatency(t.spec(), plan, snapshot.get(t.spec()), state.reports.pagePath());
+            }
+            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()).get(0),
                     state.reports.pagePath());
         }
 

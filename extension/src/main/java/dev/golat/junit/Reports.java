@@ -5,6 +5,7 @@ import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
 import dev.golat.result.CallCounts;
+import dev.golat.result.Instantiation;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import java.nio.file.Path;
@@ -63,11 +64,20 @@ final class Reports {
     private static Latency add(Latency a, Latency b) {
         Histogram h = a.histogram();
         h.add(b.histogram());
-        CallCounts x = a.counts();
-        CallCounts y = b.counts();
-        CallCounts sum = new CallCounts(x.entries() + y.entries(), x.matched() + y.matched(),
+        CallCounts sum = add(a.counts(), b.counts());
+        Map<Long, Instantiation> byEntry = new java.util.TreeMap<>();
+        for (Latency l : List.of(a, b)) {
+            for (Instantiation i : l.instantiations()) {
+                byEntry.merge(i.entry(), i, (p, q) -> new Instantiation(p.function(), p.entry(), add(p.counts(), q.counts())));
+            }
+        }
+        return Latency.of(a.name(), a.function(), h, sum, List.copyOf(byEntry.values()), a.report().orElse(null));
+    }
+
+    /** Two windows of one probe added up: the later window's calls in flight. */
+    private static CallCounts add(CallCounts x, CallCounts y) {
+        return new CallCounts(x.entries() + y.entries(), x.matched() + y.matched(),
                 x.didNotReturn() + y.didNotReturn(), x.unmatchedReturns() + y.unmatchedReturns(),
                 x.reentries() + y.reentries(), y.inflight(), x.readErrors() + y.readErrors());
-        return Latency.of(a.name(), a.function(), h, sum, a.report().orElse(null));
     }
 }

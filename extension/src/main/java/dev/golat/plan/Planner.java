@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.plan;
 
+import dev.golat.binary.FunctionSelection;
 import dev.golat.binary.GoBinary;
 import dev.golat.binary.GoFunction;
 import dev.golat.x86.ProbeSites;
@@ -32,20 +33,55 @@ public final class Planner {
         return binary;
     }
 
+    /**
+     * Plans what a traced name selects (see {@link GoBinary#select}): one function, or every instantiation of a
+     * generic function. An address at a function's entry plans that function as its name would; any other address
+     * or an offset plans one probe point, as {@link #plan} does.
+     */
+    public FunctionPlan planFunction(String spec) {
+        FunctionSpec fs = FunctionSpec.parse(spec);
+        if (fs.isAddress()) {
+            GoFunction fn = containing(fs);
+            if (fn.entry() == fs.address()) {
+                return new FunctionPlan(fs.text(), fn.name(), List.of(planAt(fs, fn, fn.name(), fn.entry(), false)));
+            }
+            ProbePlan p = plan(spec);
+            return new FunctionPlan(fs.text(), p.function(), List.of(p));
+        }
+        if (fs.hasOffset()) {
+            ProbePlan p = plan(spec);
+            return new FunctionPlan(fs.text(), p.function(), List.of(p));
+        }
+        FunctionSelection selection = binary.select(fs.name());
+        List<ProbePlan> plans = new ArrayList<>();
+        for (FunctionSelection.Instance i : selection.instances()) {
+            plans.add(planAt(fs, i.function(), i.name(), i.function().entry(), false));
+        }
+        return new FunctionPlan(fs.text(), selection.name(), plans);
+    }
+
     /** Plans one probe point; bad names and offsets fail with a {@link PlanException} or GoBinaryException. */
     public ProbePlan plan(String spec) {
         FunctionSpec fs = FunctionSpec.parse(spec);
-        GoFunction fn;
-        long site;
         if (fs.isAddress()) {
-            fn = binary.functionContaining(fs.address()).orElseThrow(() -> new PlanException(
-                    "address " + fs.text() + " is not inside any Go function of " + binary.path()
-                            + " (Go " + binary.goVersion().raw() + "); give an address from `go tool nm` or objdump"));
-            site = fs.address();
-        } else {
-            fn = binary.lookup(fs.name());
-            site = fs.hasOffset() ? fn.entry() + fs.offset() : fn.entry();
+            return planAt(fs, containing(fs), null, fs.address(), true);
         }
+        GoFunction fn = binary.lookup(fs.name());
+        return planAt(fs, fn, null, fs.hasOffset() ? fn.entry() + fs.offset() : fn.entry(), fs.hasOffset());
+    }
+
+    private GoFunction containing(FunctionSpec fs) {
+        return binary.functionContaining(fs.address()).orElseThrow(() -> new PlanException(
+                "address " + fs.text() + " is not inside any Go function of " + binary.path()
+                        + " (Go " + binary.goVersion().raw() + "); give an address from `go tool nm` or objdump"));
+    }
+
+    /**
+     * The plan of {@code fn} probed at {@code site}: its entry site (the stack-check jcc or +0) unless
+     * {@code atSite} (a user's offset or address). {@code name} is how the plan names the function ({@code null}: its
+     * pclntab name).
+     */
+    private ProbePlan planAt(FunctionSpec fs, GoFunction fn, String name, long site, boolean atSite) {
         ProbeSites sites = ProbeSites.find(fn.name(), binary.code(fn), fn.entry(), this::symbolAt);
         List<String> warnings = new ArrayList<>();
         if (!sites.measurable()) {
@@ -64,7 +100,7 @@ public final class Planner {
                     + (unread.size() > 3 ? "; ..." : ""));
         }
         ProbePlan.EntrySite entrySite;
-        if (site != fn.entry() || fs.isAddress() || fs.hasOffset()) {
+        if (atSite) {
             checkBoundary(fs, fn, sites, site);
             entrySite = new ProbePlan.EntrySite(binary.fileOffset(site), site, EntryKind.OFFSET);
         } else {
@@ -75,7 +111,7 @@ public final class Planner {
             entrySite = new ProbePlan.EntrySite(binary.fileOffset(e.address()), e.address(), kind);
         }
         return new ProbePlan(
-                fn.name(),
+                name == null ? fn.name() : name,
                 binary.goVersion().raw(),
                 fn.entry(),
                 binary.fileOffset(fn.entry()),

@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.result.CallCounts;
+import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
@@ -58,7 +59,7 @@ public final class ConsoleHistogram {
         StringBuilder out = new StringBuilder(header(latency)).append(nl);
         if (latency.count() == 0) {
             return out.append("(no call measured: ").append(latency.counts().nonZero()).append(')').append(nl)
-                    .toString();
+                    .append(instantiations(latency)).toString();
         }
         long[] rows = rows(latency.histogram());
         int first = 0;
@@ -82,7 +83,33 @@ public final class ConsoleHistogram {
                     .append(pad(Units.count(rows[i]), countWidth, true)).append(" |")
                     .append(bar(rows[i], most)).append('|').append(nl);
         }
-        return out.append(summary(latency)).append(nl).toString();
+        return out.append(summary(latency)).append(nl).append(instantiations(latency)).toString();
+    }
+
+    /**
+     * For a generic function, one line per instantiation measured in it, with its own counters:
+     * {@code   main.Hold[go.shape.int] (0x4e2720)  n=300  (entries=300, matched=300)}; else nothing.
+     */
+    public static String instantiations(Latency latency) {
+        List<Instantiation> all = latency.instantiations();
+        if (all.isEmpty()) {
+            return "";
+        }
+        String nl = System.lineSeparator();
+        List<String> names = new ArrayList<>();
+        int width = 0;
+        for (Instantiation i : all) {
+            String name = String.format("%s (0x%x)", i.function(), i.entry());
+            names.add(name);
+            width = Math.max(width, name.length());
+        }
+        StringBuilder out = new StringBuilder(Units.count(all.size())).append(" instantiations, measured as one:").append(nl);
+        for (int k = 0; k < all.size(); k++) {
+            CallCounts c = all.get(k).counts();
+            out.append("  ").append(pad(names.get(k), width, false)).append("  n=").append(Units.count(c.matched()))
+                    .append("  (").append(c.nonZero()).append(')').append(nl);
+        }
+        return out.toString();
     }
 
     private static String header(Latency latency) {

@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.agent.Buckets;
+import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
 
 import java.io.IOException;
@@ -60,6 +61,9 @@ public final class HgrmWriter {
                 // After the distribution, where readers of .hgrm files already skip '#' lines.
                 out.printf("# golat: %s (%s), values in microseconds%n", latency.name(), latency.function());
                 out.printf("# counts: %s%n", latency.counts().nonZero());
+                for (Instantiation i : latency.instantiations()) {
+                    out.printf("# instantiation: %s (0x%x): %s%n", i.function(), i.entry(), i.counts().nonZero());
+                }
                 out.flush();
                 if (out.checkError()) {
                     throw new IOException("write failed");

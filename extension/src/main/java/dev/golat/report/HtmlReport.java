@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.result.CallCounts;
+import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
 
@@ -110,6 +111,7 @@ public final class HtmlReport {
                 percentiles(out, latency);
             }
             counters(out, latency.counts());
+            instantiations(out, latency);
             out.append("</div>\n");
         }
         out.append("</section>\n");
@@ -139,6 +141,28 @@ public final class HtmlReport {
         out.append("</tr>\n</table>\n");
     }
 
+    /** A generic function's instantiations, each with its own counters. */
+    private static void instantiations(StringBuilder out, Latency latency) {
+        if (latency.instantiations().isEmpty()) {
+            return;
+        }
+        out.append("<table class=\"instantiations\">\n<tr><th>instantiation</th><th>entry</th><th>matched</th>")
+                .append("<th>entries</th><th>other counters</th></tr>\n");
+        for (Instantiation i : latency.instantiations()) {
+            CallCounts c = i.counts();
+            CallCounts rest = new CallCounts(0, 0, c.didNotReturn(), c.unmatchedReturns(), c.reentries(), c.inflight(),
+                    c.readErrors());
+            out.append("<tr>");
+            out.append("<td class=\"name\">").append(Html.escape(i.function())).append("</td>");
+            cell(out, String.format("0x%x", i.entry()));
+            cell(out, Units.count(c.matched()));
+            cell(out, Units.count(c.entries()));
+            cell(out, rest.equals(CallCounts.NONE) ? "" : rest.nonZero());
+            out.append("</tr>\n");
+        }
+        out.append("</table>\n");
+    }
+
     private static void cell(StringBuilder out, String text) {
         out.append("<td>").append(Html.escape(text)).append("</td>");
     }
@@ -154,5 +178,6 @@ public final class HtmlReport {
             table { border-collapse: collapse; margin: .5em 0; }
             th, td { border: 1px solid #ccc; padding: .2em .6em; text-align: right; }
             th { background: #eee; font-weight: 600; }
+            td.name { text-align: left; font-family: monospace; }
             """;
 }

@@ -35,6 +35,13 @@ public record CallCounts(long entries, long matched, long didNotReturn, long unm
                 c.inflight(), c.readErrors());
     }
 
+    /** Every counter of this and {@code other} added up: the counts of several probes measured as one. */
+    public CallCounts plus(CallCounts other) {
+        return new CallCounts(entries + other.entries, matched + other.matched, didNotReturn + other.didNotReturn,
+                unmatchedReturns + other.unmatchedReturns, reentries + other.reentries, inflight + other.inflight,
+                readErrors + other.readErrors);
+    }
+
     /** @throws IllegalArgumentException when a count is negative */
     public CallCounts {
         requireNotNegative("entries", entries);

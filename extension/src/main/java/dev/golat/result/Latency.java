@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -40,16 +41,18 @@ public final class Latency {
     private final String function;
     private final Histogram histogram;
     private final CallCounts counts;
+    private final List<Instantiation> instantiations;
     private final Path report;
     private final Supplier<Latency> live; // null when frozen
     private final Runnable reset; // null when frozen or when the source cannot be reset
 
-    private Latency(String name, String function, Histogram histogram, CallCounts counts, Path report,
-            Supplier<Latency> live, Runnable reset) {
+    private Latency(String name, String function, Histogram histogram, CallCounts counts,
+            List<Instantiation> instantiations, Path report, Supplier<Latency> live, Runnable reset) {
         this.name = name;
         this.function = function;
         this.histogram = histogram;
         this.counts = counts;
+        this.instantiations = instantiations;
         this.report = report;
         this.live = live;
         this.reset = reset;
@@ -58,14 +61,14 @@ public final class Latency {
     /** A view that reads the current figures from {@code source} on every access (what tests receive). */
     public static Latency live(String name, String function, Supplier<Latency> source) {
         Objects.requireNonNull(source, "source");
-        return new Latency(name, function, null, null, null, source, null);
+        return new Latency(name, function, null, null, null, null, source, null);
     }
 
     /** A live view whose window {@link #reset()} restarts by running {@code reset}. */
     public static Latency live(String name, String function, Supplier<Latency> source, Runnable reset) {
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(reset, "reset");
-        return new Latency(name, function, null, null, null, source, reset);
+        return new Latency(name, function, null, null, null, null, source, reset);
     }
 
     /**
@@ -108,11 +111,20 @@ public final class Latency {
      * @param report   the HTML report of this test, or {@code null} when none is written
      */
     public static Latency of(String name, String function, Histogram ns, CallCounts counts, Path report) {
+        return of(name, function, ns, counts, List.of(), report);
+    }
+
+    /**
+     * A generic function's instantiations measured as one latency: {@code ns} and {@code counts} hold all their
+     * calls, {@code instantiations} each one's own counters (empty for a function that is not generic).
+     */
+    public static Latency of(String name, String function, Histogram ns, CallCounts counts,
+            List<Instantiation> instantiations, Path report) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(function, "function");
         Objects.requireNonNull(ns, "histogram");
         Objects.requireNonNull(counts, "counts");
-        return new Latency(name, function, ns.copy(), counts, report, null, null);
+        return new Latency(name, function, ns.copy(), counts, List.copyOf(instantiations), report, null, null);
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
@@ -152,6 +164,18 @@ public final class Latency {
             return snapshot().counts();
         }
         return counts;
+    }
+
+    /**
+     * The instantiations of a generic function measured together here ({@code @TraceLatency("Hold")} traces
+     * {@code main.Hold[go.shape.int]}, {@code main.Hold[go.shape.string]}, ...), each with its own counters, sorted
+     * by entry; empty when the traced function is not generic (or only one instantiation was traced).
+     */
+    public List<Instantiation> instantiations() {
+        if (live != null) {
+            return snapshot().instantiations();
+        }
+        return instantiations;
     }
 
     /** The HTML report of the test that measured this, when one is written. */

@@ -173,15 +173,18 @@ class BadInputTest {
     void ambiguous_short_name_lists_the_matches() {
         // GIVEN the functions nm knows whose name ends in ".String" (methods of many types)
         GoBinary bin = GoBinary.open(program);
-        long count = Oracles.goNmTextSymbols(program).values().stream().flatMap(List::stream)
-                .filter(n -> n.endsWith(".String") && FunctionNames.shortName(n).equals("String")).count();
+        List<String> names = Oracles.goNmTextSymbols(program).values().stream().flatMap(List::stream)
+                .filter(n -> n.endsWith(".String") && FunctionNames.shortName(n).equals("String")).toList();
+        // (the instantiations of one generic method are one function)
+        long count = names.stream().map(Oracles::normalize).distinct().count();
         // WHEN / THEN
         assertThat(count).isGreaterThan(1);
         assertThatThrownBy(() -> bin.lookup("String")).isInstanceOf(GoBinaryException.class)
                 .hasMessageStartingWith(String.format(Locale.ROOT, "'String' is ambiguous in %s (Go %s): %,d functions match: ",
                         program, Oracles.goVersionOf(program).substring(2), count))
-                .hasMessageEndingWith("; use the full name");
-        assertThat(bin.lookupAll("String")).hasSize((int) count);
+                .hasMessageContaining("; name one of them, e.g. '")
+                .message().doesNotContain("use the full name");
+        assertThat(bin.lookupAll("String")).hasSize(names.size());
     }
 
     @Test

@@ -84,15 +84,22 @@ final class Oracles {
         return out.substring(out.lastIndexOf(' ') + 1);
     }
 
+    /** {@code go tool nm}'s output per file, run once: several oracles of one test class read the same binary's. */
+    private static final Map<Path, String> NM = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static String goNm(Path file) {
+        return NM.computeIfAbsent(file.toAbsolutePath(), f -> run(goTool().toString(), "tool", "nm", f.toString()));
+    }
+
     /** The {@code T} symbols of {@code go tool nm}: address → names (several names can share an address). */
     static Map<Long, List<String>> goNmTextSymbols(Path file) {
-        String out = run(goTool().toString(), "tool", "nm", file.toString());
+        String out = goNm(file);
         return symbols(out, Pattern.compile("^\\s*([0-9a-f]+) T (.+)$"));
     }
 
     /** Every symbol of {@code go tool nm}, any kind: name → address (the first, when a name repeats). */
     static Map<String, Long> goNmAddresses(Path file) {
-        String out = run(goTool().toString(), "tool", "nm", file.toString());
+        String out = goNm(file);
         Pattern line = Pattern.compile("^\\s*([0-9a-f]+) [A-Za-z] (.+)$");
         Map<String, Long> map = new HashMap<>();
         for (String l : out.split("\n")) {

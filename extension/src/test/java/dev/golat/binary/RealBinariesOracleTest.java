@@ -34,8 +34,9 @@ import dev.golat.testbins.GoTestBinaries;
  * <li>esbuild-go117 and esbuild-go118 (npm {@code esbuild-linux-64} 0.14.10 and 0.14.39, Go 1.17.5 and 1.18.1): the
  *     two pclntab formats no installed toolchain writes any more (0xfffffffa with absolute entries and pointer-sized
  *     funcdata; 0xfffffff0), {@code go tool addr2line} for every function, the version from {@code go version}.
- * <li>buf-go124 and esbuild-go125 (npm {@code @bufbuild/buf-linux-x64} 1.52.0, Go 1.24.2;
- *     {@code @esbuild/linux-x64} 0.27.0, Go 1.25.4): the Go releases no toolchain here builds, the same way.
+ * <li>esbuild-go120, buf-go124 and esbuild-go125 (npm {@code @esbuild/linux-x64} 0.18.20, Go 1.20.7;
+ *     {@code @bufbuild/buf-linux-x64} 1.52.0, Go 1.24.2; {@code @esbuild/linux-x64} 0.27.0, Go 1.25.4): the Go
+ *     releases no toolchain here builds, the same way.
  * </ul>
  */
 class RealBinariesOracleTest {
@@ -112,8 +113,8 @@ class RealBinariesOracleTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"esbuild-go117, 0xfffffffa, go1.17.", "esbuild-go118, 0xfffffff0, go1.18.", "buf-go124, 0xfffffff1, go1.24.",
-            "esbuild-go125, 0xfffffff1, go1.25."})
+    @CsvSource({"esbuild-go117, 0xfffffffa, go1.17.", "esbuild-go118, 0xfffffff0, go1.18.", "esbuild-go120, 0xfffffff1, go1.20.",
+            "buf-go124, 0xfffffff1, go1.24.", "esbuild-go125, 0xfffffff1, go1.25."})
     void release_builds_functions_agree_with_addr2line_and_their_version_with_the_tools(String name, String magic,
             String version) {
         // GIVEN
@@ -149,11 +150,11 @@ class RealBinariesOracleTest {
 
     /**
      * Inline trees of every format against the line tables ({@link Oracles#inlineTreeMismatches}): Go 1.17/1.18
-     * (20-byte inlinedCall, funcdata as 8-byte aligned pointers or offsets), 1.24 and 1.25 (which no toolchain here
-     * builds) and 1.26 (funcdata inside {@code .gopclntab}). A sample of 25 (callee, caller) pairs each.
+     * (20-byte inlinedCall, funcdata as 8-byte aligned pointers or offsets), 1.20 (the first 16-byte inlinedCall),
+     * 1.24 and 1.25 (which no toolchain here builds) and 1.26 (funcdata inside {@code .gopclntab}). A sample of 25 (callee, caller) pairs each.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"esbuild-go117", "esbuild-go118", "buf-go124", "esbuild-go125", "esbuild"})
+    @ValueSource(strings = {"esbuild-go117", "esbuild-go118", "esbuild-go120", "buf-go124", "esbuild-go125", "esbuild"})
     void release_builds_inline_trees_agree_with_the_line_tables(String name) {
         // GIVEN
         Path file = GoTestBinaries.cached(name);

@@ -72,6 +72,45 @@ class StatisticsTest {
     }
 
     @Test
+    void should_give_the_signed_rank_test_the_exact_moments_of_all_sign_flips() {
+        // GIVEN 10 paired differences with tied magnitudes, and W+ over all 2^10 assignments of their signs
+        double[] d = {0.3, -0.1, 0.2, 0.2, -0.5, 0.7, 0.1, -0.2, 0.9, 0.4};
+        SignedRank t = SignedRank.test(d);
+        double[] abs = Arrays.stream(d).map(Math::abs).toArray();
+        double[] ranks = new double[d.length];
+        for (int i = 0; i < d.length; i++) {
+            double below = 0;
+            double equal = 0;
+            for (double a : abs) {
+                below += a < abs[i] ? 1 : 0;
+                equal += a == abs[i] ? 1 : 0;
+            }
+            ranks[i] = below + (equal + 1) / 2; // midrank, counted pair by pair
+        }
+        double sum = 0;
+        double sumSq = 0;
+        int m = 1 << d.length;
+        for (int mask = 0; mask < m; mask++) {
+            double w = 0;
+            for (int i = 0; i < d.length; i++) {
+                w += (mask >> i & 1) == 1 ? ranks[i] : 0;
+            }
+            sum += w;
+            sumSq += w * w;
+        }
+        double mean = sum / m;
+        double variance = sumSq / m - mean * mean;
+        double observed = 0;
+        for (int i = 0; i < d.length; i++) {
+            observed += d[i] > 0 ? ranks[i] : 0;
+        }
+        // THEN W+ is the sum of the positive ranks and z uses the exact permutation moments
+        assertThat(t.wPlus()).isEqualTo(observed);
+        double diff = observed - mean;
+        assertThat(t.z()).isCloseTo(Math.signum(diff) * (Math.abs(diff) - 0.5) / Math.sqrt(variance), within(1e-9));
+    }
+
+    @Test
     void should_compute_normal_tails_to_known_values() {
         assertThat(Normal.erfc(0)).isCloseTo(1, within(1e-15));
         assertThat(Normal.erfc(1)).isCloseTo(0.157299207050285, withinPercentage(1e-10));

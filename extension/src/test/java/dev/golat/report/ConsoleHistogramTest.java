@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.result.CallCounts;
+import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
 import dev.golat.result.TestLatencies;
 import org.HdrHistogram.Histogram;
@@ -41,6 +42,27 @@ class ConsoleHistogramTest {
                 "[1 µs, 2 µs)     4 |@@@@@@@@@@@@@@@@@@@@                    |",
                 "n=15  p50=700 ns  p90=1.5 µs  p99=1.5 µs  p99.9=1.5 µs  max=1.5 µs  "
                         + "(entries=16, matched=15, didNotReturn=1)"));
+    }
+
+    @Test
+    void should_list_a_generic_functions_instantiations_with_their_own_counts() {
+        // GIVEN main.Hold[...] measured as one over two instantiations
+        Latency latency = Latency.of("Hold", "main.Hold[...]", TestLatencies.histogram(3, 700, 1, 1_500),
+                new CallCounts(4, 4, 0, 0, 0, 0, 0), java.util.List.of(
+                        new Instantiation("main.Hold[go.shape.int]", 0x4e2720, new CallCounts(1, 1, 0, 0, 0, 0, 0)),
+                        new Instantiation("main.Hold[go.shape.struct { X int }]", 0x4df920,
+                                new CallCounts(3, 3, 0, 0, 0, 0, 0))), null);
+        // WHEN
+        String text = ConsoleHistogram.render(latency);
+        // THEN
+        assertThat(text).isEqualTo(lines(
+                "Hold (main.Hold[...])",
+                "[512 ns, 1 µs) 3 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|",
+                "[1 µs, 2 µs)   1 |@@@@@@@@@@@@@                           |",
+                "n=4  p50=700 ns  p90=1.5 µs  p99=1.5 µs  p99.9=1.5 µs  max=1.5 µs  (entries=4, matched=4)",
+                "2 instantiations, measured as one:",
+                "  main.Hold[go.shape.int] (0x4e2720)               n=1  (entries=1, matched=1)",
+                "  main.Hold[go.shape.struct { X int }] (0x4df920)  n=3  (entries=3, matched=3)"));
     }
 
     @Test

@@ -20,11 +20,23 @@ import java.util.Map;
 final class ObjdumpFunctions {
     /** One objdump line: the address and the text after the raw bytes, whitespace collapsed. */
     record Line(long address, String text) {
+        /** Compiled once: this runs for every instruction of every binary the oracles sweep. */
+        private static final java.util.regex.Pattern PREFIX =
+                java.util.regex.Pattern.compile("rex(\\.[WRXB]+)?|data16|addr32|lock|rep|repz|repnz|bnd|notrack|[cdefgs]s");
+
         /** The mnemonic after any prefixes ("repz ret" is "ret"). */
         String mnemonic() {
+            int space = text.indexOf(' ');
+            if (space < 0) {
+                return text;
+            }
+            String first = text.substring(0, space);
+            if (!PREFIX.matcher(first).matches()) {
+                return first;
+            }
             String[] tok = text.split(" ");
             int i = 0;
-            while (i < tok.length - 1 && tok[i].matches("rex(\\.[WRXB]+)?|data16|addr32|lock|rep|repz|repnz|bnd|notrack|[cdefgs]s")) {
+            while (i < tok.length - 1 && PREFIX.matcher(tok[i]).matches()) {
                 i++;
             }
             return tok[i];

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * sweep over each executable section (Go pads between functions with INT3, so a correct decoder stays in
  * step with objdump from the section start to its end). The go-testbins of every installed toolchain in every
  * variant (default, stripped, pie, stripped-pie, cgo), and the real prometheus (stripped), dockerd (PIE),
- * esbuild (Go 1.26, 1.25.4, 1.18.1 and 1.17.5) and buf (Go 1.24.2) binaries.
+ * esbuild (Go 1.26, 1.25.4, 1.20.7, 1.18.1 and 1.17.5) and buf (Go 1.24.2) binaries.
  */
 class X86DecoderObjdumpTest {
 
@@ -34,8 +34,8 @@ class X86DecoderObjdumpTest {
                 out.add(GoTestBinaries.program(v, variant, "workload"));
             }
         }
-        for (String name : List.of("prometheus", "dockerd", "esbuild", "esbuild-go117", "esbuild-go118", "buf-go124",
-                "esbuild-go125")) {
+        for (String name : List.of("prometheus", "dockerd", "esbuild", "esbuild-go117", "esbuild-go118", "esbuild-go120",
+                "buf-go124", "esbuild-go125")) {
             out.add(GoTestBinaries.cached(name));
         }
         return out;

@@ -186,7 +186,8 @@ public final class GoTestBinaries {
         return p;
     }
 
-    static int compareGoVersions(String a, String b) {
+    /** Orders version folders: {@code go1.9 < go1.19 < go1.21}. */
+    public static int compareGoVersions(String a, String b) {
         int[] x = parse(a);
         int[] y = parse(b);
         return x[0] != y[0] ? Integer.compare(x[0], y[0]) : Integer.compare(x[1], y[1]);

@@ -45,7 +45,11 @@ public final class Workload implements AutoCloseable {
 
     /** The workload of one build of the matrix, e.g. {@code start("go1.27", Variant.CGO, "-mode", "block")}. */
     public static Workload start(String goVersion, Variant variant, String... args) throws IOException {
-        Path bin = GoTestBinaries.program(goVersion, variant, "workload");
+        return start(GoTestBinaries.program(goVersion, variant, "workload"), args);
+    }
+
+    /** Another go-testbins program that speaks the same {@code -wait stdin -quiet} protocol (generics). */
+    public static Workload start(Path bin, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(bin.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("-wait", "stdin", "-quiet"));

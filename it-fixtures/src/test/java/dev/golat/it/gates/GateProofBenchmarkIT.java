@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * The proof of issue 11: each gate kind run repeatedly on stmtserver's {@code handleStmtExecute}, half the runs
  * with CPU hogs started mid-run, (a) with identical binaries and (b) with a candidate slowed by a fixed busy-wait
  * of 20% of the quiet median ({@code stmtserver -busy-wait}). Prints the verdict counts of the three gate kinds
- * side by side; asserts nothing about timing.
+ * side by side; asserts nothing about timing. Every run starts both services fresh (a process that has run for
+ * minutes differs from a new one), and the candidate's window is the same one for the stored and the duet gate.
  *
  * <ul>
  *   <li><b>absolute</b>: p99 below 1.25 x the quiet p99 of the stored baseline;</li>
@@ -58,8 +59,8 @@ import org.junit.jupiter.api.Test;
 class GateProofBenchmarkIT {
     static final int DEFAULT_RUNS = 1;
     static final int RUNS = Integer.getInteger("golat.proof.runs", DEFAULT_RUNS);
-    static final int ROUNDS = Integer.getInteger("golat.proof.rounds", 10); // per side
-    static final int PER_ROUND = Integer.getInteger("golat.proof.statements", 1_000);
+    static final int ROUNDS = Integer.getInteger("golat.proof.rounds", 20); // per side
+    static final int PER_ROUND = Integer.getInteger("golat.proof.statements", 500);
     static final String FUNCTION = "handleStmtExecute";
     static final Gate GATE = Gate.atPercentiles(50, 99).withTolerance(0.10);
 
@@ -85,9 +86,12 @@ class GateProofBenchmarkIT {
         Path binary = GoTestBinaries.program("go1.23", "stmtserver");
         Path out = Path.of("target/golat-proof");
         Files.createDirectories(out);
-        try (Server base = Server.start(binary, "0s")) {
-            // The stored baseline: recorded quietly, written, and read back as a gate reads it.
-            Recording recorded = record(base, binary, 2 * ROUNDS);
+        Recording recorded;
+        try (Server first = Server.start(binary, "0s")) {
+            recorded = record(first, binary, 2 * ROUNDS);
+        }
+        {
+            // The stored baseline: recorded quietly from a fresh process, written, and read back as a gate reads it.
             Path file = out.resolve("handleStmtExecute.hlog");
             BaselineFile.write(file, recorded);
             Recording stored = BaselineFile.read(file);
@@ -110,7 +114,8 @@ class GateProofBenchmarkIT {
                     }
                     table.put(key, tallies);
                     for (int run = 0; run < RUNS; run++) {
-                        try (Server cand = Server.start(binary, slowdown)) {
+                        // both sides fresh each run: a long-running process differs from a new one (heap, tables)
+                        try (Server base = Server.start(binary, "0s"); Server cand = Server.start(binary, slowdown)) {
                             one(base, cand, stored, threshold, noisy, run, tallies);
                         }
                     }

@@ -8,7 +8,7 @@ import java.util.Map;
  * Just enough JSON for the lines the Go test programs print: objects whose values are integers, strings
  * or nested objects. Keeps key order. Anything else fails with the offset.
  */
-final class MiniJson {
+public final class MiniJson {
     private final String s;
     private int pos;
 
@@ -16,7 +16,7 @@ final class MiniJson {
         this.s = s;
     }
 
-    static Map<String, Object> parseObject(String text) {
+    public static Map<String, Object> parseObject(String text) {
         MiniJson p = new MiniJson(text.strip());
         Map<String, Object> m = p.object();
         if (p.pos != p.s.length()) {
@@ -27,7 +27,7 @@ final class MiniJson {
 
     /** A nested object, e.g. {@code obj(stats, "getTSO")}. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> obj(Map<String, Object> m, String key) {
+    public static Map<String, Object> obj(Map<String, Object> m, String key) {
         Object v = m.get(key);
         if (!(v instanceof Map)) {
             throw new AssertionError("no object '" + key + "' in " + m);
@@ -35,7 +35,7 @@ final class MiniJson {
         return (Map<String, Object>) v;
     }
 
-    static long num(Map<String, Object> m, String key) {
+    public static long num(Map<String, Object> m, String key) {
         Object v = m.get(key);
         if (!(v instanceof Long)) {
             throw new AssertionError("no integer '" + key + "' in " + m);
@@ -43,7 +43,7 @@ final class MiniJson {
         return (Long) v;
     }
 
-    static String str(Map<String, Object> m, String key) {
+    public static String str(Map<String, Object> m, String key) {
         Object v = m.get(key);
         if (!(v instanceof String)) {
             throw new AssertionError("no string '" + key + "' in " + m);

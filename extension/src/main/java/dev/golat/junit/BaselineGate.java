@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.junit;
+
+import dev.golat.gate.BaselineFile;
+import dev.golat.gate.BaselineFormatException;
+import dev.golat.gate.Gate;
+import dev.golat.gate.GateMessage;
+import dev.golat.gate.GateReport;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Recording;
+import dev.golat.gate.RecordingInfo;
+import dev.golat.gate.Verdict;
+import dev.golat.result.Latency;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.opentest4j.TestAbortedException;
+
+/** {@link LatencyBaseline} after a test method: record, compare, or nothing, per its settings. */
+final class BaselineGate {
+    static final String MODE = "golat.baseline.mode";
+    static final String DIR = "golat.baseline.dir";
+    static final String CI = "golat.baseline.ci";
+    static final String INCONCLUSIVE = "golat.gate.inconclusive";
+    static final String DEFAULT_DIR = "src/test/golat-baselines";
+
+    enum Mode { COMPARE, RECORD, OFF }
+
+    private BaselineGate() {}
+
+    /** One traced function of the method, as the gate needs it. */
+    record Measured(Latency latency, String goVersion, String buildId, NoiseWitness witness) {}
+
+    static Optional<LatencyBaseline> annotation(ExtensionContext context) {
+        return AnnotationSupport.findAnnotation(context.getRequiredTestMethod(), LatencyBaseline.class)
+                .or(() -> AnnotationSupport.findAnnotation(context.getRequiredTestClass(), LatencyBaseline.class));
+    }
+
+    static void check(ExtensionContext context, List<Measured> measured) {
+        Optional<LatencyBaseline> annotation = annotation(context);
+        if (annotation.isEmpty()) {
+            return;
+        }
+        Mode mode = mode(context);
+        if (mode == Mode.OFF || measured.isEmpty()) {
+            return;
+        }
+        String testClass = context.getRequiredTestClass().getSimpleName();
+        String method = context.getRequiredTestMethod().getName();
+        String test = testClass + "." + method + "()";
+        Path dir = Path.of(context.getConfigurationParameter(DIR).orElse(DEFAULT_DIR)).resolve(testClass).resolve(method);
+        boolean ci = context.getConfigurationParameter(CI).map(Boolean::parseBoolean)
+                .orElseGet(() -> "true".equalsIgnoreCase(System.getenv("CI")));
+        LatencyBaseline settings = annotation.get();
+        Gate gate = Gate.atPercentiles(settings.percentiles()).withTolerance(settings.tolerance() / 100);
+        List<String> failures = new ArrayList<>();
+        List<String> undecided = new ArrayList<>();
+        for (Measured m : measured) {
+            Latency l = m.latency();
+            Path file = dir.resolve(safe(l.name()) + ".hlog");
+            Recording now = Recording.of(l.name(), l.histogram(), RecordingInfo.here(testClass + "#" + method, l.function(),
+                    m.goVersion(), m.buildId()), m.witness());
+            if (mode == Mode.RECORD) {
+                BaselineFile.write(file, now);
+                say("recorded the baseline of " + l.name() + " in " + test + ": " + file + " (n=" + l.count() + ")");
+                continue;
+            }
+            if (!Files.exists(file)) {
+                if (ci) {
+                    failures.add("no baseline of " + l.name() + " for " + test + " at " + file + " (under CI a missing"
+                            + " baseline fails). Record it: mvn verify -D" + MODE + "=record -Dit.test=" + testClass
+                            + ", then commit " + file);
+                    continue;
+                }
+                BaselineFile.write(file, now);
+                say("no baseline of " + l.name() + " for " + test + ": recorded this run as " + file + " (n=" + l.count()
+                        + "); commit it to gate later runs");
+                continue;
+            }
+            Recording baseline;
+            try {
+                baseline = BaselineFile.read(file);
+            } catch (BaselineFormatException e) {
+                failures.add("the baseline of " + l.name() + " for " + test + " cannot be read: " + e.getMessage()
+                        + " (mvn verify -D" + MODE + "=record -Dit.test=" + testClass + ")");
+                continue;
+            }
+            GateReport report = gate.compare(baseline, now);
+            say("gate " + l.name() + " in " + test + " against " + file + ":" + System.lineSeparator() + report.table());
+            String message = GateMessage.of(report, file.toString(), l.report().orElse(null));
+            if (report.verdict() == Verdict.REGRESSION) {
+                failures.add(message);
+            } else if (report.verdict() == Verdict.INCONCLUSIVE) {
+                undecided.add(message);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new AssertionError(String.join(System.lineSeparator(), failures));
+        }
+        if (!undecided.isEmpty()) {
+            String message = String.join(System.lineSeparator(), undecided);
+            if (context.getConfigurationParameter(INCONCLUSIVE).map(v -> v.equalsIgnoreCase("fail")).orElse(false)) {
+                throw new AssertionError(message);
+            }
+            throw new TestAbortedException("the latency gate is inconclusive (" + INCONCLUSIVE + "=fail to fail instead):"
+                    + message);
+        }
+    }
+
+    static Mode mode(ExtensionContext context) {
+        String value = context.getConfigurationParameter(MODE).orElse("compare");
+        try {
+            return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new GolatConfigurationException(MODE + "=" + value + ": use compare (the default), record or off");
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println("golat: " + line);
+    }
+
+    /** {@code name} with every character other than ASCII letters, digits, {@code . _ -} replaced by {@code _}. */
+    static String safe(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        for (char c : name.toCharArray()) {
+            boolean ok = c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-');
+            out.append(ok ? c : '_');
+        }
+        String s = out.toString();
+        return s.startsWith(".") ? "_" + s.substring(1) : s;
+    }
+}

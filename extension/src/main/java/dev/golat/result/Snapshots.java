@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.result;
+
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.plan.FunctionPlan;
+import dev.golat.plan.ProbePlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+
+/** The agent's figures for one probe, or for the probes of a generic function's instantiations, as one {@link Latency}. */
+public final class Snapshots {
+    private Snapshots() {}
+
+    /** One probe's figures; {@code function} is the full name it measured. */
+    public static Latency toLatency(String name, String function, ProbeSnapshot snapshot, Path report) {
+        return Latency.of(name, function, snapshot.toHistogram(), CallCounts.of(snapshot.counters()), report);
+    }
+
+    /**
+     * One probe per instantiation of {@code plan} ({@code snapshots} in the same order) measured as one latency: their
+     * histograms and counters added up, each instantiation's counters kept.
+     */
+    public static Latency toLatency(String name, FunctionPlan plan, List<ProbeSnapshot> snapshots, Path report) {
+        if (snapshots.size() != plan.instances().size()) {
+            throw new IllegalArgumentException(name + ": " + snapshots.size() + " snapshots for "
+                    + plan.instances().size() + " instantiations of " + plan.function());
+        }
+        if (!plan.isGeneric()) {
+            return toLatency(name, plan.function(), snapshots.get(0), report);
+        }
+        Histogram all = null;
+        CallCounts sum = CallCounts.NONE;
+        List<Instantiation> each = new ArrayList<>();
+        for (int i = 0; i < snapshots.size(); i++) {
+            ProbeSnapshot s = snapshots.get(i);
+            ProbePlan p = plan.instances().get(i);
+            Histogram h = s.toHistogram();
+            if (all == null) {
+                all = h;
+            } else {
+                all.add(h);
+            }
+            CallCounts counts = CallCounts.of(s.counters());
+            sum = sum.plus(counts);
+            each.add(new Instantiation(p.function(), p.entry(), counts));
+        }
+        return Latency.of(name, plan.function(), all, sum, each, report);
+    }
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.demo;
+
+import static dev.golat.assertj.GolatAssertions.assertThat;
+
+import dev.golat.container.GoContainer;
+import dev.golat.gate.Duet;
+import dev.golat.gate.Gate;
+import dev.golat.it.StmtClient;
+import dev.golat.junit.GoService;
+import dev.golat.junit.GoTest;
+import dev.golat.junit.TraceLatency;
+import dev.golat.load.Load;
+import dev.golat.result.Latency;
+import dev.golat.testbins.GoTestBinaries;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The README's duet: a baseline and a candidate build of stmtserver, started together, traced at once, driven
+ * in ABBA rounds. The builds come from {@code -Dgolat.duet.baseline=PATH -Dgolat.duet.candidate=PATH} (a CI
+ * job passes the build of main and the build of the change); without them both are go-testbins' stmtserver,
+ * so the gate must not call them a regression.
+ */
+@GoTest
+class StmtServerDuetIT {
+    // snippet:duet
+    static final int BASE_PORT = StmtClient.freePort();
+    static final int CAND_PORT = StmtClient.freePort();
+    static final Path DEFAULT = GoTestBinaries.program("go1.23", "stmtserver");
+
+    @GoService
+    static GoContainer baseline = stmtserver(System.getProperty("golat.duet.baseline", DEFAULT.toString()), BASE_PORT);
+
+    @GoService
+    static GoContainer candidate = stmtserver(System.getProperty("golat.duet.candidate", DEFAULT.toString()), CAND_PORT);
+
+    @Test
+    void candidateIsNotSlower(@TraceLatency(value = "handleStmtExecute", service = "baseline") Latency base,
+            @TraceLatency(value = "handleStmtExecute", service = "candidate") Latency cand) {
+        try (StmtClient b = StmtClient.connect(BASE_PORT); StmtClient c = StmtClient.connect(CAND_PORT)) {
+            Duet.Result duet = Duet.of(base, cand).rounds(20)
+                    .witnessing(baseline.hostPid(), candidate.hostPid())
+                    .run(side -> Load.of((w, i) -> (side == Duet.Side.BASELINE ? b : c).exec("SELECT " + i))
+                            .calls(500).run());
+            assertThat(duet.candidate()).isNotSlowerThan(duet.baseline(), Gate.atPercentiles(50, 99).withTolerance(0.10));
+        }
+    }
+
+    static GoContainer stmtserver(String binary, int port) {
+        return GoContainer.fromBinary(Path.of(binary)).withArgs("-addr", "127.0.0.1:" + port)
+                .withHostNetwork().waitingForLogLine(".*listening on.*");
+    }
+    // end-snippet:duet
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.gates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import dev.golat.container.GoContainer;
+import dev.golat.gate.BaselineFile;
+import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Recording;
+import dev.golat.gate.RecordingInfo;
+import dev.golat.it.StmtClient;
+import dev.golat.it.StmtServer;
+import dev.golat.junit.GoService;
+import dev.golat.junit.GoTest;
+import dev.golat.junit.LatencyBaseline;
+import dev.golat.junit.TraceLatency;
+import dev.golat.result.Latency;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.EngineTestKit;
+import org.junit.platform.testkit.engine.Event;
+
+/**
+ * Stored baselines through the JUnit engine: a real stmtserver in a container, traced, its window recorded to
+ * and compared with a baseline file. Every case runs the fixture {@link GatedTestCase} with the settings a
+ * user would pass as system properties or JUnit configuration parameters.
+ */
+class BaselineGateIT {
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("GatedTestCase/executes/handleStmtExecute.hlog");
+    }
+
+    @Test
+    void record_mode_writes_the_window_with_its_metadata() throws Exception {
+        Run r = run(Map.of("golat.baseline.mode", "record"));
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.out).contains("golat: recorded the baseline of handleStmtExecute in GatedTestCase.executes(): " + file()
+                + " (n=2000)");
+        Recording rec = BaselineFile.read(file());
+        assertThat(rec.count()).isEqualTo(2000);
+        assertThat(rec.info().goVersion()).startsWith("go1.23.");
+        assertThat(rec.info().buildId()).isNotEmpty();
+        assertThat(rec.info().function()).isEqualTo("main.(*clientConn).handleStmtExecute");
+        assertThat(rec.info().test()).isEqualTo("GatedTestCase#executes");
+        assertThat(rec.witness().known()).as("CPU wait of the service's threads").isTrue();
+    }
+
+    @Test
+    void compare_fails_on_a_regression_with_every_percentile_and_the_baseline_file() throws Exception {
+        // GIVEN a recorded baseline, then doctored to be twice as fast: the real run is a 2x regression against it
+        run(Map.of("golat.baseline.mode", "record"));
+        Recording real = BaselineFile.read(file());
+        BaselineFile.write(file(), new Recording(real.name(), List.of(scaled(real.merged(), 0.5)), real.info(),
+                real.witness()));
+        // WHEN compared (the default mode)
+        Run r = run(Map.of());
+        // THEN
+        assertThat(r.failures()).hasSize(1);
+        assertThat(r.failures().get(0)).isInstanceOf(AssertionError.class).hasMessageContainingAll(
+                "Expecting handleStmtExecute not to be slower than its baseline (tolerance 10%):",
+                "  p50: baseline ", ", current ", ", ratio ", "(95% CI ", "), p <0.001, n 2,000/2,000: REGRESSION",
+                "baseline: " + file() + " (go1.23.", "verdict: REGRESSION",
+                "histogram: target/golat/GatedTestCase.html");
+    }
+
+    @Test
+    void compare_does_not_fail_against_its_own_recording() throws Exception {
+        // GIVEN a baseline of this code. THEN a second run is not a regression: a pass, or, when the two windows'
+        // CPU wait differs too much to tell, inconclusive (the test is aborted, not failed)
+        run(Map.of("golat.baseline.mode", "record"));
+        Run r = run(Map.of());
+        assertThat(r.failures()).as(r.out).isEmpty();
+        assertThat(r.out).containsPattern("handleStmtExecute\\s+p50\\s.*(PASS|INCONCLUSIVE)");
+    }
+
+    @Test
+    void a_missing_baseline_fails_under_ci_and_says_how_to_record_it() throws Exception {
+        Run r = run(Map.of("golat.baseline.ci", "true"));
+        assertThat(r.failures()).hasSize(1);
+        assertThat(r.failures().get(0)).hasMessage("no baseline of handleStmtExecute for GatedTestCase.executes() at "
+                + file() + " (under CI a missing baseline fails). Record it: mvn verify -Dgolat.baseline.mode=record"
+                + " -Dit.test=GatedTestCase, then commit " + file());
+        assertThat(file()).doesNotExist();
+    }
+
+    @Test
+    void a_missing_baseline_is_recorded_locally_and_the_test_says_so() throws Exception {
+        Run r = run(Map.of("golat.baseline.ci", "false"));
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.out).contains("golat: no baseline of handleStmtExecute for GatedTestCase.executes(): recorded this run as "
+                + file() + " (n=2000); commit it to gate later runs");
+        assertThat(BaselineFile.read(file()).count()).isEqualTo(2000);
+    }
+
+    @Test
+    void a_corrupt_baseline_names_the_file() throws Exception {
+        Files.createDirectories(file().getParent());
+        Files.writeString(file(), "#golat.baseline: 1\n#golat.name: handleStmtExecute\nTag=handleStmtExecute,0.0,1.0,9,HISTgarbage\n");
+        Run r = run(Map.of());
+        assertThat(r.failures()).hasSize(1);
+        assertThat(r.failures().get(0)).hasMessageStartingWith("the baseline of handleStmtExecute for GatedTestCase.executes()"
+                + " cannot be read: " + file() + ": ").hasMessageEndingWith(
+                "; delete it and record it again (mvn verify -Dgolat.baseline.mode=record -Dit.test=GatedTestCase)");
+    }
+
+    @Test
+    void a_baseline_from_another_go_version_and_machine_is_named_in_the_message() throws Exception {
+        // GIVEN a baseline that says it came from Go 1.19 on a 64-core machine (and is twice as fast)
+        run(Map.of("golat.baseline.mode", "record"));
+        Recording real = BaselineFile.read(file());
+        RecordingInfo i = real.info();
+        RecordingInfo other = new RecordingInfo(i.test(), i.function(), "go1.19.8", i.buildId(), i.gitCommit(), 64, "5.10.0",
+                i.date());
+        BaselineFile.write(file(), new Recording(real.name(), List.of(scaled(real.merged(), 0.5)), other, NoiseWitness.NONE));
+        // WHEN
+        Run r = run(Map.of());
+        // THEN
+        assertThat(r.failures()).hasSize(1);
+        assertThat(r.failures().get(0)).hasMessageContaining("warning: the baseline was built with go1.19.8, the candidate with go1.23.")
+                .hasMessageContaining("warning: the baseline was recorded on another machine (64 cores, kernel 5.10.0; this one: ");
+    }
+
+    private static Histogram scaled(Histogram h, double factor) {
+        Histogram out = new Histogram(3);
+        for (var v : h.recordedValues()) {
+            out.recordValueWithCount(Math.max(1, Math.round(v.getValueIteratedTo() * factor)), v.getCountAtValueIteratedTo());
+        }
+        return out;
+    }
+
+    record Run(EngineExecutionResults results, String out) {
+        List<Throwable> failures() {
+            return results.testEvents().failed().stream().map(Event::getPayload).flatMap(java.util.Optional::stream)
+                    .map(p -> ((TestExecutionResult) p).getThrowable().orElseThrow()).toList();
+        }
+    }
+
+    private Run run(Map<String, String> settings) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            var kit = EngineTestKit.engine("junit-jupiter")
+                    .configurationParameter("junit.jupiter.conditions.deactivate", "org.junit.*DisabledCondition")
+                    .configurationParameter("golat.baseline.dir", dir.toString())
+                    .configurationParameter("golat.baseline.ci", "false");
+            for (var e : settings.entrySet()) {
+                kit = kit.configurationParameter(e.getKey(), e.getValue());
+            }
+            EngineExecutionResults results = kit.selectors(selectClass(GatedTestCase.class)).execute();
+            return new Run(results, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(saved);
+            System.out.print(out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @GoTest
+    static class GatedTestCase {
+        static final int PORT = StmtClient.freePort();
+
+        @GoService
+        static GoContainer server = StmtServer.container("go1.23", PORT);
+
+        @Test
+        @TraceLatency("handleStmtExecute")
+        @LatencyBaseline(percentiles = 50)
+        void executes(Latency latency) {
+            try (StmtClient client = StmtClient.connect(PORT)) {
+                for (int i = 0; i < 200; i++) {
+                    client.exec("SELECT " + i); // warm-up, outside the window
+                }
+                latency.reset();
+                for (int i = 0; i < 2_000; i++) {
+                    client.exec("SELECT " + i + " + (1 * 2)");
+                }
+            }
+        }
+    }
+}
