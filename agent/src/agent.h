@@ -7,6 +7,7 @@
  *   protocol.c the command table and the setup commands' parsing
  *   attach.c   loading, perf links and uprobe_multi links, detaching
  *   maps.c     per-CPU tables, zeroing, in-flight counts: snapshot and reset
+ *   calib.c    calibrate: the time the probes add inside a measured call
  */
 #ifndef __GOLAT_AGENT_H
 #define __GOLAT_AGENT_H
@@ -83,6 +84,9 @@ struct agent {
 	int multi_fds[AGENT_MAX_MULTI];
 	int nmulti;
 
+	/* Ids in the kernel's tables: max_id + 2, the last one calibrate's. */
+	int nkeys;
+
 	/* Serving: the maps the loader reads, mapped (maps.c). */
 	int ncpus; /* possible CPUs: rows of the per-CPU tables */
 	const struct golat_slot *slot_table; /* in-flight table, read-only */
@@ -102,6 +106,9 @@ int handle_line(struct agent *a, char *line);
 int agent_attach(struct agent *a);
 void agent_detach(struct agent *a);
 void agent_free(struct agent *a);
+int agent_link_one(struct agent *a, struct bpf_program *prog, const char *path,
+		   pid_t pid, unsigned long off, __u64 cookie, int *fd,
+		   struct bpf_link **link);
 
 /* maps.c */
 int agent_snapshot(struct agent *a);
@@ -109,7 +116,15 @@ int agent_reset(struct agent *a);
 size_t slot_table_size(const struct agent *a);
 int agent_map_tables(struct agent *a);
 void agent_unmap_tables(struct agent *a);
+void agent_hist_take(struct agent *a, int id, __u64 *hist);
+
+/* calib.c */
+int agent_calibrate(struct agent *a, char *arg);
 int agent_map_tables(struct agent *a);
 void agent_unmap_tables(struct agent *a);
+void agent_hist_take(struct agent *a, int id, __u64 *hist);
+
+/* calib.c */
+int agent_calibrate(struct agent *a, char *arg);
 
 #endif /* __GOLAT_AGENT_H */

@@ -102,21 +102,47 @@ static int attach_sites(struct agent *a, struct bpf_program *prog, int id,
 }
 
 /* One uprobe_multi link of prog at n sites of the target: its fd or -errno. */
-static int link_multi(struct agent *a, struct bpf_program *prog,
-		      const unsigned long *off, const __u64 *cookie, int n)
+static int link_multi_at(struct bpf_program *prog, const char *path, pid_t pid,
+			 const unsigned long *off, const __u64 *cookie, int n)
 {
 	struct uprobe_multi_attr attr = {
 		.prog_fd = bpf_program__fd(prog),
 		.attach_type = GOLAT_TRACE_UPROBE_MULTI,
-		.path = (unsigned long)a->binary,
+		.path = (unsigned long)path,
 		.offsets = (unsigned long)off,
 		.cookies = (unsigned long)cookie,
 		.cnt = n,
-		.pid = a->target_pid,
+		.pid = pid,
 	};
 	int fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
 
 	return fd < 0 ? -errno : fd;
+}
+
+static int link_multi(struct agent *a, struct bpf_program *prog,
+		      const unsigned long *off, const __u64 *cookie, int n)
+{
+	return link_multi_at(prog, a->binary, a->target_pid, off, cookie, n);
+}
+
+/*
+ * One uprobe of prog at offset off of path in process pid, the way the agent
+ * attaches (uprobe_multi or perf link); *fd or *link is set. 0 or -errno.
+ */
+int agent_link_one(struct agent *a, struct bpf_program *prog, const char *path,
+		   pid_t pid, unsigned long off, __u64 cookie, int *fd,
+		   struct bpf_link **link)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .bpf_cookie = cookie);
+
+	*fd = -1;
+	*link = NULL;
+	if (a->multi) {
+		*fd = link_multi_at(prog, path, pid, &off, &cookie, 1);
+		return *fd < 0 ? *fd : 0;
+	}
+	*link = bpf_program__attach_uprobe_opts(prog, pid, path, off, &opts);
+	return *link ? 0 : -errno;
 }
 
 /*
@@ -254,7 +280,7 @@ static int load(struct agent *a)
 {
 	struct golat_bpf *skel;
 	struct bpf_program *prog;
-	int err, nkeys = a->max_id + 1, rows = nkeys * a->ncpus;
+	int err, nkeys = a->nkeys = a->max_id + 2, rows = nkeys * a->ncpus;
 
 	skel = a->skel = golat_bpf__open();
 	if (!skel)

@@ -44,7 +44,7 @@ static void *map_table(struct bpf_map *map, size_t len)
  */
 int agent_map_tables(struct agent *a)
 {
-	size_t n = (size_t)a->ncpus * (a->max_id + 1);
+	size_t n = (size_t)a->ncpus * a->nkeys;
 
 	a->counters_len = mapped_size(n, sizeof(struct golat_counters));
 	a->span_counters_len =
@@ -92,6 +92,22 @@ static void sum_cpus(const volatile __u64 *table, int ncpus, __u32 nkeys,
 	for (c = 0; c < ncpus; c++)
 		for (i = 0; i < row; i++)
 			sum[i] += table[c * row + i];
+}
+
+/* Sums id's histogram over CPUs into hist, and zeroes it. */
+void agent_hist_take(struct agent *a, int id, __u64 *hist)
+{
+	int c, b;
+
+	memset(hist, 0, GOLAT_NBUCKETS * sizeof(*hist));
+	for (c = 0; c < a->ncpus; c++) {
+		__u64 *row =
+			a->hist + ((size_t)c * a->nkeys + id) * GOLAT_NBUCKETS;
+
+		for (b = 0; b < GOLAT_NBUCKETS; b++)
+			hist[b] += row[b];
+		memset(row, 0, GOLAT_NBUCKETS * sizeof(*row));
+	}
 }
 
 /*
@@ -182,7 +198,7 @@ static void free_totals(struct totals *t)
 /* Reads every map; 0, or 1 when reported. */
 static int read_totals(struct agent *a, struct totals *t)
 {
-	__u32 nkeys = a->max_id + 1;
+	__u32 nkeys = a->nkeys;
 	int err;
 
 	t->cnt = calloc(nkeys * NSLOTS(struct golat_counters), sizeof(__u64));

@@ -333,6 +333,11 @@ static int cmd_reset(struct agent *a, char *arg)
 	return agent_reset(a);
 }
 
+static int cmd_calibrate(struct agent *a, char *arg)
+{
+	return agent_calibrate(a, arg);
+}
+
 static int cmd_quit(struct agent *a, char *arg)
 {
 	return -1;
@@ -351,11 +356,17 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "pid", SETUP, cmd_pid },	 { "binary", SETUP, cmd_binary },
-	{ "slots", SETUP, cmd_slots },	 { "links", SETUP, cmd_links },
-	{ "probe", SETUP, cmd_probe },	 { "span", SETUP, cmd_span },
-	{ "attach", SETUP, cmd_attach }, { "snapshot", SERVING, cmd_snapshot },
-	{ "reset", SERVING, cmd_reset }, { "quit", ANY, cmd_quit },
+	{ "pid", SETUP, cmd_pid },
+	{ "binary", SETUP, cmd_binary },
+	{ "slots", SETUP, cmd_slots },
+	{ "links", SETUP, cmd_links },
+	{ "probe", SETUP, cmd_probe },
+	{ "span", SETUP, cmd_span },
+	{ "attach", SETUP, cmd_attach },
+	{ "snapshot", SERVING, cmd_snapshot },
+	{ "reset", SERVING, cmd_reset },
+	{ "calibrate", SERVING, cmd_calibrate },
+	{ "quit", ANY, cmd_quit },
 };
 
 /* Returns 0 to go on, 1 on a fatal error (already reported), -1 on quit. */

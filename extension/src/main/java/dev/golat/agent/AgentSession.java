@@ -170,6 +170,17 @@ public final class AgentSession implements AutoCloseable {
     }
 
     /** Zeroes counters and histograms; calls in flight across the reset are counted stale, not measured. */
+    /**
+     * Measures on this machine the time the probes add inside a measured call ({@code calibrate} in
+     * agent/PROTOCOL.md): the agent probes {@code calls} calls of a function of its own shaped like a Go
+     * function's entry check and RET. Takes a few ms plus one detach; the window's figures are untouched.
+     */
+    public ProbeBias calibrate(int calls) {
+        requireAttached("calibrate");
+        send("calibrate " + calls);
+        return ProbeBias.parse(answer("calibrate"));
+    }
+
     public void reset() {
         requireAttached("reset");
         send("reset");
