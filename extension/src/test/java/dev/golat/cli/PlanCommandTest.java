@@ -29,6 +29,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void prints_one_json_object_per_instantiation_of_a_generic_function() {
+        dev.golat.binary.GoBinary generics = dev.golat.binary.GoBinary.open(GoTestBinaries.program("generics"));
+        List<String> instantiations = generics.select("Hold").instances().stream()
+                .map(dev.golat.binary.FunctionSelection.Instance::name).toList();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = PlanCommand.run(List.of(generics.path().toString(), "Hold"), new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(exit).isZero();
+        assertThat(lines).hasSize(instantiations.size()).hasSizeGreaterThan(1);
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).contains("\"function\":\"" + instantiations.get(i) + "\"")
+                    .endsWith(",\"generic\":\"main.Hold[...]\"}");
+        }
+    }
+
+    @Test
     void unknown_function_exits_2_with_the_closest_names() {
         String bin = GoTestBinaries.program("go1.21", "stmtserver").toString();
         PrintStream saved = System.err;

@@ -3,10 +3,12 @@ package dev.golat.it.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.binary.GoBinary;
 import dev.golat.gate.BaselineFile;
 import dev.golat.gate.Recording;
 import dev.golat.it.MiniJson;
 import dev.golat.it.agent.AgentWorkloadIT;
+import dev.golat.testbins.GenericsRun;
 import dev.golat.testbins.GoMatrix;
 import dev.golat.testbins.GoTestBinaries;
 import dev.golat.testbins.GoTestBinaries.Variant;
@@ -15,7 +17,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,6 +115,36 @@ class TraceCommandIT {
         Result r = golat("trace", "main.blockSleep");
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.stderr).contains("give either --pid PID or --exec -- CMD ARGS");
+    }
+
+    /**
+     * A generic function is one JSON object with its instantiations, each with its own count, against the program's
+     * own counts. With --exec golat traces from the first instruction, so it also sees the one round the program runs
+     * before its ready line to locate its instantiations (uncounted by the program, see go-testbins/README.md).
+     */
+    @Test
+    void a_generic_function_is_one_object_with_each_instantiations_count() throws Exception {
+        List<String> versions = GoTestBinaries.goVersions();
+        Path generics = GoTestBinaries.program(versions.get(versions.size() - 1), "generics");
+        int rounds = 10;
+        Result r = golat("trace", "Hold", "--json", "--exec", "--", generics.toString(), "-rounds", "" + rounds,
+                "-sleep", "1ms", "-quiet");
+        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        GenericsRun own = GenericsRun.parse(r.line("\"rounds\":"));
+        String traced = r.line("\"function\":\"main.Hold[...]\"");
+        long mainMain = GoBinary.open(generics).lookup("main.main").entry();
+
+        assertThat(MiniJson.number(traced, "count")).isEqualTo(own.calls("Hold") * (rounds + 1) / rounds);
+        Map<Long, Long> each = new TreeMap<>();
+        Matcher m = Pattern.compile("\\{\"function\":\"(main\\.Hold\\[go\\.shape[^\"]*)\",\"count\":(\\d+),.*?\"entry\":\"0x([0-9a-f]+)\"\\}")
+                .matcher(traced);
+        while (m.find()) {
+            each.put(Long.parseLong(m.group(3), 16), Long.parseLong(m.group(2)));
+        }
+        Map<Long, Long> expected = new TreeMap<>();
+        own.callsByEntry("Hold", "Hold", mainMain).forEach((entry, calls) -> expected.put(entry, calls * (rounds + 1) / rounds));
+        assertThat(each).as("instantiations in %s", traced).isEqualTo(expected);
+        assertThat(r.stderr).contains("golat trace: main.Hold[...]: " + expected.size() + " instantiations measured as one");
     }
 
     record Result(int exit, List<String> stdout, String stderr) {

@@ -133,9 +133,11 @@ class SoakIT {
     void more_goroutines_with_open_spans_than_the_table_holds_are_counted_never_wrong(String go) throws Exception {
         int goroutines = AgentProtocol.MAX_SPAN_KEYS + 1_000;
         int n = 2 * goroutines;
-        long sleepNs = 100_000_000;
+        long sleepNs = 1_000_000_000;
+        // Each call sleeps 1 s so that all goroutines hold an open span together even when starting them is slow
+        // (with 100 ms, a machine at load 27 started them too slowly to overrun the table).
         try (Workload w = Workload.start(go, "-mode", "block", "-n", Integer.toString(n), "-goroutines",
-                Integer.toString(goroutines), "-sleep", "100ms");
+                Integer.toString(goroutines), "-sleep", "1s");
                 AgentSession agent = HostAgent.start()) {
             ProbeSpec probe = w.probe(0, "main.blockSleep");
             SpanSpec span = w.span(1, "sleep", "main.blockSleep", "main.blockSleep:return");
@@ -155,7 +157,7 @@ class SoakIT {
             assertThat(c.staleReturns() + c.didNotReturn() + c.reentries() + c.inflight()).as("%s", c).isZero();
             assertThat(c.entries() + c.readErrors()).as("starts pushed + starts with no room (%s)", c).isEqualTo(n);
             assertThat(s.get(1).totalCount()).isEqualTo(c.matched());
-            assertThat(lowestBucket(s.get(1))).as("lowest bucket of a completed span: each is one blockSleep(100ms) call")
+            assertThat(lowestBucket(s.get(1))).as("lowest bucket of a completed span: each is one blockSleep(1s) call")
                     .isGreaterThanOrEqualTo(Buckets.index(sleepNs));
             assertThat(s.get(1).toHistogram().getMaxValue()).as("longest completed span vs the program's max")
                     .isLessThanOrEqualTo(number(own, "max") + number(own, "max") / 100);
@@ -171,11 +173,11 @@ class SoakIT {
     void more_frames_in_flight_than_slots_plus_spill_are_counted_never_wrong(String go) throws Exception {
         int room = 2 + AgentProtocol.MAX_SPILL;
         int n = room + 4_000;
-        long sleepNs = 1_000_000_000;
+        long sleepNs = 3_000_000_000L;
         // One call per goroutine, all started at once: starting 20,000 goroutines under probes takes a few hundred
-        // ms here, so each sleeps 1 s to be in flight together.
+        // ms on a quiet machine and more than a second at load 27, so each sleeps 3 s to be in flight together.
         try (Workload w = Workload.start(go, "-mode", "block", "-n", Integer.toString(n), "-goroutines",
-                Integer.toString(n), "-sleep", "1s");
+                Integer.toString(n), "-sleep", "3s");
                 AgentSession agent = HostAgent.start()) {
             AgentControls.slotBits(agent, 1);
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(w.probe(0, "main.blockSleep")));
@@ -194,7 +196,7 @@ class SoakIT {
             assertThat(c.returns()).as("%s", c).isEqualTo(n);
             assertThat(c.staleReturns() + c.didNotReturn() + c.inflight()).as("%s", c).isZero();
             assertThat(s.totalCount()).isEqualTo(c.matched());
-            assertThat(lowestBucket(s)).as("lowest bucket of a measured call: each is one blockSleep(1s) call")
+            assertThat(lowestBucket(s)).as("lowest bucket of a measured call: each is one blockSleep(3s) call")
                     .isGreaterThanOrEqualTo(Buckets.index(sleepNs));
         }
     }
