@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import org.apiguardian.api.API;
+
 /**
  * The agent failed or refused: carries the agent's own {@code error <CODE> <message>} (which says what to
  * do), or what the session saw instead of an answer (timeout, early exit, with the agent's stderr).
  */
+@API(status = API.Status.INTERNAL)
 public class AgentException extends RuntimeException {
     private final String code;
 

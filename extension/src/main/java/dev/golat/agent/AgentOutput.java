@@ -8,12 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * What the agent prints, pushed in by whatever transport runs it (a host process' reader threads, or a
  * {@code docker exec} frame callback) and pulled line by line by {@link AgentSession}. Thread-safe. stdout is
  * split into lines; of stderr only the last lines are kept, to quote in error messages.
  */
+@API(status = API.Status.INTERNAL)
 public final class AgentOutput {
     private static final int STDERR_LINES = 40;
 

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import org.apiguardian.api.API;
+
 /**
  * Constants of the agent's line protocol ({@code agent/PROTOCOL.md}), mirroring the {@code #define}s of
  * {@code agent/src/golat.h} under the same names without the {@code GOLAT_} prefix. {@code AgentProtocolTest}
  * parses golat.h and fails when they drift apart.
  */
+@API(status = API.Status.INTERNAL)
 public final class AgentProtocol {
     private AgentProtocol() {}
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * A conversation with one golat-agent (agent/PROTOCOL.md) over its stdin and its stdout, whatever runs it: a
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  * }
  * }</pre>
  */
+@API(status = API.Status.INTERNAL)
 public final class AgentSession implements AutoCloseable {
     private static final Duration QUIT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -68,13 +70,13 @@ public final class AgentSession implements AutoCloseable {
     }
 
     /** Test control: one perf link per site, the path kernels before 6.6 take (no uprobe_multi). */
-    public AgentSession perfLinks() {
+    AgentSession perfLinks() {
         this.perfLinks = true;
         return this;
     }
 
     /** Test control: log2 of the agent's in-flight slot table (tiny values force its spill path). */
-    public AgentSession slotBits(int bits) {
+    AgentSession slotBits(int bits) {
         this.slotBits = bits;
         return this;
     }
@@ -140,31 +142,28 @@ public final class AgentSession implements AutoCloseable {
 
     /**
      * Every probe's and span's counters and histogram now, in id order. A span's {@link ProbeSnapshot#function()}
-     * is its name, and its counters are mapped as {@link Counters} says.
+     * is its name, and it has {@link ProbeSnapshot#spanCounters()}.
      */
     public List<ProbeSnapshot> snapshot() {
         requireAttached("snapshot");
         send("snapshot");
         List<ProbeSnapshot> result = new ArrayList<>();
         for (String line = answer("snapshot"); !line.equals("end"); line = answer("snapshot")) {
-            Map.Entry<Integer, Counters> entry;
-            String name;
             if (line.startsWith("span ")) {
-                entry = SnapshotParser.spanLine(line);
+                Map.Entry<Integer, SpanCounters> entry = SnapshotParser.spanLine(line);
                 SpanSpec spec = spans.get(entry.getKey());
                 if (spec == null) {
                     throw unexpected(line, "a span this session attached " + spans.keySet());
                 }
-                name = spec.name();
+                result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), spec.name(), entry.getValue()));
             } else {
-                entry = SnapshotParser.probeLine(line);
+                Map.Entry<Integer, Counters> entry = SnapshotParser.probeLine(line);
                 ProbeSpec spec = probes.get(entry.getKey());
                 if (spec == null) {
                     throw unexpected(line, "a probe this session attached " + probes.keySet());
                 }
-                name = spec.name();
+                result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), spec.name(), entry.getValue()));
             }
-            result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), name, entry.getValue()));
         }
         return result;
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import org.apiguardian.api.API;
+
 /**
  * The agent's log-linear histogram buckets, in nanoseconds, as {@code golat_bucket()} in
  * {@code agent/src/golat.h} computes them:
@@ -12,6 +14,7 @@ package dev.golat.agent;
  * Values of 2^41 ns (~36 min) and more share the last bucket, whose upper bound is {@link Long#MAX_VALUE}.
  * {@code BucketsTest} compiles golat.h and checks this class against it.
  */
+@API(status = API.Status.INTERNAL)
 public final class Buckets {
     private Buckets() {}
 

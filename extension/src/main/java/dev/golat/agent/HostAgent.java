@@ -2,21 +2,21 @@
 package dev.golat.agent;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apiguardian.api.API;
 
 /**
  * Runs the bundled golat-agent as a process on this host (Linux x86-64, root or CAP_BPF+CAP_PERFMON): extracts
  * the resource {@value AgentProtocol#RESOURCE} to a private temp file, starts it, and hands back the
  * {@link AgentSession}. Closing the session quits the agent, kills it if it does not exit, and deletes the file.
  */
+@API(status = API.Status.INTERNAL)
 public final class HostAgent {
     private HostAgent() {}
 
@@ -36,13 +36,7 @@ public final class HostAgent {
             dir = Files.createTempDirectory(TEMP_PREFIX + ProcessHandle.current().pid() + "-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path exe = dir.resolve("golat-agent");
-            try (InputStream in = HostAgent.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
-                if (in == null) {
-                    throw new AgentException("SESSION", "classpath resource " + AgentProtocol.RESOURCE
-                            + " not found: add the dev.golat:golat-agent artifact (built by `make` in agent/)");
-                }
-                Files.copy(in, exe, StandardCopyOption.REPLACE_EXISTING);
-            }
+            Files.write(exe, AgentBinary.bytes());
             Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwx------"));
             List<String> command = new ArrayList<>(launcher);
             command.add(exe.toString());

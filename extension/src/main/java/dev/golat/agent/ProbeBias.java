@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import org.apiguardian.api.API;
+
 /**
  * The time golat's probes add inside every measured call, as the agent measured it on this machine
  * ({@code calibrate} in agent/PROTOCOL.md): the agent probes a function of its own that is nothing but a Go
@@ -13,6 +15,7 @@ package dev.golat.agent;
  * @param p50Nanos the median, ns (bucket lower bound)
  * @param p90Nanos the 90th percentile, ns (bucket lower bound)
  */
+@API(status = API.Status.INTERNAL)
 public record ProbeBias(long calls, long matched, long minNanos, long p50Nanos, long p90Nanos) {
 
     /** Reads {@code calibration calls=<n> matched=<m> min=<ns> p50=<ns> p90=<ns>}. */

@@ -4,23 +4,37 @@ package dev.golat.agent;
 import java.util.Arrays;
 import java.util.Objects;
 import org.HdrHistogram.Histogram;
+import org.apiguardian.api.API;
 
 /**
  * One probe at one {@code snapshot}: its counters and its non-zero histogram buckets (summed over CPUs), parsed
  * from the agent's {@code probe <id> ...} and {@code hist <id> <bucket>:<count> ...} lines.
  */
+@API(status = API.Status.INTERNAL)
 public final class ProbeSnapshot {
     private final int id;
     private final String function;
-    private final Counters counters;
+    private final Counters counters; // null for a span
+    private final SpanCounters spanCounters; // null for a function probe
     private final int[] buckets;
     private final long[] counts;
 
-    /** {@code buckets} ascending, {@code counts[i]} samples in {@code buckets[i]}. */
+    /** A function probe's figures: {@code buckets} ascending, {@code counts[i]} samples in {@code buckets[i]}. */
     public ProbeSnapshot(int id, String function, Counters counters, int[] buckets, long[] counts) {
+        this(id, function, Objects.requireNonNull(counters, "counters"), null, buckets, counts);
+    }
+
+    /** A span's figures: {@code buckets} ascending, {@code counts[i]} samples in {@code buckets[i]}. */
+    public ProbeSnapshot(int id, String span, SpanCounters counters, int[] buckets, long[] counts) {
+        this(id, span, null, Objects.requireNonNull(counters, "counters"), buckets, counts);
+    }
+
+    private ProbeSnapshot(int id, String function, Counters counters, SpanCounters spanCounters, int[] buckets,
+            long[] counts) {
         this.id = id;
         this.function = Objects.requireNonNull(function, "function");
-        this.counters = Objects.requireNonNull(counters, "counters");
+        this.counters = counters;
+        this.spanCounters = spanCounters;
         if (buckets.length != counts.length) {
             throw new IllegalArgumentException("probe " + id + ": " + buckets.length + " buckets but " + counts.length
                     + " counts");
@@ -43,8 +57,25 @@ public final class ProbeSnapshot {
         return function;
     }
 
+    /** Whether these are a span's figures (then {@link #spanCounters()}) rather than a function's. */
+    public boolean isSpan() {
+        return spanCounters != null;
+    }
+
+    /** A function probe's counters; a span has {@link #spanCounters()} instead. */
     public Counters counters() {
+        if (counters == null) {
+            throw new IllegalStateException(function + " is a span: read spanCounters()");
+        }
         return counters;
+    }
+
+    /** A span's counters; a function probe has {@link #counters()} instead. */
+    public SpanCounters spanCounters() {
+        if (spanCounters == null) {
+            throw new IllegalStateException(function + " is a function probe: read counters()");
+        }
+        return spanCounters;
     }
 
     /** Indexes of the non-zero buckets, ascending (see {@link Buckets}). */
@@ -57,7 +88,7 @@ public final class ProbeSnapshot {
         return counts.clone();
     }
 
-    /** Samples in the histogram (equals {@code counters().matched()} when no reset raced the snapshot). */
+    /** Samples in the histogram (equals {@code counters().matched()}, or a span's {@code completed}, when no reset raced the snapshot). */
     public long totalCount() {
         return Arrays.stream(counts).sum();
     }
@@ -77,6 +108,6 @@ public final class ProbeSnapshot {
 
     @Override
     public String toString() {
-        return "ProbeSnapshot[" + id + " " + function + " " + counters + ", " + buckets.length + " buckets]";
+        return "ProbeSnapshot[" + id + " " + function + " " + (isSpan() ? spanCounters : counters) + ", " + buckets.length + " buckets]";
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * One function to trace, as the agent's {@code probe} command states it: file offsets (not virtual addresses)
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * @param keyMode          how entries and returns are paired ({@link KeyMode#THREAD} is a test-only control)
  * @param mode             {@link Mode#EMPTY} attaches empty programs at the same sites (benchmark floor)
  */
+@API(status = API.Status.INTERNAL)
 public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind entryKind, List<Long> morestackOffsets,
         List<Long> returnOffsets, KeyMode keyMode, Mode mode) {
 

@@ -11,7 +11,7 @@ import java.util.Map;
  * span &lt;id&gt; started=&lt;n&gt; completed=&lt;n&gt; notreached=&lt;n&gt; unmatched=&lt;n&gt; restarts=&lt;n&gt; overflow=&lt;n&gt; stale=&lt;n&gt; inflight=&lt;n&gt; errors=&lt;n&gt;
  * hist &lt;id&gt; &lt;bucket&gt;:&lt;count&gt; ...
  * </pre>
- * A {@code span} line maps onto {@link Counters} as that record's Javadoc says.
+ * A {@code probe} line becomes {@link Counters}, a {@code span} line {@link SpanCounters}.
  */
 final class SnapshotParser {
     private SnapshotParser() {}
@@ -26,16 +26,13 @@ final class SnapshotParser {
         return Map.entry(id, c);
     }
 
-    /** The id and counters of a {@code span} line, mapped onto {@link Counters} (see its Javadoc). */
-    static Map.Entry<Integer, Counters> spanLine(String line) {
+    /** The id and counters of a {@code span} line. */
+    static Map.Entry<Integer, SpanCounters> spanLine(String line) {
         Map<String, Long> v = new HashMap<>();
         int id = fields(line, "span", v);
-        long completed = get(v, "completed", line);
-        long unmatched = get(v, "unmatched", line);
-        long stale = get(v, "stale", line);
-        Counters c = new Counters(get(v, "started", line), completed + unmatched + stale, completed, unmatched, stale,
-                get(v, "restarts", line), get(v, "notreached", line), get(v, "inflight", line),
-                get(v, "errors", line) + get(v, "overflow", line));
+        SpanCounters c = new SpanCounters(get(v, "started", line), get(v, "completed", line),
+                get(v, "notreached", line), get(v, "unmatched", line), get(v, "restarts", line),
+                get(v, "overflow", line), get(v, "stale", line), get(v, "inflight", line), get(v, "errors", line));
         return Map.entry(id, c);
     }
 
@@ -58,12 +55,35 @@ final class SnapshotParser {
 
     /** A {@code hist} line of probe {@code id} into a snapshot. */
     static ProbeSnapshot histLine(String line, int id, String function, Counters counters) {
+        return snapshot(line, id, (buckets, counts) -> new ProbeSnapshot(id, function, counters, buckets, counts));
+    }
+
+    /** A {@code hist} line of span {@code id} into a snapshot. */
+    static ProbeSnapshot histLine(String line, int id, String span, SpanCounters counters) {
+        return snapshot(line, id, (buckets, counts) -> new ProbeSnapshot(id, span, counters, buckets, counts));
+    }
+
+    private interface Snapshot {
+        ProbeSnapshot of(int[] buckets, long[] counts);
+    }
+
+    private static ProbeSnapshot snapshot(String line, int id, Snapshot snapshot) {
+        long[][] h = hist(line, id);
+        try {
+            return snapshot.of(toInts(h[0]), h[1]);
+        } catch (IllegalArgumentException e) {
+            throw bad(line, e.getMessage());
+        }
+    }
+
+    /** {@code hist <id> <bucket>:<count> ...} as buckets and counts. */
+    private static long[][] hist(String line, int id) {
         String[] f = line.split(" ");
         if (f.length < 2 || !f[0].equals("hist") || parseInt(f[1], line) != id) {
             throw bad(line, "'hist " + id + " <bucket>:<count> ...'");
         }
         int n = f.length - 2;
-        int[] buckets = new int[n];
+        long[] buckets = new long[n];
         long[] counts = new long[n];
         for (int i = 0; i < n; i++) {
             String pair = f[i + 2];
@@ -74,11 +94,15 @@ final class SnapshotParser {
             buckets[i] = parseInt(pair.substring(0, colon), line);
             counts[i] = parseLong(pair.substring(colon + 1), line);
         }
-        try {
-            return new ProbeSnapshot(id, function, counters, buckets, counts);
-        } catch (IllegalArgumentException e) {
-            throw bad(line, e.getMessage());
+        return new long[][] {buckets, counts};
+    }
+
+    private static int[] toInts(long[] values) {
+        int[] ints = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            ints[i] = (int) values[i];
         }
+        return ints;
     }
 
     private static long get(Map<String, Long> v, String name, String line) {

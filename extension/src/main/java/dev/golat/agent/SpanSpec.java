@@ -5,11 +5,13 @@ import dev.golat.plan.SpanPlan;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.apiguardian.api.API;
 
 /**
  * A span as the agent attaches it (agent/PROTOCOL.md, {@code span} line): start, end and cancel sites as
  * file offsets, keyed by goroutine.
  */
+@API(status = API.Status.INTERNAL)
 public record SpanSpec(int id, String name, List<Long> startOffsets, List<Long> endOffsets, List<Long> cancelOffsets) {
     public SpanSpec {
         Objects.requireNonNull(name, "name");

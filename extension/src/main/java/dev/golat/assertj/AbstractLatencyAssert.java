@@ -7,6 +7,7 @@ import dev.golat.gate.NoiseWitness;
 import dev.golat.gate.Recording;
 import dev.golat.gate.RecordingInfo;
 import dev.golat.result.Latency;
+import dev.golat.result.SpanCounts;
 import java.time.Instant;
 import dev.golat.result.Units;
 import org.assertj.core.api.AbstractAssert;
@@ -87,8 +88,27 @@ public abstract class AbstractLatencyAssert<SELF extends AbstractLatencyAssert<S
      */
     public SELF allCallsReturned() {
         requireSamples();
+        if (actual.isSpan()) {
+            failWithMessage("%n%s is a span: its calls are spans; use allSpansCompleted()", actual.name());
+        }
         if (actual.counts().didNotReturn() != 0 || actual.counts().inflight() != 0) {
             throwAssertionError(new LatencyShouldHaveReturned(actual));
+        }
+        return myself;
+    }
+
+    /**
+     * Verifies that every span that started completed: none was not reached ({@code spanCounts().notReached()}),
+     * dropped for nesting too deep ({@code overflowed}) or still open at the snapshot ({@code inflight}).
+     */
+    public SELF allSpansCompleted() {
+        requireSamples();
+        if (!actual.isSpan()) {
+            failWithMessage("%n%s is a function, not a span; use allCallsReturned()", actual.name());
+        }
+        SpanCounts c = actual.spanCounts();
+        if (c.notReached() != 0 || c.overflowed() != 0 || c.inflight() != 0) {
+            throwAssertionError(new SpanShouldHaveCompleted(actual));
         }
         return myself;
     }

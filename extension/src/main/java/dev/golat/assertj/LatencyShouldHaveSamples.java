@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
-import dev.golat.result.CallCounts;
+import dev.golat.result.Counts;
+import dev.golat.result.SpanCounts;
 import dev.golat.result.Latency;
 
 /**
@@ -20,17 +21,26 @@ final class LatencyShouldHaveSamples extends LatencyMessage {
 
     LatencyShouldHaveSamples(Latency latency) {
         super("%nExpecting %s (%s) to have measured calls, but %s:%n  %s%n%s%s",
-                subject(latency), latency.function(), reason(latency.counts()), latency.counts().nonZero(),
-                hints(latency.counts()), reportLine(latency));
+                subject(latency), latency.function(), reason(latency.counters()), latency.counters().nonZero(),
+                hints(latency.counters()), reportLine(latency));
     }
 
-    private static String reason(CallCounts counts) {
-        return counts.entries() == 0 ? "the probe never fired" : "no call returned while it was traced";
+    private static String reason(Counts counts) {
+        if (counts instanceof SpanCounts) {
+            return counts.fired() ? "no span reached its end while it was traced" : "the span never started";
+        }
+        return counts.fired() ? "no call returned while it was traced" : "the probe never fired";
     }
 
-    private static String hints(CallCounts counts) {
+    private static String hints(Counts counts) {
         String nl = System.lineSeparator();
-        if (counts.entries() == 0) {
+        if (counts instanceof SpanCounts) {
+            return "Check:" + nl
+                    + "  - started=0: is 'from' the point you meant, and did the test drive it?" + nl
+                    + "  - notReached counts spans whose 'from' frame returned before 'to' was reached on the same"
+                    + " goroutine: is 'to' reached from inside 'from'?";
+        }
+        if (!counts.fired()) {
             return "Check:" + nl
                     + "  - the function: is it the one you meant? The plan printed when tracing started shows"
                     + " where it was probed." + nl

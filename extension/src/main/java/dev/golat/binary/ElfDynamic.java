@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
  * What the dynamic loader needs to run an ELF file: the interpreter named by {@code PT_INTERP} and the
@@ -21,6 +22,7 @@ import java.util.Optional;
  * </pre>
  * A static Go binary has neither header: {@link #isDynamic()} is false and every list is empty.
  */
+@API(status = API.Status.INTERNAL)
 public final class ElfDynamic {
     static final int PT_DYNAMIC = 2;
     static final int PT_INTERP = 3;

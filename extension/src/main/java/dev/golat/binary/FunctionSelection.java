@@ -2,6 +2,7 @@
 package dev.golat.binary;
 
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * What one name selects in a binary: one function, or every instantiation of one generic function. Go compiles a
@@ -16,6 +17,7 @@ import java.util.List;
  * @param instances the selected functions, sorted by entry
  * @param wrappers  dictionary wrappers of the same generic function that were left out
  */
+@API(status = API.Status.INTERNAL)
 public record FunctionSelection(String name, List<Instance> instances, List<Instance> wrappers) {
     public FunctionSelection {
         instances = List.copyOf(instances);

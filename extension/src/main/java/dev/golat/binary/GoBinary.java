@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apiguardian.api.API;
 
 /**
  * An amd64 Go binary (Go 1.17+), read from its pclntab: every function with its name and code range, whatever
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * long offset = bin.fileOffset(f.entry());          // for the uprobe
  * }</pre>
  */
+@API(status = API.Status.INTERNAL)
 public final class GoBinary {
     private final Path path;
     private final ElfFile elf;

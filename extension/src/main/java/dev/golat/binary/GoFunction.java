@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.binary;
 
+import org.apiguardian.api.API;
+
 /**
  * One function of a Go binary's pclntab: its full name ({@code main.(*clientConn).handleStmtExecute}) and
  * its code range {@code [entry, end)} in virtual addresses. {@code end} is the next function's entry (or the
  * table's end entry), so the range can include alignment padding after the last instruction.
  */
+@API(status = API.Status.INTERNAL)
 public record GoFunction(String name, long entry, long end) {
     public GoFunction {
         if (name == null || name.isEmpty()) {

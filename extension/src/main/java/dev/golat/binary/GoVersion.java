@@ -3,12 +3,14 @@ package dev.golat.binary;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apiguardian.api.API;
 
 /**
  * The Go toolchain version a binary was built with, as the toolchain spells it in {@code runtime.Version()}:
  * {@code go1.21.13}, {@code go1.22rc1}, {@code go1.21.5 X:boringcrypto}, {@code devel go1.23-abc123 ...}.
  * Ordered by (major, minor, patch); pre-releases count as patch 0.
  */
+@API(status = API.Status.INTERNAL)
 public record GoVersion(int major, int minor, int patch, String raw) implements Comparable<GoVersion> {
     private static final Pattern VERSION = Pattern.compile("go(\\d+)\\.(\\d+)(?:\\.(\\d+))?([a-z]+\\d*)?");
 

@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
-import dev.golat.agent.AgentProtocol;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
-import dev.golat.agent.ProbeSpec;
-import dev.golat.agent.SpanSpec;
 import dev.golat.binary.GoBinary;
 import dev.golat.gate.BaselineFile;
 import dev.golat.gate.NoiseWitness;
@@ -16,7 +14,6 @@ import dev.golat.gate.RecordingInfo;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
-import dev.golat.plan.SpanPlan;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
@@ -109,41 +106,29 @@ final class TraceCommand {
         }
         // Plan first: a wrong name fails before anything is started.
         Planner planner = Planner.of(binary);
-        List<Traced> traced = new ArrayList<>();
-        List<ProbeSpec> specs = new ArrayList<>();
-        List<SpanSpec> spanSpecs = new ArrayList<>();
-        int nextId = 0;
+        ProbeSet.Builder set = ProbeSet.planning(planner);
         for (String f : o.functions()) {
-            FunctionPlan plan = planner.planFunction(f);
-            if (!plan.measurable()) {
-                throw new UsageException(String.join("; ", plan.warnings()));
-            }
+            FunctionPlan plan = set.function(f);
             plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
-            List<Integer> ids = new ArrayList<>();
-            for (ProbePlan p : plan.instances()) {
-                ids.add(nextId);
-                specs.add(ProbeSpec.of(nextId++, p));
-            }
             if (plan.isGeneric()) {
                 System.err.println("golat trace: " + plan.function() + ": " + plan.instances().size()
                         + " instantiations measured as one");
             }
-            traced.add(new Traced(plan.function(), f, plan, ids));
         }
         for (List<String> span : o.spans()) {
-            SpanPlan plan = planner.planSpan(span.get(0), span.get(1), span.get(2));
-            traced.add(new Traced("span " + plan.name(), "span " + plan.name(), null, List.of(nextId)));
-            spanSpecs.add(SpanSpec.of(nextId++, plan));
+            set.span(span.get(0), span.get(1), span.get(2));
         }
-        if (nextId > AgentProtocol.MAX_PROBES) {
-            throw new UsageException(nextId + " probes (every instantiation of a generic function is one), more than "
-                    + "the agent's " + AgentProtocol.MAX_PROBES + "; trace fewer functions at once");
+        ProbeSet probes = set.build();
+        List<Traced> traced = new ArrayList<>();
+        for (ProbeSet.Entry e : probes.entries()) {
+            traced.add(e.isSpan() ? new Traced("span " + e.name(), "span " + e.name(), null, e.ids())
+                    : new Traced(e.function().function(), e.name(), e.function(), e.ids()));
         }
         Process child = o.exec().isEmpty() ? null : startStopped(binary, o.exec());
         long pid = child != null ? child.pid() : o.pid();
         try {
             try (AgentSession agent = HostAgent.start()) {
-                agent.start(pid, binary.toString(), specs, spanSpecs);
+                agent.start(pid, binary.toString(), probes.probes(), probes.spans());
                 System.err.println("golat trace: tracing " + traced.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 Saved saved = new Saved(pid);
@@ -231,7 +216,7 @@ final class TraceCommand {
         for (Traced t : traced) {
             Latency l = t.latency(snapshots);
             if (json) {
-                Map<String, Object> m = toJson(l, t.counters(snapshots));
+                Map<String, Object> m = t.plan() == null ? toJson(l, l.spanCounts().byName()) : toJson(l, t.counters(snapshots));
                 if (t.plan() != null && t.plan().isGeneric()) {
                     List<Map<String, Object>> each = new ArrayList<>();
                     List<ProbeSnapshot> mine = t.of(snapshots);
@@ -266,15 +251,6 @@ final class TraceCommand {
     }
 
     static Map<String, Object> toJson(Latency l, Counters c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("function", l.function());
-        m.put("count", l.count());
-        boolean any = l.count() > 0;
-        m.put("p50", any ? l.p50().toNanos() : null);
-        m.put("p90", any ? l.p90().toNanos() : null);
-        m.put("p99", any ? l.p99().toNanos() : null);
-        m.put("p999", any ? l.p999().toNanos() : null);
-        m.put("max", any ? l.max().toNanos() : null);
         Map<String, Object> counters = new LinkedHashMap<>();
         counters.put("entries", c.entries());
         counters.put("returns", c.returns());
@@ -285,7 +261,21 @@ final class TraceCommand {
         counters.put("didNotReturn", c.didNotReturn());
         counters.put("inflight", c.inflight());
         counters.put("errors", c.readErrors());
-        m.put("counters", counters);
+        return toJson(l, counters);
+    }
+
+    /** A latency and its counters under the names they are printed with (a span's: started, completed, ...). */
+    static Map<String, Object> toJson(Latency l, Map<String, ?> counters) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("function", l.function());
+        m.put("count", l.count());
+        boolean any = l.count() > 0;
+        m.put("p50", any ? l.p50().toNanos() : null);
+        m.put("p90", any ? l.p90().toNanos() : null);
+        m.put("p99", any ? l.p99().toNanos() : null);
+        m.put("p999", any ? l.p999().toNanos() : null);
+        m.put("max", any ? l.max().toNanos() : null);
+        m.put("counters", new LinkedHashMap<>(counters));
         return m;
     }
 

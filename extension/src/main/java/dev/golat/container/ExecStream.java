@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import org.apiguardian.api.API;
 
 /**
  * A process started with {@code docker exec} inside a running {@link GoContainer}, with its standard
@@ -19,6 +20,7 @@ import java.util.OptionalLong;
  * we may signal its processes, e.g. as root). A protocol that wants a clean exit should send its own
  * "quit" line first.
  */
+@API(status = API.Status.INTERNAL)
 public interface ExecStream extends AutoCloseable {
 
     /** The process's standard input. Flush after writing a line. */

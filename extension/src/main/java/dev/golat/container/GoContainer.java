@@ -39,7 +39,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
     /** Where {@link #fromBinary(Path)} puts the binary, followed by its file name. */
     public static final String APP_DIR = "/app/";
     /** Where {@link #copyAgent(byte[])} puts the agent. */
-    public static final String AGENT_PATH = "/golat-agent";
+    static final String AGENT_PATH = "/golat-agent";
 
     private static final int TAIL_LINES = 20;
 
@@ -219,7 +219,7 @@ public class GoContainer extends GenericContainer<GoContainer> {
     }
 
     /** The service's pid inside the container: it is the entrypoint, so 1. */
-    public long servicePid() {
+    long servicePid() {
         return 1;
     }
 
@@ -231,23 +231,14 @@ public class GoContainer extends GenericContainer<GoContainer> {
     }
 
     /** Copies the agent executable to {@value #AGENT_PATH} (mode 0755) in the running container. */
-    public String copyAgent(byte[] agentBinary) {
+    String copyAgent(byte[] agentBinary) {
         requireStarted("copyAgent");
         copyFileToContainer(Transferable.of(agentBinary, 0755), AGENT_PATH);
         return AGENT_PATH;
     }
 
-    /** Copies the agent executable file to {@value #AGENT_PATH} (mode 0755) in the running container. */
-    public String copyAgent(Path agentBinary) {
-        try {
-            return copyAgent(Files.readAllBytes(agentBinary));
-        } catch (java.io.IOException e) {
-            throw new GoContainerException("cannot read the agent " + agentBinary + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Starts {@code command} in the running container with stdin, stdout and stderr attached. */
-    public ExecStream exec(String... command) {
+    ExecStream exec(String... command) {
         requireStarted("exec");
         return new DockerExecStream(getDockerClient(), getContainerId(), hostPid(), command);
     }

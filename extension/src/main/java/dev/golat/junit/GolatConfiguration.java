@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import org.apiguardian.api.API;
 
 /**
  * golat's settings, read as JUnit Platform configuration parameters: a {@code junit-platform.properties} file
@@ -26,6 +27,7 @@ import java.util.function.Function;
  *
  * A value that cannot be read fails the test with the key, the value and what is accepted.
  */
+@API(status = API.Status.INTERNAL)
 public final class GolatConfiguration {
     /** Folder of the reports, relative to the working directory. */
     public static final String REPORT_DIR = "golat.report.dir";

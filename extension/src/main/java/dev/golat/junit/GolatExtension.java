@@ -48,6 +48,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
     private static final Namespace NAMESPACE = Namespace.create(GolatExtension.class);
     private static final String CLASS_STATE = "classState";
+    private static final String METHOD_RUN = "methodRun";
 
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
@@ -64,6 +65,13 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         Class<?> testClass = context.getRequiredTestClass();
+        ClassState enclosing = ServiceLocks.isNested(testClass) ? context.getParent()
+                .map(p -> p.getStore(NAMESPACE).get(CLASS_STATE, ClassState.class)).orElse(null) : null;
+        if (enclosing != null) {
+            // A @Nested class traces through the enclosing class's services, planned and attached with its own.
+            context.getStore(NAMESPACE).put(CLASS_STATE, enclosing.nested(testClass));
+            return;
+        }
         Map<String, GoContainer> services = services(testClass);
         Map<String, Set<TraceTargets.Target>> specsByService = new LinkedHashMap<>();
         for (TraceTargets.Target t : TraceTargets.ofClass(testClass)) {
@@ -107,19 +115,19 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         if (BaselineGate.annotation(context).isPresent()) {
             traced.forEach(run::startWitness);
         }
-        state.current = run;
+        // The method's own store: parallel methods each see their own window (ServiceLocks keep one per service).
+        context.getStore(NAMESPACE).put(METHOD_RUN, run);
         GateLog.enterTest(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "()");
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
-        ClassState state = state(context);
-        MethodRun run = state.current;
-        state.current = null;
+        MethodRun run = context.getStore(NAMESPACE).remove(METHOD_RUN, MethodRun.class);
         GateLog.leaveTest();
         if (run == null || run.targets.isEmpty()) {
             return;
         }
+        ClassState state = run.state;
         List<Latency> frozen = run.freeze();
         Reports.Written written = state.reports.record(context.getRequiredTestMethod().getName(), frozen);
         JUnitReporting.publish(context, frozen, written);
@@ -147,14 +155,14 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
     public Object resolveParameter(ParameterContext pc, ExtensionContext ec) {
         ClassState state = state(ec);
         Class<?> type = pc.getParameter().getType();
-        if (state.current == null) {
+        MethodRun run = ec.getTestMethod().isPresent() ? ec.getStore(NAMESPACE).get(METHOD_RUN, MethodRun.class) : null;
+        if (run == null) {
             if (type == Latencies.class) {
                 return state.reports.totals();
             }
             throw new ParameterResolutionException("golat injects " + type.getSimpleName()
                     + " into test methods (and Latencies of the whole class into @AfterAll methods)");
         }
-        MethodRun run = state.current;
         if (type == Latencies.class) {
             return run.latencies();
         }
@@ -174,7 +182,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     + "@TraceLatency(\"function\") to the method, its class or the parameter");
         } else {
             throw new ParameterResolutionException(where + " traces " + run.targets.size() + " functions ("
-                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::spec).toList())
+                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::name).toList())
                     + "): say which one this Latency parameter is: @TraceLatency(\"name\") Latency name, or take Latencies");
         }
         return run.live(target);
@@ -198,7 +206,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
     static String serviceOf(TraceTargets.Target t, Map<String, GoContainer> services, String where) {
         if (services.isEmpty()) {
-            throw new GolatConfigurationException(where + " traces '" + t.spec() + "' but has no @GoService field: "
+            throw new GolatConfigurationException(where + " traces '" + t.name() + "' but has no @GoService field: "
                     + "declare one, e.g. @GoService static GoContainer server = GoContainer.fromBinary(Path.of(\"...\"))");
         }
         if (!t.service().isEmpty()) {
@@ -209,7 +217,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             return t.service();
         }
         if (services.size() > 1) {
-            throw new GolatConfigurationException("@TraceLatency(\"" + t.spec() + "\") in " + where + ": the class has "
+            throw new GolatConfigurationException("@TraceLatency(\"" + t.name() + "\") in " + where + ": the class has "
                     + services.size() + " @GoService fields (" + String.join(", ", services.keySet())
                     + "): name one with service = \"...\"");
         }
@@ -239,25 +247,44 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         return services;
     }
 
-    /** What lives for the test class: the tracers, the containers golat started, the class report. */
+    /**
+     * What lives for the test class: the tracers, the containers golat started, the class report. A
+     * {@code @Nested} class shares its enclosing class's tracers and has a report of its own.
+     */
     static final class ClassState implements AutoCloseable {
         final Class<?> testClass;
-        final Map<String, ServiceTracer> tracers = new LinkedHashMap<>();
+        final Path reportDir;
+        final Map<String, ServiceTracer> tracers;
+        final boolean ownsTracers;
         final List<GoContainer> started = new ArrayList<>();
         final Reports reports;
-        MethodRun current;
-
         final boolean quiet;
-        Path lastPage;
+        volatile Path lastPage;
 
         ClassState(Class<?> testClass, Path reportDir, boolean quiet) {
+            this(testClass, reportDir, quiet, new LinkedHashMap<>(), true);
+        }
+
+        private ClassState(Class<?> testClass, Path reportDir, boolean quiet, Map<String, ServiceTracer> tracers,
+                boolean owns) {
             this.testClass = testClass;
+            this.reportDir = reportDir;
             this.quiet = quiet;
+            this.tracers = tracers;
+            this.ownsTracers = owns;
             this.reports = new Reports(testClass, reportDir, quiet);
+        }
+
+        /** The state of a {@code @Nested} class inside this one. */
+        ClassState nested(Class<?> nestedClass) {
+            return new ClassState(nestedClass, reportDir, quiet, tracers, false);
         }
 
         @Override
         public void close() {
+            if (!ownsTracers) {
+                return;
+            }
             RuntimeException first = null;
             for (ServiceTracer t : tracers.values()) {
                 try {
@@ -296,7 +323,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         Latency live(TraceTargets.Target t) {
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.spec(), tracer.describe(t.spec()), () -> snapshot(t), () -> {
+            return Latency.live(t.name(), tracer.describe(t.name()), () -> snapshot(t), () -> {
                 tracer.reset();
                 if (witnessStart.containsKey(tracer)) {
                     startWitness(tracer);
@@ -341,18 +368,18 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         }
 
         private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {
-            FunctionPlan plan = tracer.plan(t.spec());
+            FunctionPlan plan = tracer.plan(t.name());
             if (plan != null) {
-                return Snapshots.toLatency(t.spec(), plan, snapshot.get(t.spec()), state.reports.pagePath());
+                return Snapshots.toLatency(t.name(), plan, snapshot.get(t.name()), state.reports.pagePath());
             }
-            return Snapshots.toLatency(t.spec(), tracer.describe(t.spec()), snapshot.get(t.spec()).get(0),
+            return Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()).get(0),
                     state.reports.pagePath());
         }
 
         Latencies latencies() {
             Map<String, Latency> m = new LinkedHashMap<>();
             for (TraceTargets.Target t : targets) {
-                m.put(t.spec(), live(t));
+                m.put(t.name(), live(t));
             }
             return Latencies.of(m);
         }

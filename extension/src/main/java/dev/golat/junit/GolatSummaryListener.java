@@ -11,10 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.engine.reporting.ReportEntry;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
+import org.apiguardian.api.API;
 
 /**
  * The run's gates, at the end of a JUnit Platform run: {@code <report dir>/summary.json}, a Markdown table
@@ -28,11 +32,14 @@ import org.junit.platform.launcher.TestPlan;
  * keep in the test's {@code <system-out>}, in the {@code key = value} form of JUnit's own XML reports. Not
  * for direct use.
  */
+@API(status = API.Status.INTERNAL)
 public final class GolatSummaryListener implements TestExecutionListener {
     static final String STEP_SUMMARY = "GITHUB_STEP_SUMMARY";
 
     private int mark;
     private GolatConfiguration config;
+    /** The test methods of this plan, as {@link GateLog} names them: gates of other runs in this JVM are not ours. */
+    private final Set<String> tests = ConcurrentHashMap.newKeySet();
 
     /** Called by the JUnit Platform's {@code ServiceLoader}. */
     public GolatSummaryListener() {}
@@ -41,6 +48,18 @@ public final class GolatSummaryListener implements TestExecutionListener {
     public void testPlanExecutionStarted(TestPlan testPlan) {
         mark = GateLog.size();
         config = GolatConfiguration.from(testPlan.getConfigurationParameters()::get);
+    }
+
+    @Override
+    public void executionStarted(TestIdentifier testIdentifier) {
+        testIdentifier.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast)
+                .ifPresent(m -> tests.add(testName(m.getClassName(), m.getMethodName())));
+    }
+
+    /** {@code Outer$Inner} and {@code pkg.Class} as {@code Class#getSimpleName()} gives them, then the method. */
+    static String testName(String className, String method) {
+        String simple = className.substring(className.lastIndexOf('.') + 1);
+        return simple.substring(simple.lastIndexOf('$') + 1) + "." + method + "()";
     }
 
     @Override
@@ -64,7 +83,7 @@ public final class GolatSummaryListener implements TestExecutionListener {
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
-        List<GateResult> gates = GateLog.since(mark);
+        List<GateResult> gates = GateLog.since(mark).stream().filter(g -> tests.contains(g.test())).toList();
         if (gates.isEmpty() || config == null || !config.summaryEnabled()) {
             return;
         }

@@ -4,7 +4,6 @@ package dev.golat.junit;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
-import dev.golat.result.CallCounts;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
@@ -37,7 +36,7 @@ final class Reports {
     /** What one test method wrote: a {@code .hgrm} per function and the class page. */
     record Written(List<Path> hgrmFiles, Path page) {}
 
-    Written record(String method, List<Latency> latencies) {
+    synchronized Written record(String method, List<Latency> latencies) {
         StringBuilder console = new StringBuilder();
         List<Path> hgrm = new java.util.ArrayList<>();
         for (Latency l : latencies) {
@@ -57,27 +56,21 @@ final class Reports {
         return new Written(List.copyOf(hgrm), written);
     }
 
-    Latencies totals() {
+    synchronized Latencies totals() {
         return Latencies.of(totals);
     }
 
     private static Latency add(Latency a, Latency b) {
         Histogram h = a.histogram();
         h.add(b.histogram());
-        CallCounts sum = add(a.counts(), b.counts());
         Map<Long, Instantiation> byEntry = new java.util.TreeMap<>();
         for (Latency l : List.of(a, b)) {
             for (Instantiation i : l.instantiations()) {
-                byEntry.merge(i.entry(), i, (p, q) -> new Instantiation(p.function(), p.entry(), add(p.counts(), q.counts())));
+                byEntry.merge(i.entry(), i, (p, q) -> new Instantiation(p.function(), p.entry(),
+                        p.counts().followedBy(q.counts())));
             }
         }
-        return Latency.of(a.name(), a.function(), h, sum, List.copyOf(byEntry.values()), a.report().orElse(null));
-    }
-
-    /** Two windows of one probe added up: the later window's calls in flight. */
-    private static CallCounts add(CallCounts x, CallCounts y) {
-        return new CallCounts(x.entries() + y.entries(), x.matched() + y.matched(),
-                x.didNotReturn() + y.didNotReturn(), x.unmatchedReturns() + y.unmatchedReturns(),
-                x.reentries() + y.reentries(), y.inflight(), x.readErrors() + y.readErrors());
+        return Latency.of(a.name(), a.function(), h, a.counters().followedBy(b.counters()),
+                List.copyOf(byEntry.values()), a.report().orElse(null));
     }
 }

@@ -1,20 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.junit;
 
+import dev.golat.agent.AgentException;
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
-import dev.golat.agent.ProbeSpec;
-import dev.golat.agent.SpanSpec;
+import dev.golat.container.ContainerAgent;
 import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
-import dev.golat.plan.SpanPlan;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,34 +23,18 @@ import java.util.Map;
 final class ServiceTracer implements AutoCloseable {
     private final String serviceName;
     private final GoContainer container;
-    private final Map<String, FunctionPlan> plans; // key: the function as the user wrote it
-    private final Map<String, SpanPlan> spans; // key: the span's name
-    /** Probe ids by traced name: one per instantiation of a generic function, one for anything else. */
-    private final Map<String, List<Integer>> ids = new LinkedHashMap<>();
     private final GoBinary binary;
+    private final ProbeSet probes;
     private AgentSession session;
 
-    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, Map<String, FunctionPlan> plans,
-            Map<String, SpanPlan> spans) {
+    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes) {
         this.serviceName = serviceName;
         this.container = container;
         this.binary = binary;
-        this.plans = plans;
-        this.spans = spans;
-        int id = 0;
-        for (Map.Entry<String, FunctionPlan> e : plans.entrySet()) {
-            List<Integer> each = new ArrayList<>();
-            for (int i = 0; i < e.getValue().instances().size(); i++) {
-                each.add(id++);
-            }
-            ids.put(e.getKey(), each);
-        }
-        for (String name : spans.keySet()) {
-            ids.put(name, List.of(id++));
-        }
+        this.probes = probes;
     }
 
-    /** Plans every spec against the service's binary on the host; fails before the container starts. */
+    /** Plans every target against the service's binary on the host; fails before the container starts. */
     static ServiceTracer plan(String serviceName, GoContainer container, Collection<TraceTargets.Target> targets,
             String where) {
         Planner planner;
@@ -62,71 +44,48 @@ final class ServiceTracer implements AutoCloseable {
             throw new GolatConfigurationException(where + ": cannot read the Go binary of @GoService " + serviceName
                     + ": " + e.getMessage(), e);
         }
-        Map<String, FunctionPlan> plans = new LinkedHashMap<>();
-        Map<String, SpanPlan> spans = new LinkedHashMap<>();
+        ProbeSet.Builder set = ProbeSet.planning(planner);
         for (TraceTargets.Target t : targets) {
-            if (t.isSpan()) {
-                if (spans.containsKey(t.spec()) || plans.containsKey(t.spec())) {
-                    throw new GolatConfigurationException("@TraceSpan(name = \"" + t.spec() + "\") in " + where
-                            + ": the name is already used by another traced function or span");
-                }
-                try {
-                    spans.put(t.spec(), planner.planSpan(t.spec(), t.from(), t.to()));
-                } catch (RuntimeException e) {
-                    throw new GolatConfigurationException("@TraceSpan(name = \"" + t.spec() + "\") in " + where + ": "
-                            + e.getMessage(), e);
-                }
-                continue;
-            }
-            String spec = t.spec();
-            if (plans.containsKey(spec)) {
-                continue;
-            }
-            FunctionPlan plan;
             try {
-                plan = planner.planFunction(spec);
+                if (t.isSpan()) {
+                    set.span(t.name(), t.from(), t.to());
+                } else {
+                    set.function(t.name());
+                }
             } catch (RuntimeException e) {
-                throw new GolatConfigurationException("@TraceLatency on " + where + ": " + e.getMessage(), e);
+                String what = t.isSpan() ? "@TraceSpan(name = \"" + t.name() + "\") in " : "@TraceLatency on ";
+                throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
-            if (!plan.measurable()) {
-                throw new GolatConfigurationException("@TraceLatency on " + where + ": " + String.join("; ", plan.warnings()));
-            }
-            plans.put(spec, plan);
         }
-        int probes = plans.values().stream().mapToInt(p -> p.instances().size()).sum() + spans.size();
-        if (probes > dev.golat.agent.AgentProtocol.MAX_PROBES) {
-            throw new GolatConfigurationException("@TraceLatency on " + where + ": " + probes + " probes (every "
-                    + "instantiation of a generic function is one) for @GoService " + serviceName + ", more than the "
-                    + "agent's " + dev.golat.agent.AgentProtocol.MAX_PROBES + "; trace fewer functions at once");
-        }
-        return new ServiceTracer(serviceName, container, planner.binary(), plans, spans);
+        return new ServiceTracer(serviceName, container, planner.binary(), set.build());
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
     String describe(String name) {
-        FunctionPlan p = plans.get(name);
-        if (p != null) {
-            return p.function();
-        }
-        SpanPlan s = spans.get(name);
-        return s.from().function() + " (" + s.from().text() + ") → " + s.to().function() + " (" + s.to().text() + ")";
+        return probes.get(name).describe();
+    }
+
+    /** The plan of a traced function (every instantiation of a generic one), or {@code null} for a span. */
+    FunctionPlan plan(String name) {
+        return probes.get(name).function();
     }
 
     /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
     void attach(boolean quiet) {
-        List<ProbeSpec> specs = new ArrayList<>();
-        plans.forEach((spec, plan) -> {
-            for (int i = 0; i < plan.instances().size(); i++) {
-                specs.add(ProbeSpec.of(ids.get(spec).get(i), plan.instances().get(i)));
-            }
-        });
-        List<SpanSpec> spanSpecs = new ArrayList<>();
-        spans.forEach((name, plan) -> spanSpecs.add(SpanSpec.of(ids.get(name).get(0), plan)));
-        session = ContainerAgent.start(container, specs, spanSpecs, serviceName);
+        try {
+            session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
+        } catch (AgentException e) {
+            throw new GolatConfigurationException(e.getMessage(), e);
+        }
         StringBuilder sb = new StringBuilder();
-        plans.values().forEach(p -> sb.append(describe(p)));
-        spans.forEach((name, p) -> sb.append("golat: tracing span ").append(name).append(": ")
-                .append(describe(name)).append(System.lineSeparator()));
+        for (ProbeSet.Entry e : probes.entries()) {
+            if (e.isSpan()) {
+                sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe())
+                        .append(System.lineSeparator());
+            } else {
+                sb.append(describe(e.function()));
+            }
+        }
         if (!quiet) {
             System.out.print(sb);
         }
@@ -180,18 +139,9 @@ final class ServiceTracer implements AutoCloseable {
         }
     }
 
-    /** The current figures of each traced name: one snapshot per probe (per instantiation of a generic function). */
+    /** The current figures of each traced function (one per instantiation) and span, by the name the test gave it. */
     Map<String, List<ProbeSnapshot>> snapshot() {
-        Map<Integer, ProbeSnapshot> byId = new LinkedHashMap<>();
-        session.snapshot().forEach(s -> byId.put(s.id(), s));
-        Map<String, List<ProbeSnapshot>> bySpec = new LinkedHashMap<>();
-        ids.forEach((spec, each) -> bySpec.put(spec, each.stream().map(byId::get).toList()));
-        return bySpec;
-    }
-
-    /** The plan of a traced function (not a span), or {@code null}. */
-    FunctionPlan plan(String name) {
-        return plans.get(name);
+        return probes.byName(session.snapshot());
     }
 
     @Override

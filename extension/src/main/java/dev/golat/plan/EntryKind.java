@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.plan;
 
+import org.apiguardian.api.API;
+
 /** Where a function's entry probe sits; {@link #wireName()} is what {@code golat plan} and the agent say. */
+@API(status = API.Status.INTERNAL)
 public enum EntryKind {
     /** The prologue's stack-check conditional jump: emulated by the kernel, ~10× cheaper than +0. */
     JCC("jcc"),

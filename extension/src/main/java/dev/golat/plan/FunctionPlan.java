@@ -2,6 +2,7 @@
 package dev.golat.plan;
 
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Where golat probes everything one traced name selects: one function, or every instantiation of a generic
@@ -12,6 +13,7 @@ import java.util.List;
  * @param instances one plan per instantiation, sorted by entry; {@link ProbePlan#function()} is the instantiation's
  *                  name ({@code main.Hold[go.shape.int]}, or {@code main.Hold[...]} where the shapes are unknown)
  */
+@API(status = API.Status.INTERNAL)
 public record FunctionPlan(String spec, String function, List<ProbePlan> instances) {
     public FunctionPlan {
         instances = List.copyOf(instances);

@@ -8,12 +8,14 @@ import dev.golat.x86.ProbeSites;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Turns what the user wrote ({@code handleStmtExecute}, {@code f+12}, {@code 0x4a1b20}) into a {@link ProbePlan}:
  * resolves the name in the pclntab, decodes the function, chooses the entry site, finds every RET and
  * {@code CALL runtime.morestack*}, and converts addresses to file offsets. Pure Java, no privileges.
  */
+@API(status = API.Status.INTERNAL)
 public final class Planner {
     private final GoBinary binary;
 
@@ -39,7 +41,7 @@ public final class Planner {
      * or an offset plans one probe point, as {@link #plan} does.
      */
     public FunctionPlan planFunction(String spec) {
-        FunctionSpec fs = FunctionSpec.parse(spec);
+        PointName fs = PointName.parse(spec);
         if (fs.isAddress()) {
             GoFunction fn = containing(fs);
             if (fn.entry() == fs.address()) {
@@ -62,7 +64,7 @@ public final class Planner {
 
     /** Plans one probe point; bad names and offsets fail with a {@link PlanException} or GoBinaryException. */
     public ProbePlan plan(String spec) {
-        FunctionSpec fs = FunctionSpec.parse(spec);
+        PointName fs = PointName.parse(spec);
         if (fs.isAddress()) {
             return planAt(fs, containing(fs), null, fs.address(), true);
         }
@@ -70,7 +72,7 @@ public final class Planner {
         return planAt(fs, fn, null, fs.hasOffset() ? fn.entry() + fs.offset() : fn.entry(), fs.hasOffset());
     }
 
-    private GoFunction containing(FunctionSpec fs) {
+    private GoFunction containing(PointName fs) {
         return binary.functionContaining(fs.address()).orElseThrow(() -> new PlanException(
                 "address " + fs.text() + " is not inside any Go function of " + binary.path()
                         + " (Go " + binary.goVersion().raw() + "); give an address from `go tool nm` or objdump"));
@@ -81,7 +83,7 @@ public final class Planner {
      * {@code atSite} (a user's offset or address). {@code name} is how the plan names the function ({@code null}: its
      * pclntab name).
      */
-    private ProbePlan planAt(FunctionSpec fs, GoFunction fn, String name, long site, boolean atSite) {
+    private ProbePlan planAt(PointName fs, GoFunction fn, String name, long site, boolean atSite) {
         ProbeSites sites = ProbeSites.find(fn.name(), binary.code(fn), fn.entry(), this::symbolAt);
         List<String> warnings = new ArrayList<>();
         if (!sites.measurable()) {
@@ -154,7 +156,7 @@ public final class Planner {
         return new SpanPlan(name, binary.goVersion().raw(), start, end);
     }
 
-    private void checkBoundary(FunctionSpec fs, GoFunction fn, ProbeSites sites, long site) {
+    private void checkBoundary(PointName fs, GoFunction fn, ProbeSites sites, long site) {
         if (site < fn.entry() || site >= fn.end()) {
             throw new PlanException("'" + fs.text() + "' (0x" + Long.toHexString(site) + ") is outside " + fn.name()
                     + " [0x" + Long.toHexString(fn.entry()) + ", 0x" + Long.toHexString(fn.end()) + "), which is "

@@ -2,6 +2,7 @@
 package dev.golat.plan;
 
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * One end of a span: where in the binary a span starts or ends, as file offsets.
@@ -13,6 +14,7 @@ import java.util.List;
  * @param functionReturns  file offsets of every RET of {@code function}: a span started here and still open
  *                         when its frame returns was "not reached"
  */
+@API(status = API.Status.INTERNAL)
 public record PointPlan(String text, String function, Kind kind, List<Long> sites, List<Long> functionReturns) {
     public PointPlan {
         sites = List.copyOf(sites);

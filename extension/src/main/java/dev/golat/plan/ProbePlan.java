@@ -2,6 +2,7 @@
 package dev.golat.plan;
 
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Where golat probes one Go function: everything the agent needs, as file offsets into the binary.
@@ -15,6 +16,7 @@ import java.util.List;
  * @param returns        file offsets of every RET
  * @param warnings       what the user should know (inlined copies that will not be seen, ...)
  */
+@API(status = API.Status.INTERNAL)
 public record ProbePlan(
         String function,
         String goVersion,

@@ -3,6 +3,7 @@ package dev.golat.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A span: on one goroutine, the time from reaching {@code from} to reaching {@code to}. Nested and recursive
@@ -11,6 +12,7 @@ import java.util.List;
  *
  * @param name the span's name, e.g. {@code dispatch-to-tso}
  */
+@API(status = API.Status.INTERNAL)
 public record SpanPlan(String name, String goVersion, PointPlan from, PointPlan to) {
 
     /** Where a frame that started a span returns: every RET of the {@code from} function, unless a RET ends the span. */

@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.result.CallCounts;
+import dev.golat.result.Counts;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
@@ -10,6 +11,7 @@ import org.HdrHistogram.HistogramIterationValue;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * A text histogram in the style of bpftrace's {@code hist()}, for the console and for assertion messages:
@@ -28,6 +30,7 @@ import java.util.List;
  * outlier stays visible. A sample sits in the row of the value HdrHistogram reports for its bucket (the
  * bucket's highest value), the same value its percentiles report.
  */
+@API(status = API.Status.INTERNAL)
 public final class ConsoleHistogram {
 
     /** Characters of the longest bar. */
@@ -58,7 +61,7 @@ public final class ConsoleHistogram {
         String nl = System.lineSeparator();
         StringBuilder out = new StringBuilder(header(latency)).append(nl);
         if (latency.count() == 0) {
-            return out.append("(no call measured: ").append(latency.counts().nonZero()).append(')').append(nl)
+            return out.append("(no call measured: ").append(latency.counters().nonZero()).append(')').append(nl)
                     .append(instantiations(latency)).toString();
         }
         long[] rows = rows(latency.histogram());
@@ -120,7 +123,7 @@ public final class ConsoleHistogram {
 
     /** The count, the usual percentiles and the non-zero counters, on one line. */
     static String summary(Latency latency) {
-        CallCounts counts = latency.counts();
+        Counts counts = latency.counters();
         return "n=" + Units.count(latency.count())
                 + "  p50=" + Units.duration(latency.p50())
                 + "  p90=" + Units.duration(latency.p90())

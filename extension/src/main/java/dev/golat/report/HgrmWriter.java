@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.apiguardian.api.API;
 
 /**
  * Writes a latency as an HdrHistogram percentile distribution ({@code .hgrm}), the text format that
@@ -28,6 +29,7 @@ import java.nio.file.Path;
  * Values are in microseconds (the histogram holds nanoseconds; scaling ratio 1000.0), five percentile
  * ticks per half distance, as HdrHistogram's own examples use.
  */
+@API(status = API.Status.INTERNAL)
 public final class HgrmWriter {
 
     /** Value units per microsecond: the histogram holds nanoseconds, the file shows microseconds. */
@@ -60,7 +62,7 @@ public final class HgrmWriter {
                 }
                 // After the distribution, where readers of .hgrm files already skip '#' lines.
                 out.printf("# golat: %s (%s), values in microseconds%n", latency.name(), latency.function());
-                out.printf("# counts: %s%n", latency.counts().nonZero());
+                out.printf("# counts: %s%n", latency.counters().nonZero());
                 for (Instantiation i : latency.instantiations()) {
                     out.printf("# instantiation: %s (0x%x): %s%n", i.function(), i.entry(), i.counts().nonZero());
                 }

@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.result.CallCounts;
+import dev.golat.result.Counts;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One self-contained HTML page per test class, {@code <dir>/<TestClass>.html}: for each test method and
@@ -29,6 +31,7 @@ import java.util.Objects;
  * Path page = report.write();   // target/golat/StmtServerLatencyIT.html
  * }</pre>
  */
+@API(status = API.Status.INTERNAL)
 public final class HtmlReport {
 
     /** {@code target/golat}, relative to the working directory (the module directory under Maven). */
@@ -102,15 +105,18 @@ public final class HtmlReport {
             }
             out.append("</h3>\n");
             if (latency.count() == 0) {
-                boolean fired = latency.counts().entries() != 0;
+                boolean fired = latency.counters().fired();
+                String what = latency.isSpan()
+                        ? (fired ? "no span reached its end while it was traced" : "the span never started")
+                        : (fired ? "no call returned while it was traced" : "the probe never fired");
                 out.append("<p class=\"empty\">")
-                        .append(fired ? "no call returned while it was traced" : "the probe never fired")
+                        .append(what)
                         .append("</p>\n");
             } else {
                 out.append(PercentilePlot.svg(latency)).append('\n');
                 percentiles(out, latency);
             }
-            counters(out, latency.counts());
+            counters(out, latency.counters());
             instantiations(out, latency);
             out.append("</div>\n");
         }
@@ -131,13 +137,11 @@ public final class HtmlReport {
         out.append("</tr>\n</table>\n");
     }
 
-    private static void counters(StringBuilder out, CallCounts c) {
-        out.append("<table class=\"counts\">\n<tr><th>entries</th><th>matched</th><th>didNotReturn</th>")
-                .append("<th>unmatchedReturns</th><th>reentries</th><th>inflight</th><th>readErrors</th></tr>\n<tr>");
-        for (long n : new long[] {c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
-                c.inflight(), c.readErrors()}) {
-            cell(out, Units.count(n));
-        }
+    private static void counters(StringBuilder out, Counts c) {
+        out.append("<table class=\"counts\">\n<tr>");
+        c.byName().keySet().forEach(name -> out.append("<th>").append(name).append("</th>"));
+        out.append("</tr>\n<tr>");
+        c.byName().values().forEach(n -> cell(out, Units.count(n)));
         out.append("</tr>\n</table>\n");
     }
 

@@ -3,7 +3,8 @@ package dev.golat.result;
 
 import dev.golat.agent.Counters;
 
-import java.util.StringJoiner;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * What the probes of one traced function saw during one test, besides the latencies themselves.
@@ -24,12 +25,12 @@ import java.util.StringJoiner;
  * @param readErrors       failed reads of the goroutine or its stack bounds in the probe; those hits were dropped
  */
 public record CallCounts(long entries, long matched, long didNotReturn, long unmatchedReturns,
-                         long reentries, long inflight, long readErrors) {
+                         long reentries, long inflight, long readErrors) implements Counts {
 
     /** No probe hit at all. */
     public static final CallCounts NONE = new CallCounts(0, 0, 0, 0, 0, 0, 0);
 
-    /** The agent's counters of one probe or span (for a span: entries = started, didNotReturn = not reached). */
+    /** The agent's counters of one function probe. */
     public static CallCounts of(Counters c) {
         return new CallCounts(c.entries(), c.matched(), c.didNotReturn(), c.unmatchedReturns(), c.reentries(),
                 c.inflight(), c.readErrors());
@@ -44,40 +45,45 @@ public record CallCounts(long entries, long matched, long didNotReturn, long unm
 
     /** @throws IllegalArgumentException when a count is negative */
     public CallCounts {
-        requireNotNegative("entries", entries);
-        requireNotNegative("matched", matched);
-        requireNotNegative("didNotReturn", didNotReturn);
-        requireNotNegative("unmatchedReturns", unmatchedReturns);
-        requireNotNegative("reentries", reentries);
-        requireNotNegative("inflight", inflight);
-        requireNotNegative("readErrors", readErrors);
+        byName(entries, matched, didNotReturn, unmatchedReturns, reentries, inflight, readErrors)
+                .forEach((field, value) -> Counts.requireNotNegative("CallCounts", field, value));
     }
 
-    private static void requireNotNegative(String field, long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException("CallCounts." + field + " must not be negative, was " + value);
+    @Override
+    public Map<String, Long> byName() {
+        return byName(entries, matched, didNotReturn, unmatchedReturns, reentries, inflight, readErrors);
+    }
+
+    private static Map<String, Long> byName(long entries, long matched, long didNotReturn, long unmatchedReturns,
+            long reentries, long inflight, long readErrors) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("entries", entries);
+        m.put("matched", matched);
+        m.put("didNotReturn", didNotReturn);
+        m.put("unmatchedReturns", unmatchedReturns);
+        m.put("reentries", reentries);
+        m.put("inflight", inflight);
+        m.put("readErrors", readErrors);
+        return m;
+    }
+
+    @Override
+    public boolean fired() {
+        return entries != 0;
+    }
+
+    @Override
+    public String noSamplesReason() {
+        if (entries == 0) {
+            return "the probe never fired (" + nonZero() + ")";
         }
+        return "the probe fired but no call returned while traced (" + nonZero() + ")";
     }
 
-    /**
-     * The counters that are not zero, e.g. {@code "entries=10,003, matched=10,000, didNotReturn=3"}, or
-     * {@code "no probe hit"} when all are zero.
-     */
-    public String nonZero() {
-        StringJoiner joiner = new StringJoiner(", ");
-        append(joiner, "entries", entries);
-        append(joiner, "matched", matched);
-        append(joiner, "didNotReturn", didNotReturn);
-        append(joiner, "unmatchedReturns", unmatchedReturns);
-        append(joiner, "reentries", reentries);
-        append(joiner, "inflight", inflight);
-        append(joiner, "readErrors", readErrors);
-        return joiner.length() == 0 ? "no probe hit" : joiner.toString();
-    }
-
-    private static void append(StringJoiner joiner, String field, long value) {
-        if (value != 0) {
-            joiner.add(field + "=" + Units.count(value));
-        }
+    @Override
+    public CallCounts followedBy(Counts later) {
+        CallCounts y = (CallCounts) later;
+        return new CallCounts(entries + y.entries, matched + y.matched, didNotReturn + y.didNotReturn,
+                unmatchedReturns + y.unmatchedReturns, reentries + y.reentries, y.inflight, readErrors + y.readErrors);
     }
 }

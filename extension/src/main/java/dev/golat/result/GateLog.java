@@ -3,12 +3,14 @@ package dev.golat.result;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.apiguardian.api.API;
 
 /**
  * Every gate checked in this JVM while a golat test runs, for the run's summary. golat's JUnit extension
  * names the running test ({@link #enterTest(String)}, on the test's thread and the threads it starts); gates
  * checked outside a golat test are not logged.
  */
+@API(status = API.Status.INTERNAL)
 public final class GateLog {
     private static final InheritableThreadLocal<String> CURRENT = new InheritableThreadLocal<>();
     private static final List<GateResult> RESULTS = new ArrayList<>();

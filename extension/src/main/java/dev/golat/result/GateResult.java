@@ -2,12 +2,14 @@
 package dev.golat.result;
 
 import java.util.Objects;
+import org.apiguardian.api.API;
 
 /**
  * One gate a test checked: a statistic of a traced function against a limit or a baseline, and the verdict.
  * {@code valueNanos} is the statistic; {@code limit} the condition as text, e.g. {@code "< 50 ms"} or {@code
  * "baseline 41.6 µs + 10%"}; {@code verdict} {@value #PASS}, {@value #FAIL} or {@value #INCONCLUSIVE}.
  */
+@API(status = API.Status.INTERNAL)
 public record GateResult(String test, String function, String statistic, long valueNanos, String limit,
         String verdict) {
     public static final String PASS = "pass";

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.result;
 
-import org.HdrHistogram.Histogram;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
 
 /**
- * The latencies of one traced Go function during one test: what a test method receives and asserts on.
+ * The latencies of one traced Go function or span during one test: what a test method receives and asserts on.
  *
  * <pre>{@code
  * @Test @TraceLatency("handleStmtExecute")
@@ -21,54 +20,56 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>The object a test method receives is <em>live</em>: each accessor reads the probes' current figures, so
- * assertions made at the end of the test see every call the test drove. {@link #snapshot()} (and
- * {@code assertThat(latency)}) freezes one consistent view. Values are kept in nanoseconds; {@link Duration} appears only in the accessors. Percentiles
+ * <p>The object a test method receives is a <em>live</em> view: each accessor reads the probes' current
+ * figures through one {@link #snapshot()}, so assertions made at the end of the test see every call the test
+ * drove. {@link #snapshot()} (and {@code assertThat(latency)}) returns the frozen value: one consistent view. Values are kept in nanoseconds; {@link Duration} appears only in the accessors. Percentiles
  * are HdrHistogram's: the nearest-rank sample, reported as the highest value of the histogram bucket that
  * holds it, so a percentile is never below the exact sample and exceeds it by at most the histogram's
  * resolution (under 0.1% for a histogram with 3 significant digits).
  *
  * <p>A {@code Latency} with no samples (the probe never fired, or no call returned) has no percentiles:
  * they throw {@link IllegalStateException} rather than report 0.
+ *
+ * <p>A function's counters are {@link #counts()}, a span's {@link #spanCounts()}; {@link #counters()} is
+ * either.
  */
-public final class Latency {
+public sealed interface Latency permits FrozenLatency, LiveLatency {
 
-    private static final String NO_SAMPLES_HINTS = "Is it the function you meant (the plan printed at the "
-            + "start of the test shows where it was probed)? Was it inlined into its callers? "
-            + "Did the test drive it?";
+    /**
+     * @param name     the function as the test named it, e.g. {@code "handleStmtExecute"}, or the span's name
+     * @param function the full Go name it resolved to, e.g. {@code "main.(*conn).handleStmtExecute"}
+     * @param ns       one sample per measured call, in nanoseconds; copied
+     * @param counts   the counters of the same window: {@link CallCounts} for a function, {@link SpanCounts}
+     *                 for a span
+     * @param report   the HTML report of this test, or {@code null} when none is written
+     */
+    static Latency of(String name, String function, Histogram ns, Counts counts, Path report) {
+        return of(name, function, ns, counts, List.of(), report);
+    }
 
-    private final String name;
-    private final String function;
-    private final Histogram histogram;
-    private final CallCounts counts;
-    private final List<Instantiation> instantiations;
-    private final Path report;
-    private final Supplier<Latency> live; // null when frozen
-    private final Runnable reset; // null when frozen or when the source cannot be reset
+    /**
+     * A generic function's instantiations measured as one latency: {@code ns} and {@code counts} hold all their
+     * calls, {@code instantiations} each one's own counters (empty for a function that is not generic).
+     */
+    static Latency of(String name, String function, Histogram ns, Counts counts, List<Instantiation> instantiations,
+            Path report) {
+        Objects.requireNonNull(ns, "histogram");
+        return new FrozenLatency(name, function, ns.copy(), counts, List.copyOf(instantiations), report);
+    }
 
-    private Latency(String name, String function, Histogram histogram, CallCounts counts,
-            List<Instantiation> instantiations, Path report, Supplier<Latency> live, Runnable reset) {
-        this.name = name;
-        this.function = function;
-        this.histogram = histogram;
-        this.counts = counts;
-        this.instantiations = instantiations;
-        this.report = report;
-        this.live = live;
-        this.reset = reset;
+    /** A function that was traced but never measured: no samples, all counters zero, no report. */
+    static Latency empty(String name, String function) {
+        return of(name, function, new Histogram(3), CallCounts.NONE, null);
     }
 
     /** A view that reads the current figures from {@code source} on every access (what tests receive). */
-    public static Latency live(String name, String function, Supplier<Latency> source) {
-        Objects.requireNonNull(source, "source");
-        return new Latency(name, function, null, null, null, null, source, null);
+    static Latency live(String name, String function, Supplier<Latency> source) {
+        return new LiveLatency(name, function, source, null);
     }
 
     /** A live view whose window {@link #reset()} restarts by running {@code reset}. */
-    public static Latency live(String name, String function, Supplier<Latency> source, Runnable reset) {
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(reset, "reset");
-        return new Latency(name, function, null, null, null, null, source, reset);
+    static Latency live(String name, String function, Supplier<Latency> source, Runnable reset) {
+        return new LiveLatency(name, function, source, Objects.requireNonNull(reset, "reset"));
     }
 
     /**
@@ -78,113 +79,59 @@ public final class Latency {
      *
      * @throws IllegalStateException on a frozen latency (a snapshot), which has no window to restart
      */
-    public void reset() {
-        if (reset == null) {
-            throw new IllegalStateException("reset() on " + (live == null ? "a frozen latency (a snapshot)"
-                    : "a live latency whose source cannot be reset") + " of " + name + ": reset the Latency the test"
-                    + " method received");
-        }
-        reset.run();
-    }
+    void reset();
 
     /** Measures {@code block} alone: {@link #reset()}, runs it, returns the figures of exactly that window. */
-    public Latency measure(Runnable block) {
+    default Latency measure(Runnable block) {
         reset();
         block.run();
         return snapshot();
     }
 
     /** The figures as of now, frozen; a frozen latency returns itself. */
-    public Latency snapshot() {
-        if (live == null) {
-            return this;
-        }
-        Latency now = live.get();
-        return now.live == null ? now : now.snapshot();
-    }
+    Latency snapshot();
 
-    /**
-     * @param name     the function as the test named it, e.g. {@code "handleStmtExecute"}
-     * @param function the full Go name it resolved to, e.g. {@code "main.(*conn).handleStmtExecute"}
-     * @param ns       one sample per measured call, in nanoseconds; copied
-     * @param counts   the probe counters of the same window
-     * @param report   the HTML report of this test, or {@code null} when none is written
-     */
-    public static Latency of(String name, String function, Histogram ns, CallCounts counts, Path report) {
-        return of(name, function, ns, counts, List.of(), report);
-    }
-
-    /**
-     * A generic function's instantiations measured as one latency: {@code ns} and {@code counts} hold all their
-     * calls, {@code instantiations} each one's own counters (empty for a function that is not generic).
-     */
-    public static Latency of(String name, String function, Histogram ns, CallCounts counts,
-            List<Instantiation> instantiations, Path report) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(function, "function");
-        Objects.requireNonNull(ns, "histogram");
-        Objects.requireNonNull(counts, "counts");
-        return new Latency(name, function, ns.copy(), counts, List.copyOf(instantiations), report, null, null);
-    }
-
-    /** A function that was traced but never measured: no samples, all counters zero, no report. */
-    public static Latency empty(String name, String function) {
-        return of(name, function, new Histogram(3), CallCounts.NONE, null);
-    }
-
-    /** The function as the test named it, e.g. {@code "handleStmtExecute"}. */
-    public String name() {
-        return name;
-    }
+    /** The function as the test named it, e.g. {@code "handleStmtExecute"}, or the span's name. */
+    String name();
 
     /** The full Go name the probes were attached to, e.g. {@code "main.(*conn).handleStmtExecute"}. */
-    public String function() {
-        return function;
-    }
+    String function();
 
     /** A copy of the samples, in nanoseconds. */
-    public Histogram histogram() {
-        if (live != null) {
-            return snapshot().histogram();
-        }
-        return histogram.copy();
-    }
+    Histogram histogram();
 
-    /** The number of calls measured (the histogram's sample count; equals {@code counts().matched()}). */
-    public long count() {
-        if (live != null) {
-            return snapshot().count();
-        }
-        return histogram.getTotalCount();
-    }
+    /** The number of calls (or spans) measured: the histogram's sample count. */
+    long count();
 
-    /** The probe counters: calls that did not return, returns without an entry, calls still running. */
-    public CallCounts counts() {
-        if (live != null) {
-            return snapshot().counts();
-        }
-        return counts;
-    }
+    /** Whether this is a span's latency (then {@link #spanCounts()}) rather than a function's. */
+    boolean isSpan();
+
+    /** A function's or a span's counters. */
+    Counts counters();
+
+    /**
+     * A function's probe counters: calls that did not return, returns without an entry, calls still running.
+     *
+     * @throws IllegalStateException for a span, which has {@link #spanCounts()}
+     */
+    CallCounts counts();
+
+    /**
+     * A span's counters: started, completed, not reached, overflowed, stale.
+     *
+     * @throws IllegalStateException for a function, which has {@link #counts()}
+     */
+    SpanCounts spanCounts();
 
     /**
      * The instantiations of a generic function measured together here ({@code @TraceLatency("Hold")} traces
      * {@code main.Hold[go.shape.int]}, {@code main.Hold[go.shape.string]}, ...), each with its own counters, sorted
      * by entry; empty when the traced function is not generic (or only one instantiation was traced).
      */
-    public List<Instantiation> instantiations() {
-        if (live != null) {
-            return snapshot().instantiations();
-        }
-        return instantiations;
-    }
+    List<Instantiation> instantiations();
 
     /** The HTML report of the test that measured this, when one is written. */
-    public Optional<Path> report() {
-        if (live != null) {
-            return snapshot().report();
-        }
-        return Optional.ofNullable(report);
-    }
+    Optional<Path> report();
 
     /**
      * The latency that {@code p} percent of the measured calls did not exceed (nearest rank).
@@ -193,93 +140,30 @@ public final class Latency {
      * @throws IllegalArgumentException when {@code p} is outside [0, 100]
      * @throws IllegalStateException    when no call was measured
      */
-    public Duration percentile(double p) {
-        if (live != null) {
-            return snapshot().percentile(p);
-        }
-        if (!(p >= 0 && p <= 100)) {
-            throw new IllegalArgumentException(
-                    "percentile must be between 0 and 100 (e.g. 99.9 for p99.9), was " + p);
-        }
-        requireSamples(Units.percentile(p));
-        return Duration.ofNanos(histogram.getValueAtPercentile(p));
-    }
+    Duration percentile(double p);
 
-    public Duration p50() {
+    default Duration p50() {
         return percentile(50);
     }
 
-    public Duration p90() {
+    default Duration p90() {
         return percentile(90);
     }
 
-    public Duration p99() {
+    default Duration p99() {
         return percentile(99);
     }
 
-    public Duration p999() {
+    default Duration p999() {
         return percentile(99.9);
     }
 
     /** The longest call measured (up to the histogram's resolution). */
-    public Duration max() {
-        if (live != null) {
-            return snapshot().max();
-        }
-        requireSamples("max");
-        return Duration.ofNanos(histogram.getMaxValue());
-    }
+    Duration max();
 
     /** The shortest call measured (up to the histogram's resolution). */
-    public Duration min() {
-        if (live != null) {
-            return snapshot().min();
-        }
-        requireSamples("min");
-        return Duration.ofNanos(histogram.getMinValue());
-    }
+    Duration min();
 
     /** The mean of the measured calls, rounded to the nanosecond. */
-    public Duration mean() {
-        if (live != null) {
-            return snapshot().mean();
-        }
-        requireSamples("mean");
-        return Duration.ofNanos(Math.round(histogram.getMean()));
-    }
-
-    private void requireSamples(String statistic) {
-        if (count() == 0) {
-            throw new IllegalStateException(
-                    "no " + statistic + " for " + name + " (" + function + "): " + noSamplesReason(counts)
-                            + ". " + NO_SAMPLES_HINTS);
-        }
-    }
-
-    /** Why a latency has no samples: the probe never fired, or it fired and no call returned. */
-    static String noSamplesReason(CallCounts counts) {
-        if (counts.entries() == 0) {
-            return "the probe never fired (" + counts.nonZero() + ")";
-        }
-        return "the probe fired but no call returned while traced (" + counts.nonZero() + ")";
-    }
-
-    /** One line: {@code "handleStmtExecute: n=10,000 p50=312µs p99=1.94ms max=4.1ms"}. */
-    @Override
-    public String toString() {
-        if (live != null) {
-            return snapshot().toString();
-        }
-        if (count() == 0) {
-            return name + ": n=0 (" + noSamplesReason(counts) + ")";
-        }
-        return name + ": n=" + Units.count(count())
-                + " p50=" + compact(histogram.getValueAtPercentile(50))
-                + " p99=" + compact(histogram.getValueAtPercentile(99))
-                + " max=" + compact(histogram.getMaxValue());
-    }
-
-    private static String compact(long nanos) {
-        return Units.duration(nanos).replace(" ", "");
-    }
+    Duration mean();
 }

@@ -8,14 +8,20 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.HdrHistogram.Histogram;
+import org.apiguardian.api.API;
 
-/** The agent's figures for one probe, or for the probes of a generic function's instantiations, as one {@link Latency}. */
+/**
+ * The agent's figures for one probe or span, or for the probes of a generic function's instantiations, as one
+ * frozen {@link Latency}: the one mapping for the extension and {@code golat trace}.
+ */
+@API(status = API.Status.INTERNAL)
 public final class Snapshots {
     private Snapshots() {}
 
-    /** One probe's figures; {@code function} is the full name it measured. */
+    /** One probe's or span's figures; {@code function} is the full name (or span) it measured. */
     public static Latency toLatency(String name, String function, ProbeSnapshot snapshot, Path report) {
-        return Latency.of(name, function, snapshot.toHistogram(), CallCounts.of(snapshot.counters()), report);
+        Counts counts = snapshot.isSpan() ? SpanCounts.of(snapshot.spanCounters()) : CallCounts.of(snapshot.counters());
+        return Latency.of(name, function, snapshot.toHistogram(), counts, report);
     }
 
     /**

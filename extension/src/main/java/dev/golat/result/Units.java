@@ -6,6 +6,7 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.Locale;
+import org.apiguardian.api.API;
 
 /**
  * How golat writes durations, counts and percentiles, so that assertion messages, the console histogram
@@ -17,6 +18,7 @@ import java.util.Locale;
  * percentile(99.9)       = "p99.9"      percentile(50)      = "p50"
  * </pre>
  */
+@API(status = API.Status.INTERNAL)
 public final class Units {
 
     /** Significant digits of {@link #duration(long)}. */

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.x86;
 
+import org.apiguardian.api.API;
+
 /**
  * One decoded x86-64 instruction: where it is, how long it is, and whether it transfers control.
  *
@@ -9,6 +11,7 @@ package dev.golat.x86;
  * @param kind    what it does to the flow of control
  * @param target  the absolute branch or call target of a relative form (rel8, rel16, rel32), else -1
  */
+@API(status = API.Status.INTERNAL)
 public record Instruction(long address, int length, Kind kind, long target) {
 
     /** The flow-of-control classes a probe planner cares about; everything else is {@link #OTHER}. */

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongFunction;
+import org.apiguardian.api.API;
 
 /**
  * Where to put the uprobes of one Go function: one entry site and one site per RET.
@@ -16,6 +17,7 @@ import java.util.function.LongFunction;
  * without a stack check (a NOSPLIT leaf) is probed at its first instruction. A function without any RET
  * (it ends in a tail jump, or never returns) cannot be measured and says why in {@link #reason()}.
  */
+@API(status = API.Status.INTERNAL)
 public final class ProbeSites {
     /** A probe site: its virtual address and why it was chosen. */
     public record Site(long address, Kind kind) {

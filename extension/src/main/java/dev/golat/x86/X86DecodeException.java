@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.x86;
 
+import org.apiguardian.api.API;
+
 /**
  * Bytes that are not one valid x86-64 instruction, or that end in the middle of one. The message names
  * the address, the bytes in hex and what is wrong with them.
  */
+@API(status = API.Status.INTERNAL)
 public final class X86DecodeException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

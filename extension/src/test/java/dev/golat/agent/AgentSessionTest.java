@@ -38,7 +38,9 @@ class AgentSessionTest {
             assertThat(s).extracting(ProbeSnapshot::id, ProbeSnapshot::function)
                     .containsExactly(Tuple.tuple(0, "main.f"),
                             Tuple.tuple(1, "f-to-g"));
-            assertThat(s.get(1).counters()).isEqualTo(new Counters(3, 2, 2, 0, 0, 0, 1, 0, 0));
+            assertThat(s.get(1).isSpan()).isTrue();
+            assertThat(s.get(1).spanCounters()).isEqualTo(new SpanCounters(3, 2, 1, 0, 0, 0, 0, 0, 0));
+            assertThat(s.get(0).counters()).isEqualTo(new Counters(2, 2, 2, 0, 0, 0, 0, 0, 0));
             assertThat(s.get(1).totalCount()).isEqualTo(2);
             feed(out, "bye");
         }

@@ -4,6 +4,7 @@ package dev.golat.assertj;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
+import dev.golat.result.SpanCounts;
 import dev.golat.result.TestLatencies;
 import org.HdrHistogram.Histogram;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -180,6 +181,33 @@ class LatencyAssertTest {
                 "  1 call did not return (unwound by a panic or runtime.Goexit)",
                 "  2 calls were still running when the test ended") + footer(latency));
         then(error.getMessage()).contains("(entries=6, matched=3, didNotReturn=1, inflight=2)");
+    }
+
+    @Test
+    void should_fail_when_spans_were_not_reached_naming_the_span_counters() {
+        // GIVEN a span: 10 started, 8 completed, 2 not reached
+        Latency span = Latency.of("dispatch-to-tso", "main.dispatch → main.getTSO", TestLatencies.histogram(8, 700),
+                new SpanCounts(10, 8, 2, 0, 0, 0, 0, 0, 0), null);
+        // WHEN
+        AssertionError error = expectAssertionError(() -> assertThat(span).hasCount(8).allSpansCompleted());
+        // THEN
+        then(error).hasMessage(lines(
+                "",
+                "Expecting every span of <dispatch-to-tso> to have completed, but:",
+                "  2 not reached (notReached: the from frame returned before to was reached)") + footer(span));
+        then(error.getMessage()).contains("(started=10, completed=8, notReached=2)");
+    }
+
+    @Test
+    void should_pass_when_every_span_completed_and_refuse_call_assertions_on_a_span() {
+        Latency span = Latency.of("s", "main.a → main.b", TestLatencies.histogram(5, 700),
+                new SpanCounts(5, 5, 0, 0, 0, 0, 0, 0, 0), null);
+
+        assertThat(span).hasCount(5).allSpansCompleted();
+        then(expectAssertionError(() -> assertThat(span).allCallsReturned()))
+                .hasMessageContaining("s is a span: its calls are spans; use allSpansCompleted()");
+        then(expectAssertionError(() -> assertThat(TestLatencies.stmtExecute()).allSpansCompleted()))
+                .hasMessageContaining("handleStmtExecute is a function, not a span; use allCallsReturned()");
     }
 
     @Test

@@ -56,6 +56,14 @@ class RunSummaryTest {
     }
 
     @Test
+    void should_name_tests_as_the_extension_does() {
+        assertThat(GolatSummaryListener.testName("com.example.QuoteLatencyIT", "quotesStayFast"))
+                .isEqualTo("QuoteLatencyIT.quotesStayFast()");
+        assertThat(GolatSummaryListener.testName("dev.golat.it.console.QuietConsoleChildMain$TracedTestCase", "traced"))
+                .isEqualTo("TracedTestCase.traced()");
+    }
+
+    @Test
     void should_publish_count_and_percentiles_per_function() {
         var entries = JUnitReporting.entries(TestLatencies.stmtExecute());
         assertThat(entries.keySet()).containsExactly("golat.handleStmtExecute.function", "golat.handleStmtExecute.count",

@@ -4,6 +4,7 @@ package dev.golat.it.agent;
 import static dev.golat.it.agent.Workload.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.agent.AgentControls;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
@@ -80,7 +81,7 @@ public class AgentWorkloadIT {
         int n = Scale.calls(200);
         try (Workload w = Workload.start(go, build, "-mode", "recurse", "-n", Integer.toString(n), "-depth", "64");
                 AgentSession agent = HostAgent.start()) {
-            agent.slotBits(slotBits);
+            AgentControls.slotBits(agent, slotBits);
             ProbeSpec spec = w.probe(0, "main.recurse");
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe",
                     List.of(spec, spec.with(1, KeyMode.THREAD, Mode.MEASURE)));

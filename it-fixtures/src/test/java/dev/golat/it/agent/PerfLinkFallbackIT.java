@@ -3,6 +3,7 @@ package dev.golat.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.agent.AgentControls;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
@@ -29,7 +30,7 @@ class PerfLinkFallbackIT {
 
     @Test
     void one_perf_link_per_site_measures_every_call_and_detaches_everything() throws Exception {
-        int links = traceAndCount(AgentSession::perfLinks);
+        int links = traceAndCount(AgentControls::perfLinks);
         assertThat(links).as("perf links: one per site").isEqualTo(spec().uprobeCount());
     }
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.bench;
 
+import dev.golat.container.ContainerControls;
 import dev.golat.agent.ProbeSpec;
 import dev.golat.it.StmtServer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import dev.golat.agent.AgentBinary;
 import dev.golat.agent.AgentOutput;
-import dev.golat.agent.AgentProtocol;
 import dev.golat.agent.AgentSession;
 import dev.golat.container.ExecStream;
 import dev.golat.container.GoContainer;
@@ -98,7 +99,7 @@ class GolatBenchmarkIT {
 
     /** The phases of a traced class, timed one by one with the public pieces. */
     private void phases(Path binary, int reps) throws Exception {
-        byte[] agent = agentBinary();
+        byte[] agent = AgentBinary.bytes();
         for (int rep = 0; rep < reps; rep++) {
             int port = StmtClient.freePort();
             GoContainer server = GoContainer.fromBinary(binary)
@@ -111,7 +112,7 @@ class GolatBenchmarkIT {
                 long t1 = System.nanoTime();
                 ProbePlan plan = Planner.of(server.hostBinary()).plan(FUNCTION);
                 long t2 = System.nanoTime();
-                server.copyAgent(agent);
+                ContainerControls.copyAgent(server, agent);
                 long t3 = System.nanoTime();
                 AgentSession session = startAgent(server, plan);
                 long t4 = System.nanoTime();
@@ -149,7 +150,7 @@ class GolatBenchmarkIT {
 
     /** Starts the agent in the container the way the extension does: exec, pump its stdout, attach. */
     private AgentSession startAgent(GoContainer server, ProbePlan plan) {
-        ExecStream exec = server.exec(GoContainer.AGENT_PATH);
+        ExecStream exec = ContainerControls.exec(server, ContainerControls.AGENT_PATH);
         AgentOutput output = new AgentOutput();
         Thread pump = new Thread(() -> {
             byte[] buf = new byte[8192];
@@ -171,7 +172,7 @@ class GolatBenchmarkIT {
             add("detach.exec", System.nanoTime() - t0);
         });
         try {
-            session.start(server.servicePid(), server.binaryPathInContainer(), List.of(ProbeSpec.of(0, plan)));
+            session.start(ContainerControls.servicePid(server), server.binaryPathInContainer(), List.of(ProbeSpec.of(0, plan)));
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -179,12 +180,6 @@ class GolatBenchmarkIT {
         return session;
     }
 
-    private static byte[] agentBinary() throws IOException {
-        try (InputStream in = GolatBenchmarkIT.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
-            assertThat(in).as("classpath resource %s", AgentProtocol.RESOURCE).isNotNull();
-            return in.readAllBytes();
-        }
-    }
 
     /** The same @GoTest class with and without tracing, alternated; then test methods with and without. */
     private void endToEnd(int reps) {

@@ -3,13 +3,11 @@ package dev.golat.it.container;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.golat.agent.AgentOutput;
-import dev.golat.agent.AgentProtocol;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
-import dev.golat.container.ExecStream;
+import dev.golat.container.ContainerAgent;
 import dev.golat.container.GoContainer;
 import dev.golat.it.MiniJson;
 import dev.golat.it.StmtClient;
@@ -17,8 +15,6 @@ import dev.golat.plan.Planner;
 import dev.golat.testbins.GoMatrix;
 import dev.golat.testbins.GoTestBinaries;
 import dev.golat.testbins.GoTestBinaries.Variant;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -84,23 +80,8 @@ class ContainerMatrixIT {
     }
 
     /** The agent inside the service's container, the way the extension starts it. */
-    private static AgentSession agentIn(GoContainer server, List<ProbeSpec> specs) throws IOException {
-        try (InputStream in = ContainerMatrixIT.class.getClassLoader().getResourceAsStream(AgentProtocol.RESOURCE)) {
-            assertThat(in).as("classpath resource %s", AgentProtocol.RESOURCE).isNotNull();
-            server.copyAgent(in.readAllBytes());
-        }
-        ExecStream exec = server.exec(GoContainer.AGENT_PATH);
-        AgentOutput output = new AgentOutput();
-        output.readStdoutFrom(exec.stdout(), "golat-agent-stdout-" + server.serviceName());
-        AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
-        try {
-            session.start(server.servicePid(), server.binaryPathInContainer(), specs);
-            return session;
-        } catch (RuntimeException e) {
-            session.close();
-            throw new AssertionError("agent in " + server.serviceName() + ": " + e.getMessage() + "; stderr: "
-                    + exec.stderrTail(), e);
-        }
+    private static AgentSession agentIn(GoContainer server, List<ProbeSpec> specs) {
+        return ContainerAgent.start(server, specs, List.of(), server.serviceName());
     }
 
     /** Within max(2%, 15 µs) of the server's own clock, as StmtServerAccuracyIT compares. */

@@ -7,6 +7,7 @@ import static dev.golat.it.container.ContainerFixtures.stmtserver;
 import static dev.golat.it.container.ContainerFixtures.svc;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.container.ContainerControls;
 import dev.golat.container.ExecStream;
 import dev.golat.container.GoContainer;
 import java.io.BufferedReader;
@@ -37,7 +38,7 @@ class ExecAndPrivilegesIT {
                 .waitingForLogLine("listening on");
         server.start();
         // The agent's stand-in: a static helper, copied the way the agent will be (scratch has no shell).
-        server.copyAgent(svc());
+        ContainerControls.copyAgent(server, svc());
     }
 
     @AfterAll
@@ -47,9 +48,9 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_stream_lines_both_ways_through_an_exec_of_the_copied_agent() throws Exception {
-        assertThat(server.copyAgent(svc())).isEqualTo("/golat-agent");
+        assertThat(ContainerControls.copyAgent(server, svc())).isEqualTo("/golat-agent");
 
-        try (ExecStream echo = server.exec("/golat-agent", "-echo")) {
+        try (ExecStream echo = ContainerControls.exec(server, "/golat-agent", "-echo")) {
             PrintWriter in = new PrintWriter(echo.stdin(), true, StandardCharsets.UTF_8);
             BufferedReader out = new BufferedReader(new InputStreamReader(echo.stdout(), StandardCharsets.UTF_8));
             for (int i = 0; i < 100; i++) {
@@ -74,7 +75,7 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_kill_an_exec_that_ignores_sigterm_on_close() throws Exception {
-        try (ExecStream stubborn = server.exec("/golat-agent", "-echo", "-ignoreterm")) {
+        try (ExecStream stubborn = ContainerControls.exec(server, "/golat-agent", "-echo", "-ignoreterm")) {
             PrintWriter in = new PrintWriter(stubborn.stdin(), true, StandardCharsets.UTF_8);
             BufferedReader out = new BufferedReader(new InputStreamReader(stubborn.stdout(), StandardCharsets.UTF_8));
             in.println("ping");
@@ -90,7 +91,7 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_report_the_exit_code_of_a_short_exec() {
-        try (ExecStream help = server.exec("/app/stmtserver", "-bogus")) {
+        try (ExecStream help = ContainerControls.exec(server, "/app/stmtserver", "-bogus")) {
             assertThat(help.awaitExit(Duration.ofSeconds(10))).hasValue(2);
             assertThat(help.stderrTail()).contains("flag provided but not defined: -bogus");
         }
@@ -110,7 +111,7 @@ class ExecAndPrivilegesIT {
 
         // What the kernel says pid 1 holds, read from inside the container by a static helper.
         long capEff;
-        try (ExecStream status = server.exec("/golat-agent", "-status", "1")) {
+        try (ExecStream status = ContainerControls.exec(server, "/golat-agent", "-status", "1")) {
             BufferedReader out = new BufferedReader(new InputStreamReader(status.stdout(), StandardCharsets.UTF_8));
             capEff = out.lines().filter(l -> l.startsWith("CapEff:")).findFirst()
                     .map(l -> Long.parseUnsignedLong(l.split("\\s+")[1], 16)).orElseThrow();
@@ -127,7 +128,7 @@ class ExecAndPrivilegesIT {
 
     @Test
     void should_let_a_process_in_the_container_create_a_bpf_map_which_a_default_container_cannot() throws Exception {
-        try (ExecStream bpf = server.exec("/golat-agent", "-bpf")) {
+        try (ExecStream bpf = ContainerControls.exec(server, "/golat-agent", "-bpf")) {
             String line = new BufferedReader(new InputStreamReader(bpf.stdout(), StandardCharsets.UTF_8)).readLine();
             assertThat(bpf.awaitExit(Duration.ofSeconds(10))).as(line).hasValue(0);
             assertThat(line).startsWith("bpf map fd ");

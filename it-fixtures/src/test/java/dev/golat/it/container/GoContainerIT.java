@@ -7,6 +7,7 @@ import static dev.golat.it.container.ContainerFixtures.stmtserver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.golat.container.ContainerControls;
 import dev.golat.container.GoContainer;
 import dev.golat.container.GoContainerException;
 import java.io.BufferedReader;
@@ -42,7 +43,7 @@ class GoContainerIT {
             assertThat(Files.readAllBytes(Path.of("/proc", Long.toString(hostPid), "exe"))).isEqualTo(Files.readAllBytes(stmtserver()));
             String nsPid = Files.readAllLines(Path.of("/proc", Long.toString(hostPid), "status")).stream()
                     .filter(l -> l.startsWith("NSpid:")).findFirst().orElseThrow();
-            assertThat(java.util.List.of(nsPid.split("\\s+"))).last().isEqualTo(Long.toString(server.servicePid()));
+            assertThat(java.util.List.of(nsPid.split("\\s+"))).last().isEqualTo(Long.toString(ContainerControls.servicePid(server)));
             assertThat(server.binaryPathInContainer()).isEqualTo("/app/stmtserver");
             assertThat(server.hostBinary()).isEqualTo(stmtserver().toAbsolutePath());
         }

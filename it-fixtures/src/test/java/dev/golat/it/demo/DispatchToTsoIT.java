@@ -32,7 +32,7 @@ class DispatchToTsoIT {
             }
         }
         assertThat(dispatchToTso).hasCount(900).p99().isLessThan(Duration.ofMillis(5));
-        assertThat(dispatchToTso.counts().didNotReturn()).as("SETs never reach getTSO").isEqualTo(100);
+        assertThat(dispatchToTso.spanCounts().notReached()).as("SETs never reach getTSO").isEqualTo(100);
     }
     // end-snippet:span
 }

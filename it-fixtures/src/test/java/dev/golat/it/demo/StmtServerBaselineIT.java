@@ -29,7 +29,7 @@ class StmtServerBaselineIT {
     // snippet:baseline
     @Test
     @TraceLatency("handleStmtExecute")
-    @LatencyBaseline(percentiles = 50, tolerance = 10)
+    @LatencyBaseline(percentiles = 50, tolerance = 25) // above this machine's run-to-run spread (up to 19%)
     void executeIsNotSlower(Latency latency) {
         StmtClient[] clients = {StmtClient.connect(PORT), StmtClient.connect(PORT)};
         Load.of((worker, i) -> clients[worker].exec("SELECT " + i + " + (1 * 2)"))

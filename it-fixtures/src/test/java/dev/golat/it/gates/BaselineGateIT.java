@@ -72,7 +72,7 @@ class BaselineGateIT {
         // THEN
         assertThat(r.failures()).hasSize(1);
         assertThat(r.failures().get(0)).isInstanceOf(AssertionError.class).hasMessageContainingAll(
-                "Expecting handleStmtExecute not to be slower than its baseline (tolerance 10%):",
+                "Expecting handleStmtExecute not to be slower than its baseline (tolerance 25%):",
                 "  p50: baseline ", ", current ", ", ratio ", "(95% CI ", "), p <0.001, n 2,000/2,000: REGRESSION",
                 "baseline: " + file() + " (go1.23.", "verdict: REGRESSION",
                 "histogram: target/golat/GatedTestCase.html");
@@ -179,7 +179,9 @@ class BaselineGateIT {
 
         @Test
         @TraceLatency("handleStmtExecute")
-        @LatencyBaseline(percentiles = 50)
+        // 25%: two container runs of this same binary, minutes apart, differed by up to 19% at p50 on the
+        // (shared, 2-core) development machine; a stored baseline's tolerance must exceed that run-to-run spread
+        @LatencyBaseline(percentiles = 50, tolerance = 25)
         void executes(Latency latency) {
             try (StmtClient client = StmtClient.connect(PORT)) {
                 for (int i = 0; i < 200; i++) {

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.golat.container.GoContainer;
+import dev.golat.it.Fixtures;
 import dev.golat.it.MiniJson;
 import dev.golat.it.StmtClient;
 import dev.golat.junit.GoService;
@@ -20,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Events;
 
@@ -59,10 +59,7 @@ class ParallelClassesIT {
                 .execute()
                 .testEvents();
 
-        assertThat(tests.failed().stream()
-                .map(e -> e.getTestDescriptor().getDisplayName() + ": " + e.getRequiredPayload(TestExecutionResult.class)
-                        .getThrowable().map(Throwable::toString).orElse("?"))
-                .toList()).as("fixture failures").isEmpty();
+        assertThat(Fixtures.failures(tests)).as("fixture failures").isEmpty();
         tests.assertStatistics(s -> s.started(2).succeeded(2).failed(0));
         Outcome a = OUTCOMES.get("ThousandCallsTestCase");
         Outcome b = OUTCOMES.get("SeventeenHundredCallsTestCase");

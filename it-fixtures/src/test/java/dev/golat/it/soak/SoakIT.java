@@ -4,6 +4,7 @@ package dev.golat.it.soak;
 import static dev.golat.it.agent.Workload.number;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.agent.AgentControls;
 import dev.golat.agent.AgentProtocol;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Buckets;
@@ -178,7 +179,7 @@ class SoakIT {
         try (Workload w = Workload.start(go, "-mode", "block", "-n", Integer.toString(n), "-goroutines",
                 Integer.toString(n), "-sleep", "3s");
                 AgentSession agent = HostAgent.start()) {
-            agent.slotBits(1);
+            AgentControls.slotBits(agent, 1);
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(w.probe(0, "main.blockSleep")));
             w.go();
             String own = w.result();

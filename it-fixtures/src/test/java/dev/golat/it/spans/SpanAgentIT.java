@@ -9,6 +9,7 @@ import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanCounters;
 import dev.golat.agent.SpanSpec;
 import dev.golat.it.MiniJson;
 import dev.golat.plan.Planner;
@@ -40,19 +41,19 @@ class SpanAgentIT {
             server.drive(CONNECTIONS, PER_CONNECTION);
             String stats = server.stats();
             ProbeSnapshot s = agent.snapshot().get(0);
-            Counters c = s.counters();
+            SpanCounters c = s.spanCounters();
 
             assertThat(s.function()).isEqualTo("dispatch-to-tso");
             assertThat(MiniJson.number(stats, "requests")).isEqualTo(STATEMENTS);
-            assertThat(c.matched()).as("completed (%s) vs the server's dispatchToTSO count", c)
+            assertThat(c.completed()).as("completed (%s) vs the server's dispatchToTSO count", c)
                     .isEqualTo(MiniJson.number(stats, "dispatchToTSO.count"))
                     .isEqualTo(STATEMENTS - StmtServerProcess.sets(STATEMENTS));
-            assertThat(c.didNotReturn()).as("not reached (%s) vs the server's skippedTSO", c)
+            assertThat(c.notReached()).as("not reached (%s) vs the server's skippedTSO", c)
                     .isEqualTo(MiniJson.number(stats, "skippedTSO"))
                     .isEqualTo(StmtServerProcess.sets(STATEMENTS));
-            assertThat(c.entries()).as("started (%s)", c).isEqualTo(STATEMENTS);
-            assertThat(c.unmatchedReturns() + c.staleReturns() + c.readErrors() + c.inflight()).as("%s", c).isZero();
-            assertThat(s.totalCount()).isEqualTo(c.matched());
+            assertThat(c.started()).as("started (%s)", c).isEqualTo(STATEMENTS);
+            assertThat(c.unmatched() + c.stale() + c.errors() + c.overflow() + c.inflight()).as("%s", c).isZero();
+            assertThat(s.totalCount()).isEqualTo(c.completed());
             System.out.printf("%s %s dispatch-to-tso: span p50/p90/p99 %d/%d/%d ns, server %d/%d/%d ns (%s)%n", go, build,
                     percentile(s, "p50"), percentile(s, "p90"), percentile(s, "p99"),
                     MiniJson.number(stats, "dispatchToTSO.p50"), MiniJson.number(stats, "dispatchToTSO.p90"),
@@ -92,15 +93,15 @@ class SpanAgentIT {
             String stats = server.stats();
             List<ProbeSnapshot> s = agent.snapshot();
             Counters fn = s.get(0).counters();
-            Counters span = s.get(1).counters();
+            SpanCounters span = s.get(1).spanCounters();
 
             assertThat(fn.matched()).as("%s", fn).isEqualTo(MiniJson.number(stats, "handleStmtExecute.count"))
                     .isEqualTo(STATEMENTS);
-            assertThat(span.matched()).as("%s", span).isEqualTo(STATEMENTS);
-            assertThat(span.didNotReturn() + span.unmatchedReturns() + span.readErrors() + span.inflight())
+            assertThat(span.completed()).as("%s", span).isEqualTo(STATEMENTS);
+            assertThat(span.notReached() + span.unmatched() + span.errors() + span.overflow() + span.inflight())
                     .as("%s", span).isZero();
-            assertThat(s.get(2).counters().matched()).isEqualTo(MiniJson.number(stats, "dispatchToTSO.count"));
-            assertThat(s.get(2).counters().didNotReturn()).isEqualTo(MiniJson.number(stats, "skippedTSO"));
+            assertThat(s.get(2).spanCounters().completed()).isEqualTo(MiniJson.number(stats, "dispatchToTSO.count"));
+            assertThat(s.get(2).spanCounters().notReached()).isEqualTo(MiniJson.number(stats, "skippedTSO"));
             System.out.printf("%s to-defer span p50/p90 %d/%d ns, handleStmtExecute at its RETs %d/%d ns%n", go,
                     percentile(s.get(1), "p50"), percentile(s.get(1), "p90"), percentile(s.get(0), "p50"),
                     percentile(s.get(0), "p90"));
@@ -131,12 +132,12 @@ class SpanAgentIT {
             w.go();
             String own = w.result();
             List<ProbeSnapshot> s = agent.snapshot();
-            Counters c = s.get(1).counters();
+            SpanCounters c = s.get(1).spanCounters();
 
-            assertThat(c.matched()).as("%s", c).isEqualTo(MiniJson.number(own, "count")).isEqualTo(200 * 64);
-            assertThat(c.entries()).as("%s", c).isEqualTo(200 * 64);
-            assertThat(c.unmatchedReturns() + c.didNotReturn() + c.readErrors() + c.inflight()).as("%s", c).isZero();
-            assertThat(c.reentries()).as("restarts after morestack (%s) = the probe's reentries", c)
+            assertThat(c.completed()).as("%s", c).isEqualTo(MiniJson.number(own, "count")).isEqualTo(200 * 64);
+            assertThat(c.started()).as("%s", c).isEqualTo(200 * 64);
+            assertThat(c.unmatched() + c.notReached() + c.errors() + c.overflow() + c.inflight()).as("%s", c).isZero();
+            assertThat(c.restarts()).as("restarts after morestack (%s) = the probe's reentries", c)
                     .isPositive().isEqualTo(s.get(0).counters().reentries());
             // The program's pX must lie between the span's p(X-1) and p(X+3), as AgentWorkloadIT compares the probe.
             Histogram h = s.get(1).toHistogram();
@@ -163,13 +164,13 @@ class SpanAgentIT {
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(), List.of(span));
             w.go();
             String own = w.result();
-            Counters c = agent.snapshot().get(0).counters();
+            SpanCounters c = agent.snapshot().get(0).spanCounters();
 
             assertThat(MiniJson.number(own, "count")).isEqualTo(50L * depth);
-            assertThat(c.entries()).as("%s", c).isEqualTo(50L * depth);
-            assertThat(c.matched()).as("%s", c).isEqualTo(50L * dev.golat.agent.AgentProtocol.SPAN_STACK);
-            assertThat(c.unmatchedReturns()).as("%s", c).isEqualTo(50L * 8);
-            assertThat(c.readErrors()).as("overflow (%s)", c).isEqualTo(50L * 8);
+            assertThat(c.started()).as("%s", c).isEqualTo(50L * depth);
+            assertThat(c.completed()).as("%s", c).isEqualTo(50L * dev.golat.agent.AgentProtocol.SPAN_STACK);
+            assertThat(c.unmatched()).as("%s", c).isEqualTo(50L * 8);
+            assertThat(c.overflow() + c.errors()).as("overflow (%s)", c).isEqualTo(50L * 8);
         }
     }
 

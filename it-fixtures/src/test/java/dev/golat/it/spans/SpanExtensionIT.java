@@ -53,14 +53,14 @@ class SpanExtensionIT {
         Latency span = dispatchToTso.snapshot();
 
         assertThat(span.name()).isEqualTo("dispatch-to-tso");
-        assertThat(span.count()).as("%s", span.counts())
+        assertThat(span.count()).as("%s", span.spanCounts())
                 .isEqualTo(MiniJson.number(stats, "dispatchToTSO.count"))
                 .isEqualTo(STATEMENTS - StmtServerProcess.sets(STATEMENTS));
-        assertThat(span.counts().didNotReturn()).as("not reached: %s", span.counts())
+        assertThat(span.spanCounts().notReached()).as("not reached: %s", span.spanCounts())
                 .isEqualTo(MiniJson.number(stats, "skippedTSO"))
                 .isEqualTo(StmtServerProcess.sets(STATEMENTS));
-        assertThat(span.counts().entries()).isEqualTo(STATEMENTS);
-        assertThat(span.counts().unmatchedReturns()).isZero();
+        assertThat(span.spanCounts().started()).isEqualTo(STATEMENTS);
+        assertThat(span.spanCounts().unmatchedEnds()).isZero();
         for (String p : List.of("p50", "p90")) {
             SpanAgentIT.assertAgrees("@TraceSpan dispatch-to-tso " + p,
                     span.percentile(Double.parseDouble(p.substring(1))).toNanos(),

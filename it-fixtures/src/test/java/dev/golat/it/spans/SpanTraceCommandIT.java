@@ -55,10 +55,10 @@ class SpanTraceCommandIT {
 
                 assertThat(MiniJson.number(json, "count")).isEqualTo(MiniJson.number(stats, "dispatchToTSO.count"))
                         .isEqualTo(2000 - StmtServerProcess.sets(2000));
-                assertThat(MiniJson.number(json, "counters.didNotReturn")).isEqualTo(MiniJson.number(stats, "skippedTSO"))
+                assertThat(MiniJson.number(json, "counters.notReached")).isEqualTo(MiniJson.number(stats, "skippedTSO"))
                         .isEqualTo(StmtServerProcess.sets(2000));
-                assertThat(MiniJson.number(json, "counters.entries")).isEqualTo(2000);
-                assertThat(MiniJson.number(json, "counters.unmatched")).isZero();
+                assertThat(MiniJson.number(json, "counters.started")).isEqualTo(2000);
+                assertThat(MiniJson.number(json, "counters.unmatchedEnds")).isZero();
                 for (String p : List.of("p50", "p90")) {
                     SpanAgentIT.assertAgrees("golat trace --span " + p, MiniJson.number(json, p),
                             MiniJson.number(stats, "dispatchToTSO." + p));

@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.result;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+
+/**
+ * A {@link Latency} that reads the probes' current figures on every access: each accessor is the same
+ * accessor of one {@link #snapshot()} (HdrHistogram's {@code Recorder} to its {@code Histogram}).
+ */
+final class LiveLatency implements Latency {
+    private final String name;
+    private final String function;
+    private final Supplier<Latency> source;
+    private final Runnable reset; // null when the source cannot be reset
+
+    LiveLatency(String name, String function, Supplier<Latency> source, Runnable reset) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.function = Objects.requireNonNull(function, "function");
+        this.source = Objects.requireNonNull(source, "source");
+        this.reset = reset;
+    }
+
+    @Override
+    public void reset() {
+        if (reset == null) {
+            throw new IllegalStateException("reset() on a live latency whose source cannot be reset of " + name
+                    + ": reset the Latency the test method received");
+        }
+        reset.run();
+    }
+
+    @Override
+    public Latency snapshot() {
+        return source.get().snapshot();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String function() {
+        return function;
+    }
+
+    @Override
+    public Histogram histogram() {
+        return snapshot().histogram();
+    }
+
+    @Override
+    public long count() {
+        return snapshot().count();
+    }
+
+    @Override
+    public boolean isSpan() {
+        return snapshot().isSpan();
+    }
+
+    @Override
+    public Counts counters() {
+        return snapshot().counters();
+    }
+
+    @Override
+    public CallCounts counts() {
+        return snapshot().counts();
+    }
+
+    @Override
+    public SpanCounts spanCounts() {
+        return snapshot().spanCounts();
+    }
+
+    @Override
+    public List<Instantiation> instantiations() {
+        return snapshot().instantiations();
+    }
+
+    @Override
+    public Optional<Path> report() {
+        return snapshot().report();
+    }
+
+    @Override
+    public Duration percentile(double p) {
+        return snapshot().percentile(p);
+    }
+
+    @Override
+    public Duration max() {
+        return snapshot().max();
+    }
+
+    @Override
+    public Duration min() {
+        return snapshot().min();
+    }
+
+    @Override
+    public Duration mean() {
+        return snapshot().mean();
+    }
+
+    @Override
+    public String toString() {
+        return snapshot().toString();
+    }
+}
