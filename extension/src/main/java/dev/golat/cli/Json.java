@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.cli;
 
+import dev.golat.report.JsonText;
 import java.util.List;
 import java.util.Map;
 
@@ -49,24 +50,6 @@ final class Json {
     }
 
     private static void string(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+        sb.append(JsonText.quote(s));
     }
 }

@@ -2,6 +2,7 @@
 package dev.golat.junit;
 
 import dev.golat.result.GateResult;
+import dev.golat.report.JsonText;
 import dev.golat.result.Units;
 import java.nio.file.Path;
 import java.util.List;
@@ -86,23 +87,6 @@ final class RunSummary {
     }
 
     static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
+        return JsonText.quote(s);
     }
 }
