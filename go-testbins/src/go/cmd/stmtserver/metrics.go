@@ -16,11 +16,12 @@ import (
 //	getTSO             one getTSO call, timed by its caller
 //	dispatchToTSO      from the start of handleStmtExecute to the moment getTSO is called (SELECT, UPDATE)
 //	storageGet         one (*storage).get call, timed by its caller
+//	getTSOInner        one getTSO call, timed by getTSO itself (after its entry, before its RET)
 //
 // STATS prints, in this order:
 //
 //	{"handleStmtExecute":{"count":…,"p50":…,"p90":…,"p99":…,"p999":…,"max":…},"getTSO":{…},
-//	 "dispatchToTSO":{…},"storageGet":{…},"requests":…,"skippedTSO":…}
+//	 "dispatchToTSO":{…},"storageGet":{…},"getTSOInner":{…},"requests":…,"skippedTSO":…}
 //
 // Durations in integer ns, nearest-rank percentiles. count counts every call; the percentiles use the
 // first maxSamples of them (bounded memory).
@@ -29,10 +30,11 @@ const (
 	nameTSO      = "getTSO"
 	nameDispatch = "dispatchToTSO"
 	nameStorage  = "storageGet"
+	nameTSOInner = "getTSOInner"
 	maxSamples   = 2_000_000
 )
 
-var seriesNames = []string{nameHandle, nameTSO, nameDispatch, nameStorage}
+var seriesNames = []string{nameHandle, nameTSO, nameDispatch, nameStorage, nameTSOInner}
 
 type series struct {
 	count   int

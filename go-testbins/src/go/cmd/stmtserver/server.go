@@ -116,8 +116,9 @@ func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	}
 	t = time.Now()
 	m.record(nameDispatch, t.Sub(start))
-	ts := getTSO(cc.srv.tso)
+	ts, inner := getTSO(cc.srv.tso)
 	m.record(nameTSO, time.Since(t))
+	m.record(nameTSOInner, inner)
 	return fmt.Sprintf("OK v=%d n=%d ts=%d", v, stored, ts)
 }
 

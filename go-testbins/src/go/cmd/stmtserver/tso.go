@@ -18,13 +18,16 @@ func newTSO() *tsoOracle {
 	return o
 }
 
-// getTSO asks the oracle for a timestamp and waits for the answer.
+// getTSO asks the oracle for a timestamp and waits for the answer. It also returns its own inner clock (from just
+// after its entry to just before its RET): a probe pair on getTSO times a window between that and its caller's clock.
 //
 //go:noinline
-func getTSO(o *tsoOracle) int64 {
+func getTSO(o *tsoOracle) (int64, time.Duration) {
+	t := time.Now()
 	c := make(chan int64, 1)
 	o.reqs <- c
-	return <-c
+	ts := <-c
+	return ts, time.Since(t)
 }
 
 func (o *tsoOracle) serve() {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** Starts stmtserver from every build of the matrix (version × variant), talks its line protocol and checks its own figures. */
 class StmtServerSmokeTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final List<String> SERIES = List.of("handleStmtExecute", "getTSO", "dispatchToTSO", "storageGet");
+    private static final List<String> SERIES = List.of("handleStmtExecute", "getTSO", "dispatchToTSO", "storageGet", "getTSOInner");
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
 
@@ -68,13 +68,16 @@ class StmtServerSmokeTest {
         int tso = selects.length + updates.length;
         int parsed = tso + sets.length;
         assertThat(stats.keySet()).containsExactly(
-                "handleStmtExecute", "getTSO", "dispatchToTSO", "storageGet", "requests", "skippedTSO");
+                "handleStmtExecute", "getTSO", "dispatchToTSO", "storageGet", "getTSOInner", "requests", "skippedTSO");
         assertThat(num(stats, "requests")).isEqualTo(parsed + 2);
         assertThat(num(stats, "skippedTSO")).isEqualTo(sets.length);
         assertThat(num(obj(stats, "handleStmtExecute"), "count")).isEqualTo(parsed + 2);
         assertThat(num(obj(stats, "storageGet"), "count")).isEqualTo(parsed);
         assertThat(num(obj(stats, "getTSO"), "count")).isEqualTo(tso);
         assertThat(num(obj(stats, "dispatchToTSO"), "count")).isEqualTo(tso);
+        assertThat(num(obj(stats, "getTSOInner"), "count")).isEqualTo(tso);
+        assertThat(num(obj(stats, "getTSOInner"), "p50")).as("getTSO's own clock within its caller's")
+                .isLessThanOrEqualTo(num(obj(stats, "getTSO"), "p50"));
         for (String name : SERIES) {
             WorkloadSmokeTest.assertPercentilesOrdered(obj(stats, name));
         }

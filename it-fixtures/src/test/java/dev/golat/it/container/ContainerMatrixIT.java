@@ -11,6 +11,7 @@ import dev.golat.container.ContainerAgent;
 import dev.golat.container.GoContainer;
 import dev.golat.it.MiniJson;
 import dev.golat.it.StmtClient;
+import dev.golat.it.agent.AgentWorkloadIT;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoMatrix;
 import dev.golat.testbins.GoTestBinaries;
@@ -74,7 +75,10 @@ class ContainerMatrixIT {
                 for (String p : List.of("p50", "p90")) {
                     assertAgrees("handleStmtExecute " + p, s.get(0), p, MiniJson.number(stats, "handleStmtExecute." + p));
                 }
-                assertAgrees("getTSO p50", s.get(1), "p50", MiniJson.number(stats, "getTSO.p50"));
+                // getTSO times itself inside (getTSOInner) and is timed by its caller (getTSO): golat's window lies
+                // between the two, call by call.
+                AgentWorkloadIT.assertBetweenClocks("getTSO p50", s.get(1).toHistogram().getValueAtPercentile(50),
+                        MiniJson.number(stats, "getTSOInner.p50"), MiniJson.number(stats, "getTSO.p50"));
             }
         }
     }

@@ -12,6 +12,7 @@ import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
+import dev.golat.agent.SpanCounters;
 import dev.golat.agent.SpanSpec;
 import dev.golat.it.agent.Workload;
 import dev.golat.testbins.EachGoVersion;
@@ -78,7 +79,7 @@ class SoakIT {
             List<ProbeSnapshot> s = agent.snapshot();
             assertThat(number(own, "count")).isEqualTo(n);
             assertExact("main.blockChan " + go, s.get(0), n, n);
-            assertExact("span block " + go, s.get(1), n, n);
+            assertExactSpan("span block " + go, s.get(1), n, n);
             return n;
         }
     }
@@ -145,18 +146,19 @@ class SoakIT {
             w.go();
             String own = w.result();
             List<ProbeSnapshot> s = agent.snapshot();
-            Counters c = s.get(1).counters();
+            SpanCounters c = s.get(1).spanCounters();
             System.out.printf("soak %s: %,d goroutines with open spans (table %,d): %s%n", go, goroutines,
                     AgentProtocol.MAX_SPAN_KEYS, c);
 
             assertThat(number(own, "count")).isEqualTo(n);
             assertExact("main.blockSleep " + go, s.get(0), n, n);
-            assertThat(c.returns()).as("end sites hit (%s)", c).isEqualTo(n);
-            assertThat(c.matched() + c.unmatchedReturns()).as("completed + unmatched (%s)", c).isEqualTo(n);
-            assertThat(c.unmatchedReturns()).as("starts the full table lost (%s)", c).isPositive();
-            assertThat(c.staleReturns() + c.didNotReturn() + c.reentries() + c.inflight()).as("%s", c).isZero();
-            assertThat(c.entries() + c.readErrors()).as("starts pushed + starts with no room (%s)", c).isEqualTo(n);
-            assertThat(s.get(1).totalCount()).isEqualTo(c.matched());
+            assertThat(c.completed() + c.unmatched() + c.stale()).as("end sites hit (%s)", c).isEqualTo(n);
+            assertThat(c.completed() + c.unmatched()).as("completed + unmatched (%s)", c).isEqualTo(n);
+            assertThat(c.unmatched()).as("starts the full table lost (%s)", c).isPositive();
+            assertThat(c.stale() + c.notReached() + c.restarts() + c.inflight()).as("%s", c).isZero();
+            assertThat(c.started() + c.errors() + c.overflow()).as("starts pushed + starts with no room (%s)", c)
+                    .isEqualTo(n);
+            assertThat(s.get(1).totalCount()).isEqualTo(c.completed());
             assertThat(lowestBucket(s.get(1))).as("lowest bucket of a completed span: each is one blockSleep(1s) call")
                     .isGreaterThanOrEqualTo(Buckets.index(sleepNs));
             assertThat(s.get(1).toHistogram().getMaxValue()).as("longest completed span vs the program's max")
@@ -230,9 +232,15 @@ class SoakIT {
                     resets++;
                     if (resets % 8 == 0) {
                         for (ProbeSnapshot s : agent.snapshot()) {
-                            Counters c = s.counters();
-                            assertThat(c.unmatchedReturns() + c.readErrors())
-                                    .as("window %d of %s under resets: %s", windows, s.function(), c).isZero();
+                            if (s.isSpan()) {
+                                SpanCounters c = s.spanCounters();
+                                assertThat(c.unmatched() + c.errors() + c.overflow())
+                                        .as("window %d of span %s under resets: %s", windows, s.function(), c).isZero();
+                            } else {
+                                Counters c = s.counters();
+                                assertThat(c.unmatchedReturns() + c.readErrors())
+                                        .as("window %d of %s under resets: %s", windows, s.function(), c).isZero();
+                            }
                         }
                         windows++;
                     }
@@ -251,7 +259,7 @@ class SoakIT {
                 List<ProbeSnapshot> s = agent.snapshot();
                 assertThat(number(second, "count")).isEqualTo(n);
                 assertExact("main.blockChan after the storm " + go, s.get(0), n, n);
-                assertExact("span block after the storm " + go, s.get(1), n, n);
+                assertExactSpan("span block after the storm " + go, s.get(1), n, n);
             } finally {
                 reader.shutdownNow();
             }
@@ -262,6 +270,16 @@ class SoakIT {
     private static int lowestBucket(ProbeSnapshot s) {
         assertThat(s.buckets()).as("buckets of %s", s.function()).isNotEmpty();
         return java.util.Arrays.stream(s.buckets()).min().getAsInt();
+    }
+
+    /** started and completed as given; nothing not reached, unmatched, stale, dropped, open or unreadable; histogram = completed. */
+    private static void assertExactSpan(String what, ProbeSnapshot s, long started, long completed) {
+        SpanCounters c = s.spanCounters();
+        assertThat(c.started()).as("%s started: %s", what, c).isEqualTo(started);
+        assertThat(c.completed()).as("%s completed: %s", what, c).isEqualTo(completed);
+        assertThat(c.notReached() + c.unmatched() + c.stale() + c.overflow() + c.inflight() + c.errors())
+                .as("%s: %s", what, c).isZero();
+        assertThat(s.totalCount()).as("%s histogram samples", what).isEqualTo(completed);
     }
 
     /** entries and matched as given; nothing unmatched, stale, lost, in flight or unreadable; histogram = matched. */
