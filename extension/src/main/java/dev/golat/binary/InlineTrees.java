@@ -70,26 +70,13 @@ final class InlineTrees {
      * function it belongs to; it never fails the whole binary.
      */
     static InlineTrees build(FuncTable table, Image image, long gofunc) {
-        Reader reader = new Reader(table, image, gofunc);
         Pairs pairs = new Pairs(table.size());
-        List<String> problems = new ArrayList<>();
-        int unreadable = 0;
-        for (int i = 0; i < table.size(); i++) {
-            int[] nameOffs;
-            try {
-                nameOffs = reader.calleeNameOffs(i);
-            } catch (GoBinaryException e) {
-                if (problems.size() < PROBLEMS_KEPT) {
-                    problems.add(describe(table, i) + ": " + e.getMessage());
-                }
-                unreadable++;
-                continue;
+        Unreadable skipped = readEvery(table, image, gofunc, (function, calleeNameOffs) -> {
+            for (int nameOff : calleeNameOffs) {
+                pairs.add(nameOff, function);
             }
-            for (int nameOff : nameOffs) {
-                pairs.add(nameOff, i);
-            }
-        }
-        return new InlineTrees(table.funcnametab(), table.nameOffs(), pairs, problems, unreadable);
+        });
+        return new InlineTrees(table.funcnametab(), table.nameOffs(), pairs, skipped.problems(), skipped.count());
     }
 
     /** What one pass over every inline tree for one callee found: its callers, and the trees that could not be read. */
@@ -101,11 +88,39 @@ final class InlineTrees {
      * callee, for planning one function.
      */
     static Scan scan(FuncTable table, Image image, long gofunc, String name) {
-        Reader reader = new Reader(table, image, gofunc);
         byte[] names = table.funcnametab();
         int[] own = table.nameOffs();
         byte[] q = name.getBytes(StandardCharsets.UTF_8);
         TreeSet<String> callers = new TreeSet<>();
+        Unreadable skipped = readEvery(table, image, gofunc, (function, calleeNameOffs) -> {
+            for (int nameOff : calleeNameOffs) {
+                if (nameIs(names, nameOff, q)) {
+                    String caller = FuncTable.name(names, own[function]);
+                    if (caller != null) {
+                        callers.add(caller);
+                    }
+                    break;
+                }
+            }
+        });
+        return new Scan(List.copyOf(callers), skipped.problems(), skipped.count());
+    }
+
+    /** The callee name offsets of one function's inline tree, for {@link #readEvery}. */
+    private interface Callees {
+        void of(int function, int[] calleeNameOffs);
+    }
+
+    /** The inline trees that could not be read: the first {@link #PROBLEMS_KEPT} described, and how many. */
+    private record Unreadable(List<String> problems, int count) {}
+
+    /**
+     * Reads every function's inline tree and hands each readable one to {@code callees}. A tree that cannot be read
+     * is skipped and described, naming its function: the one pass {@link #build} and {@link #scan} share, so both
+     * report the same problems.
+     */
+    private static Unreadable readEvery(FuncTable table, Image image, long gofunc, Callees callees) {
+        Reader reader = new Reader(table, image, gofunc);
         List<String> problems = new ArrayList<>();
         int unreadable = 0;
         for (int i = 0; i < table.size(); i++) {
@@ -119,17 +134,9 @@ final class InlineTrees {
                 unreadable++;
                 continue;
             }
-            for (int nameOff : nameOffs) {
-                if (nameIs(names, nameOff, q)) {
-                    String caller = FuncTable.name(names, own[i]);
-                    if (caller != null) {
-                        callers.add(caller);
-                    }
-                    break;
-                }
-            }
+            callees.of(i, nameOffs);
         }
-        return new Scan(List.copyOf(callers), List.copyOf(problems), unreadable);
+        return new Unreadable(List.copyOf(problems), unreadable);
     }
 
     /** Sorted names of the functions into which a function named exactly {@code name} was inlined. */
