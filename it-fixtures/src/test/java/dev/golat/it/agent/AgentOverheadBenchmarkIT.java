@@ -21,7 +21,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -181,7 +180,7 @@ class AgentOverheadBenchmarkIT {
         Map<String, Double> perHit = new LinkedHashMap<>();
         long hits = 0;
         for (int id : BpfObjects.heldBy(agentPid).progs()) {
-            String json = bpftool("prog", "show", "id", String.valueOf(id), "--json");
+            String json = BpfObjects.bpftool("prog", "show", "id", String.valueOf(id), "--json");
             Matcher name = NAME.matcher(json);
             if (!name.find() || !json.contains("\"run_cnt\"")) {
                 continue;
@@ -205,17 +204,6 @@ class AgentOverheadBenchmarkIT {
         String before = Files.readString(BPF_STATS).strip();
         Files.writeString(BPF_STATS, value);
         return before;
-    }
-
-    private static String bpftool(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("bpftool"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException("bpftool " + String.join(" ", args) + " failed: " + out);
-        }
-        return out;
     }
 
     /** The function's first instruction: the plan's entry, as a file offset. */

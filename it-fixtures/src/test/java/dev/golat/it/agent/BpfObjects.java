@@ -86,7 +86,8 @@ final class BpfObjects {
         return left;
     }
 
-    private static String bpftool(String... args) throws IOException, InterruptedException {
+    /** Runs bpftool; its output, or an exception with it when bpftool fails or takes over 30 s. */
+    static String bpftool(String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("bpftool"));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
