@@ -254,8 +254,9 @@ final class FunctionIndex {
             }
         }
         if (matches.isEmpty()) {
-            throw new GoBinaryException(String.format(Locale.ROOT, "no Go function '%s' in %s (%s, %,d functions); closest: %s",
-                    query, binary, version, functions.size(), String.join(", ", closest(query))));
+            throw new GoBinaryException(String.format(Locale.ROOT, "%s in %s (%s, %,d functions)%s; closest: %s",
+                    FunctionNames.isGlob(query) ? "no Go function matches the glob '" + query + "'" : "no Go function '" + query + "'",
+                    binary, version, functions.size(), spellingHint(query), String.join(", ", closest(query))));
         }
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int id : matches) {
@@ -282,6 +283,84 @@ final class FunctionIndex {
         }
         String name = bodies.size() == 1 && wrappers.isEmpty() ? bodies.get(0).name() : generic;
         return new FunctionSelection(name, bodies, wrappers);
+    }
+
+    /**
+     * Why a name that matched nothing may be misspelt: a space outside type arguments (Go names have none there: a
+     * quoting slip), or a character outside ASCII that no function name here has (a lookalike letter pasted in).
+     */
+    private String spellingHint(String query) {
+        int depth = 0;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (Character.isWhitespace(c) && depth <= 0) {
+                return String.format(Locale.ROOT, "; the name has a space at index %d, and Go function names have none "
+                        + "outside type arguments: check the quoting (e.g. \"main.(*T).Method\")", i);
+            }
+        }
+        for (int i = 0; i < query.length(); ) {
+            int cp = query.codePointAt(i);
+            if (cp > 0x7f) {
+                String ch = new String(Character.toChars(cp));
+                boolean known = functions.stream().anyMatch(f -> f.name().contains(ch));
+                if (!known) {
+                    return String.format(Locale.ROOT, "; the name has the non-ASCII character '%s' (U+%04X, %s) at index %d, "
+                            + "which no function name in this binary has: retype it in ASCII", ch, cp, Character.getName(cp), i);
+                }
+            }
+            i += Character.charCount(cp);
+        }
+        return "";
+    }
+
+    /**
+     * What a query selects when a glob may match many functions: for a plain name, or a glob whose matches are one
+     * function (or the instantiations of one generic function), exactly what {@link #select} selects, with its
+     * errors; for a glob that matches several, one selection per function (every generic function one, with all its
+     * instantiations), sorted by name, leaving out compiler-generated wrappers (funcID wrapper: ABI, method value and
+     * dictionary wrappers, which only call a function the glob also matches or that can be named exactly).
+     */
+    GlobSelection selectAll(String query, String binary, GoVersion version) {
+        if (query == null || !FunctionNames.isGlob(query)) {
+            return new GlobSelection(query, List.of(select(query, binary, version)), List.of());
+        }
+        List<Integer> matches = matches(query);
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int id : matches) {
+            groups.computeIfAbsent(FunctionNames.genericName(functions.get(id).name()), k -> new ArrayList<>()).add(id);
+        }
+        if (groups.size() <= 1) {
+            return new GlobSelection(query, List.of(select(query, binary, version)), List.of());
+        }
+        List<FunctionSelection> selected = new ArrayList<>();
+        List<String> wrappers = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+            List<FunctionSelection.Instance> bodies = new ArrayList<>();
+            List<FunctionSelection.Instance> left = new ArrayList<>();
+            for (int id : sortedByEntry(g.getValue())) {
+                (wrapper[id] ? left : bodies).add(new FunctionSelection.Instance(functions.get(id), labels[id]));
+            }
+            left.forEach(i -> wrappers.add(i.name()));
+            if (bodies.isEmpty()) {
+                continue;
+            }
+            if (FunctionNames.hasTypeArgs(g.getKey()) && bodies.size() > 1) {
+                selected.add(new FunctionSelection(g.getKey(), bodies, left));
+            } else {
+                for (FunctionSelection.Instance b : bodies) {
+                    selected.add(new FunctionSelection(b.name(), List.of(b), List.of()));
+                }
+            }
+        }
+        if (selected.isEmpty()) {
+            throw new GoBinaryException(String.format(Locale.ROOT, "the glob '%s' in %s (%s) matches only %,d "
+                    + "compiler-generated wrappers (%s%s), which only call other functions; name one exactly to trace it",
+                    query, binary, version, wrappers.size(), String.join(", ", wrappers.subList(0, Math.min(SHOWN, wrappers.size()))),
+                    wrappers.size() > SHOWN ? ", ..." : ""));
+        }
+        selected.sort(Comparator.comparing(FunctionSelection::name).thenComparingLong(s -> s.instances().get(0).function().entry()));
+        return new GlobSelection(query, selected, wrappers);
     }
 
     /**

@@ -198,6 +198,28 @@ public final class GoBinary {
         }
     }
 
+    /** Whether a traced name is a glob ({@code *}, {@code ?}, {@code [...]} outside type arguments). */
+    public static boolean isGlob(String query) {
+        return query != null && FunctionNames.isGlob(query);
+    }
+
+    /**
+     * What {@code query} selects when it may be a glob over many functions: see {@link FunctionIndex#selectAll}. A
+     * plain name, or a glob that matches one function, selects what {@link #select} does, with the same errors.
+     *
+     * @throws GoBinaryException as {@link #select} does, and for a glob that matches only compiler-generated wrappers
+     */
+    public GlobSelection selectAll(String query) {
+        if (query == null || !FunctionNames.isGlob(query)) {
+            return new GlobSelection(query, List.of(select(query)), List.of());
+        }
+        try {
+            return index().selectAll(query, path.toString(), version);
+        } catch (GoBinaryException e) {
+            throw withInlining(query, e);
+        }
+    }
+
     /** An unknown name that was inlined everywhere has no code of its own: say where it went. */
     private GoBinaryException withInlining(String query, GoBinaryException e) {
         if (query == null || !e.getMessage().startsWith("no Go function")) {

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.plan;
+
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What one traced name plans to when it may be a glob over many functions.
+ *
+ * @param spec      what the user wrote
+ * @param many      whether it is a glob that selected several functions: each is then traced and measured on its
+ *                  own, under its full name; else {@link #functions} holds the one plan {@link Planner#planFunction}
+ *                  makes, traced under {@link #spec}
+ * @param functions one plan per function, sorted by name; measurable or not (see {@link FunctionPlan#measurable})
+ * @param wrappers  compiler-generated wrappers the glob matched and left out
+ */
+@API(status = API.Status.INTERNAL)
+public record GlobPlan(String spec, boolean many, List<FunctionPlan> functions, List<String> wrappers) {
+    public GlobPlan {
+        functions = List.copyOf(functions);
+        wrappers = List.copyOf(wrappers);
+    }
+}
