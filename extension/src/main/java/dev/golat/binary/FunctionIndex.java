@@ -449,11 +449,65 @@ final class FunctionIndex {
     }
 
     /**
+     * For a glob: the names whose start is closest to the glob's text before its first wildcard ({@code main.smalNon}
+     * of {@code main.smalNon*} is one edit from {@code main.smallNon}), compared with the full name for a glob with a
+     * dot or slash, else with the short name; empty when the glob starts with a wildcard.
+     */
+    private List<String> closestToGlob(String query) {
+        boolean[] wild = FunctionNames.wildcards(query);
+        int end = 0;
+        while (end < query.length() && !wild[end]) {
+            end++;
+        }
+        String prefix = query.substring(0, end).toLowerCase(Locale.ROOT);
+        if (prefix.length() < 2) {
+            return List.of();
+        }
+        boolean full = FunctionNames.globMatchesFullName(query);
+        record Scored(int score, String name) {}
+        Comparator<Scored> order = Comparator.comparingInt(Scored::score)
+                .thenComparing(s -> !s.name().startsWith("main.")).thenComparingInt(s -> s.name().length())
+                .thenComparing(Scored::name);
+        PriorityQueue<Scored> best = new PriorityQueue<>(order.reversed());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int limit = Math.max(2, prefix.length() / 3) + 1;
+        for (GoFunction f : functions) {
+            if (!seen.add(f.name())) {
+                continue;
+            }
+            String text = (full ? f.name() : FunctionNames.shortName(f.name())).toLowerCase(Locale.ROOT);
+            int d = limit;
+            for (int k = Math.max(0, prefix.length() - 2); k <= Math.min(text.length(), prefix.length() + 2); k++) {
+                d = Math.min(d, FunctionNames.levenshtein(prefix, text.substring(0, k), limit));
+            }
+            if (d >= limit) {
+                continue;
+            }
+            Scored sc = new Scored(d, f.name());
+            if (best.size() < SHOWN || order.compare(sc, best.peek()) < 0) {
+                best.add(sc);
+                if (best.size() > SHOWN) {
+                    best.poll();
+                }
+            }
+        }
+        List<Scored> ranked = new ArrayList<>(best);
+        ranked.sort(order);
+        return ranked.stream().map(Scored::name).toList();
+    }
+
+    /**
      * Up to five names closest to the query, closest first: ranked by short name (see
      * {@link FunctionNames#distance}); for a qualified query ({@code runtime.(*mspan).base}) names under the
      * same qualifier ({@code runtime.(*mspan).}) come first, then names in the same package.
      */
     List<String> closest(String query) {
+        if (FunctionNames.isGlob(query)) {
+            List<String> near = closestToGlob(query);
+            if (!near.isEmpty()) {
+                return near;
+            }
+        }
         String literal = FunctionNames.literal(query);
         String qShort = FunctionNames.shortName(literal);
         String qualifier = literal.endsWith(qShort) ? literal.substring(0, literal.length() - qShort.length()) : "";
