@@ -8,10 +8,12 @@ import dev.golat.plan.GlobPlan;
 import dev.golat.plan.SpanPlan;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
@@ -76,7 +78,7 @@ public final class ProbeSet {
         this.members = Collections.unmodifiableMap(m);
         List<ProbeSpec> p = new ArrayList<>();
         List<SpanSpec> s = new ArrayList<>();
-        for (Entry e : byName.values()) {
+        for (Entry e : entries()) {
             if (e.isSpan()) {
                 s.add(SpanSpec.of(e.id(), e.span()));
             } else {
@@ -94,9 +96,10 @@ public final class ProbeSet {
         return new Builder(planner);
     }
 
-    /** Every function and span, in the order named. */
+    /** Every function and span, in the order named; one traced under two names (a glob's and another) once. */
     public List<Entry> entries() {
-        return List.copyOf(byName.values());
+        Set<Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        return byName.values().stream().filter(seen::add).toList();
     }
 
     /** The entry named {@code name}. */
@@ -282,17 +285,25 @@ public final class ProbeSet {
                             .orElse(p.function() + ": " + String.join("; ", p.warnings())));
                 }
             }
+            glob.inlinedOnly().forEach((name, callers) -> skipped.add(name + " was inlined into " + (callers.size() == 1
+                    ? "its one caller" : "all " + callers.size() + " of its callers") + " (" + String.join(", ",
+                    callers.subList(0, Math.min(3, callers.size()))) + (callers.size() > 3 ? ", ..." : "")
+                    + "), so it has no code of its own to probe: trace a caller, or build with -gcflags=-l"));
             if (measurable.isEmpty()) {
                 throw new PlanException("none of the " + glob.functions().size() + " functions '" + spec
                         + "' matches can be measured: " + String.join("; ", skipped));
             }
             List<String> names = new ArrayList<>();
             for (FunctionPlan p : measurable) {
-                String traced = byEntry.get(p.instances().get(0).entry());
-                if (traced == null) {
-                    traced = byName.containsKey(p.function()) ? p.function() + "@0x" + Long.toHexString(p.instances().get(0).entry())
-                            : p.function();
+                long entry = p.instances().get(0).entry();
+                Entry named = byName.get(p.function());
+                boolean same = named != null && named.function() != null && named.function().instances().get(0).entry() == entry;
+                String traced = named == null || same ? p.function() : p.function() + "@0x" + Long.toHexString(entry);
+                String already = byEntry.get(entry);
+                if (already == null) {
                     register(traced, p);
+                } else if (!byName.containsKey(traced)) {
+                    byName.put(traced, byName.get(already)); // traced once, under both names
                 }
                 names.add(traced);
             }

@@ -200,6 +200,21 @@ final class FunctionIndex {
         return out;
     }
 
+    /** Whether {@code glob} matches the plain name {@code name} (the same rules as {@link #matches} for globs). */
+    static boolean globMatches(String glob, String name) {
+        Pattern p = FunctionNames.globPattern(glob);
+        if (!FunctionNames.globMatchesFullName(glob)) {
+            return p.matcher(FunctionNames.shortName(name)).matches();
+        }
+        return p.matcher(name).matches() || (FunctionNames.hasTypeArgs(name) && (p.matcher(FunctionNames.genericName(name)).matches()
+                || p.matcher(FunctionNames.bareName(name)).matches()));
+    }
+
+    /** Whether some function of the binary has exactly this name. */
+    boolean hasFunctionNamed(String name) {
+        return byName.containsKey(name);
+    }
+
     private static List<Integer> ids(int[] a) {
         List<Integer> out = new ArrayList<>(a.length);
         for (int i : a) {

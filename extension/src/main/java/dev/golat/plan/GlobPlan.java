@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.plan;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apiguardian.api.API;
 
 /**
@@ -13,11 +16,15 @@ import org.apiguardian.api.API;
  *                  makes, traced under {@link #spec}
  * @param functions one plan per function, sorted by name; measurable or not (see {@link FunctionPlan#measurable})
  * @param wrappers  compiler-generated wrappers the glob matched and left out
+ * @param inlinedOnly functions the glob matches that were inlined into every caller (no code of their own), with the
+ *                  functions they were inlined into
  */
 @API(status = API.Status.INTERNAL)
-public record GlobPlan(String spec, boolean many, List<FunctionPlan> functions, List<String> wrappers) {
+public record GlobPlan(String spec, boolean many, List<FunctionPlan> functions, List<String> wrappers,
+        Map<String, List<String>> inlinedOnly) {
     public GlobPlan {
         functions = List.copyOf(functions);
         wrappers = List.copyOf(wrappers);
+        inlinedOnly = Collections.unmodifiableMap(new LinkedHashMap<>(inlinedOnly));
     }
 }

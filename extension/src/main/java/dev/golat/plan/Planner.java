@@ -67,17 +67,18 @@ public final class Planner {
     public GlobPlan planFunctions(String spec) {
         PointName fs = PointName.parse(spec);
         if (fs.isAddress() || fs.hasOffset() || !GoBinary.isGlob(fs.name())) {
-            return new GlobPlan(fs.text(), false, List.of(planFunction(spec)), List.of());
+            return new GlobPlan(fs.text(), false, List.of(planFunction(spec)), List.of(), java.util.Map.of());
         }
         GlobSelection all = binary.selectAll(fs.name());
         if (!all.isMany()) {
-            return new GlobPlan(fs.text(), false, List.of(planSelection(fs, fs.text(), all.functions().get(0))), all.wrappers());
+            return new GlobPlan(fs.text(), false, List.of(planSelection(fs, fs.text(), all.functions().get(0))), all.wrappers(),
+                    java.util.Map.of());
         }
         List<FunctionPlan> plans = new ArrayList<>();
         for (FunctionSelection s : all.functions()) {
             plans.add(planSelection(fs, s.name(), s));
         }
-        return new GlobPlan(fs.text(), true, plans, all.wrappers());
+        return new GlobPlan(fs.text(), true, plans, all.wrappers(), all.inlinedOnly());
     }
 
     private FunctionPlan planSelection(PointName fs, String spec, FunctionSelection selection) {

@@ -30,6 +30,11 @@ class GlobSelectionTest {
         assertThat(all.functions()).extracting(FunctionSelection::name).containsExactlyElementsOf(nm("main.(*fleet)."));
         assertThat(all.functions()).hasSize(1001);
         assertThat(all.wrappers()).isEmpty();
+        // step and Inlined were inlined into every caller: no symbol of their own (nm), only inline-tree entries
+        assertThat(all.inlinedOnly().keySet()).containsExactly("main.(*fleet).Inlined", "main.(*fleet).step");
+        assertThat(nm("main.(*fleet).")).doesNotContain("main.(*fleet).Inlined", "main.(*fleet).step");
+        assertThat(all.inlinedOnly().get("main.(*fleet).Inlined")).containsExactly("main.runFleet");
+        assertThat(all.inlinedOnly().get("main.(*fleet).step")).hasSize(1000).startsWith("main.(*fleet).M0000");
     }
 
     @Test
@@ -50,9 +55,14 @@ class GlobSelectionTest {
 
         assertThat(s.many()).isTrue();
         assertThat(s.names()).hasSize(1000).startsWith("main.(*fleet).M0000").endsWith("main.(*fleet).M0999");
-        assertThat(s.skipped()).singleElement().asString()
-                .startsWith("main.(*fleet).Fail cannot be measured: it has no RET instruction");
-        assertThat(s.warnings()).filteredOn(w -> w.startsWith("not traced: ")).hasSize(1);
+        assertThat(s.skipped()).hasSize(3);
+        assertThat(s.skipped().get(0)).startsWith("main.(*fleet).Fail cannot be measured: it has no RET instruction");
+        assertThat(s.skipped().get(1)).isEqualTo("main.(*fleet).Inlined was inlined into its one caller (main.runFleet), "
+                + "so it has no code of its own to probe: trace a caller, or build with -gcflags=-l");
+        assertThat(s.skipped().get(2)).isEqualTo("main.(*fleet).step was inlined into all 1000 of its callers "
+                + "(main.(*fleet).M0000, main.(*fleet).M0001, main.(*fleet).M0002, ...), so it has no code of its own to "
+                + "probe: trace a caller, or build with -gcflags=-l");
+        assertThat(s.warnings()).filteredOn(w -> w.startsWith("not traced: ")).hasSize(3);
         assertThat(set.expand("main.(*fleet).*")).isEqualTo(s.names());
         assertThat(set.probes()).hasSize(1000);
         assertThat(set.get("main.(*fleet).M0500").function().function()).isEqualTo("main.(*fleet).M0500");
@@ -65,8 +75,10 @@ class GlobSelectionTest {
         ProbeSet.Selected s = b.functions("main.(*fleet).M000?");
         ProbeSet set = b.build();
 
-        assertThat(s.names()).hasSize(10).contains("M0003").doesNotContain("main.(*fleet).M0003");
+        assertThat(s.names()).hasSize(10).contains("main.(*fleet).M0003");
         assertThat(set.probes()).hasSize(10);
+        assertThat(set.entries()).hasSize(10);
+        assertThat(set.get("main.(*fleet).M0003")).isSameAs(set.get("M0003"));
     }
 
     @Test

@@ -34,10 +34,14 @@ class GlobTraceIT {
         assertThat(MiniJson.number(own, "count")).isEqualTo(200);
         assertThat(MiniJson.number(own, "functions")).isEqualTo(990);
 
-        // THEN Fail is left out with one warning, and every other method is traced
-        assertThat(r.stderr).contains("golat trace: 'main.(*fleet).*' matches 1000 functions that can be measured (1 more cannot)");
-        assertThat(count(r.stderr, "not traced: ")).isEqualTo(1);
-        assertThat(r.stderr).contains("golat trace: warning: not traced: main.(*fleet).Fail cannot be measured: it has no RET");
+        // THEN Fail (no RET) and the two methods inlined everywhere are left out with one warning each
+        assertThat(r.stderr).contains("golat trace: 'main.(*fleet).*' matches 1000 functions that can be measured (3 more cannot)");
+        assertThat(count(r.stderr, "not traced: ")).isEqualTo(3);
+        assertThat(r.stderr).contains("golat trace: warning: not traced: main.(*fleet).Fail cannot be measured: it has no RET")
+                .contains("golat trace: warning: not traced: main.(*fleet).Inlined was inlined into its one caller "
+                        + "(main.runFleet), so it has no code of its own to probe: trace a caller, or build with -gcflags=-l")
+                .contains("golat trace: warning: not traced: main.(*fleet).step was inlined into all 1000 of its callers "
+                        + "(main.(*fleet).M0000, main.(*fleet).M0001, main.(*fleet).M0002, ...), so it has no code of its own");
         List<String> lines = r.stdout.stream().filter(l -> l.contains("\"function\":\"main.(*fleet).")).toList();
         assertThat(lines).hasSize(1000);
         // AND each one's count is the workload's own: 200 for the called, 0 (never entered) for the rest
@@ -103,6 +107,24 @@ class GlobTraceIT {
         Result r = golat("trace", "main.(*fleet).Fail", "--exec", "--", WORKLOAD, "-mode", "fleet", "-n", "1");
         assertThat(r.exit).isEqualTo(2);
         assertThat(r.stderr).contains("golat trace: main.(*fleet).Fail cannot be measured: it has no RET instruction");
+    }
+
+    @Test
+    void a_glob_that_matches_only_inlined_functions_says_where_they_went() throws Exception {
+        Result r = golat("trace", "main.(*fleet).Inl*", "--exec", "--", WORKLOAD, "-mode", "fleet", "-n", "1");
+        assertThat(r.exit).isEqualTo(2);
+        assertThat(r.stderr).contains("golat trace: no Go function matches the glob 'main.(*fleet).Inl*' in " + WORKLOAD)
+                .contains("; the glob matches 1 function that was inlined into every caller, so it has no code of its own "
+                        + "to probe (main.(*fleet).Inlined): trace the callers, or build with -gcflags=-l");
+    }
+
+    @Test
+    void a_name_outside_ascii_is_traced_by_that_name() throws Exception {
+        Result r = golat("trace", "main.grüße", "--json", "--exec", "--", WORKLOAD, "-mode", "fleet", "-n", "120", "-fleet", "3",
+                "-quiet");
+        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(MiniJson.number(r.line("\"function\":\"main.grüße\""), "count"))
+                .isEqualTo(MiniJson.number(r.line("\"mode\":\"fleet\""), "count")).isEqualTo(120);
     }
 
     @Test

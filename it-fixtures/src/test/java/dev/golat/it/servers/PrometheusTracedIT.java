@@ -35,6 +35,21 @@ class PrometheusTracedIT {
     @GoService
     static GoContainer prometheus = Prometheus.container(PORT);
 
+    static final String HANDLER_METHODS = "*/web.(*Handler).*";
+
+    @Test
+    @TraceLatency(HANDLER_METHODS)
+    void a_glob_over_every_method_of_the_web_handler_counts_each_one(Latencies latencies) throws Exception {
+        HttpDriver.Calls calls = new HttpDriver().get("http://127.0.0.1:" + PORT + HANDLER, REQUESTS);
+
+        assertThat(calls.count()).isEqualTo(REQUESTS);
+        assertThat(latencies.all()).as("methods of web.(*Handler) traced").hasSizeGreaterThan(20)
+                .allSatisfy(l -> assertThat(l.name()).startsWith("github.com/prometheus/prometheus/web.(*Handler)."));
+        Latency version = latencies.get("github.com/prometheus/prometheus/web.(*Handler).version");
+        assertThat(version.count()).as("calls of web.(*Handler).version").isEqualTo(REQUESTS);
+        assertThat(version.counts().unmatchedReturns()).isZero();
+    }
+
     @Test
     @TraceLatency({INSTRUMENTED, VERSION})
     void agrees_with_prometheus_own_handler_histogram_and_the_callers_clock(Latencies latencies) throws Exception {
