@@ -72,6 +72,21 @@ class PlannerTest {
         }
     }
 
+    /** Real third-party servers and CLIs (Debian, npm): each gets the stack-move sites; one built before Go 1.17 none. */
+    @Test
+    void stack_move_sites_of_real_binaries() {
+        for (String name : List.of("prometheus", "dockerd", "esbuild", "buf-go124", "esbuild-go125", "esbuild-go120",
+                "esbuild-go118", "esbuild-go117")) {
+            Planner planner = Planner.of(GoTestBinaries.cached(name));
+            List<Long> sites = planner.stackMoveSites();
+            assertThat(sites).as(name).hasSizeGreaterThan(1)
+                    .startsWith(planner.plan("runtime.copystack").entrySite().fileOffset());
+            assertThat(sites.subList(1, sites.size())).as(name).isEqualTo(planner.plan("runtime.newproc1").returns());
+        }
+        assertThat(dev.golat.agent.AgentSession.stackMoveSites(GoTestBinaries.cached("esbuild-go116")))
+                .as("Go 1.16 (ABI0, refused by the planner)").isEmpty();
+    }
+
     @Test
     void stack_move_sites_of_a_binary_without_the_runtime_are_none() {
         Path notGo = Path.of("/bin/true");
