@@ -28,7 +28,7 @@ import org.apiguardian.api.API;
  * <p>When a method is added with its {@link Outcome} and gates, the page opens with a table of every such method
  * and its verdict (failed ones in red), the method's section says whether it passed and lists its gates (failed
  * ones in red), and each function's plot overlays the baseline it was compared with and draws each gate's limit.
- * Gates of a comparison whose function the method did not trace (a duet's recordings) get a plot of their own.
+ * A comparison of histograms other than a traced window (a duet's rounds) gets a plot of its own.
  *
  * <p>Rewrite it as tests progress: {@link #add} a method's latencies after it ran, then {@link #write()}.
  * Adding a method again replaces its section. Safe to use from parallel test methods.
@@ -195,8 +195,10 @@ public final class HtmlReport {
         }
         List<GateResult> unplotted = new ArrayList<>(result.gates());
         for (Latency latency : latencies) {
+            // a threshold on this function, or a comparison that judged exactly this window (a stored baseline's)
             List<GateResult> own = result.gates().stream()
-                    .filter(g -> g.function().equals(latency.function()) || g.function().equals(latency.name())).toList();
+                    .filter(g -> g.function().equals(latency.function()) || g.function().equals(latency.name()))
+                    .filter(g -> g.current() == null || g.current().equals(latency.histogram())).toList();
             unplotted.removeAll(own);
             out.append("<div class=\"function\">\n<h3>").append(Html.escape(latency.name()));
             if (!latency.name().equals(latency.function())) {
@@ -219,7 +221,7 @@ public final class HtmlReport {
             instantiations(out, latency);
             out.append("</div>\n");
         }
-        // A comparison of recordings the method did not trace under the gate's name (a duet): plot its own two.
+        // A comparison of other histograms than a traced window (a duet's rounds): a plot of its own two.
         Map<String, List<GateResult>> compared = new LinkedHashMap<>();
         unplotted.stream().filter(g -> g.current() != null && g.current().getTotalCount() > 0)
                 .forEach(g -> compared.computeIfAbsent(g.function(), k -> new ArrayList<>()).add(g));

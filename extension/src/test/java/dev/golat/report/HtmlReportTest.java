@@ -236,4 +236,24 @@ class HtmlReportTest {
         Element dot = elements(svg, "circle").get(0);
         assertThat(Double.parseDouble(dot.getAttribute("cy"))).isCloseTo(bottom - height * 0.9, within(0.2));
     }
+
+    @Test
+    void should_plot_a_comparison_of_other_histograms_than_the_traced_window_on_its_own() throws Exception {
+        // GIVEN a duet: the method traced the candidate's service, the gate judged the duet's rounds
+        Histogram rounds = TestLatencies.histogram(1, 900);
+        GateResult p50 = new GateResult("T.duet()", "parse", "p50", 450, "baseline 400 ns + 10%", GateResult.FAIL, 440,
+                rounds, TestLatencies.histogram(1, 800), "p50 is +12.5%");
+        HtmlReport report = new HtmlReport(dir, "T");
+        report.add("duet", List.of(oneToThousand()), HtmlReport.Outcome.FAILED, "regression", List.of(p50));
+        // WHEN
+        Element html = parse(report.write()).getDocumentElement();
+        // THEN the traced window's plot has neither baseline nor limit; the comparison's own plot has both
+        assertThat(texts(html, "h3")).containsExactly("parse main.parse", "parse as compared");
+        List<Element> svgs = elements(html, "svg");
+        assertThat(elements(svgs.get(0), "polyline")).extracting(l -> l.getAttribute("class")).containsExactly("latency");
+        assertThat(elements(svgs.get(0), "g")).isEmpty();
+        assertThat(elements(svgs.get(1), "polyline")).extracting(l -> l.getAttribute("class"))
+                .containsExactly("baseline", "latency");
+        assertThat(elements(svgs.get(1), "g")).extracting(g -> g.getAttribute("class")).containsExactly("limit fail");
+    }
 }
