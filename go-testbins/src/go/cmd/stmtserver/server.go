@@ -16,6 +16,7 @@ type server struct {
 	metrics  *metrics
 	busyWait time.Duration // added to every handleStmtExecute: a known slowdown (-busy-wait)
 	slowBy   float64       // every handleStmtExecute call stretched by this fraction of its own time (-slow-by)
+	forward  *upstreams    // nil, or the nodes every statement is forwarded to (-forward)
 }
 
 func newServer() *server {
@@ -39,10 +40,12 @@ type clientConn struct {
 	conn net.Conn
 	r    *bufio.Reader
 	w    *bufio.Writer
+	up   []*upstreamConn // with -forward: this connection's own connection to each upstream node
 }
 
 func (cc *clientConn) run() {
 	defer cc.conn.Close()
+	defer cc.closeUpstreams()
 	for {
 		line, err := cc.r.ReadString('\n')
 		if err != nil {
@@ -97,6 +100,9 @@ func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	m.countRequest()
 	if cc.srv.busyWait > 0 {
 		spin(cc.srv.busyWait)
+	}
+	if cc.srv.forward != nil {
+		return cc.forwardStmt(stmt)
 	}
 
 	st, err := parseStmt(normalizeStmt(stmt))

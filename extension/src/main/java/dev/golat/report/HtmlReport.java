@@ -22,7 +22,7 @@ import org.apiguardian.api.API;
 
 /**
  * One self-contained HTML page per test class, {@code <dir>/<TestClass>.html}: for each test method and
- * each function it traced, a percentile plot (inline SVG), the percentiles and the probe counters. No
+ * each function it traced, a percentile plot (inline SVG), the percentiles and the probe counters (a function traced on several nodes: a curve and a column per node). No
  * script, no stylesheet or font from the network; the page is also well-formed XML.
  *
  * <p>When a method is added with its {@link Outcome} and gates, the page opens with a table of every such method
@@ -214,11 +214,12 @@ public final class HtmlReport {
                         .append(what)
                         .append("</p>\n");
             } else {
-                out.append(PercentilePlot.svg(latency.name(), latency.histogram(), baselineOf(own), own)).append('\n');
+                out.append(PercentilePlot.svg(latency.name(), latency.histogram(), latency.perNode(), baselineOf(own), own)).append('\n');
                 percentiles(out, latency);
             }
             counters(out, latency.counters());
             instantiations(out, latency);
+            nodes(out, latency);
             out.append("</div>\n");
         }
         // A comparison of other histograms than a traced window (a duet's rounds): a plot of its own two.
@@ -228,7 +229,7 @@ public final class HtmlReport {
         compared.forEach((function, gs) -> {
             out.append("<div class=\"function compared\">\n<h3>").append(Html.escape(function))
                     .append(" <span class=\"full\">as compared</span></h3>\n");
-            out.append(PercentilePlot.svg(function, gs.get(0).current(), baselineOf(gs), gs)).append('\n');
+            out.append(PercentilePlot.svg(function, gs.get(0).current(), Map.of(), baselineOf(gs), gs)).append('\n');
             out.append("</div>\n");
         });
         out.append("</section>\n");
@@ -297,6 +298,23 @@ public final class HtmlReport {
             cell(out, Units.count(c.matched()));
             cell(out, Units.count(c.entries()));
             cell(out, rest.equals(CallCounts.NONE) ? "" : rest.nonZero());
+            out.append("</tr>\n");
+        }
+        out.append("</table>\n");
+    }
+
+    /** A function traced on several nodes: the nodes side by side, as on the console. */
+    private static void nodes(StringBuilder out, Latency latency) {
+        List<List<String>> rows = NodeTable.rows(latency);
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("<table class=\"nodes\">\n<tr>");
+        NodeTable.header(latency).forEach(h -> out.append("<th>").append(Html.escape(h)).append("</th>"));
+        out.append("</tr>\n");
+        for (List<String> row : rows) {
+            out.append("<tr><th>").append(Html.escape(row.get(0))).append("</th>");
+            row.subList(1, row.size()).forEach(c -> cell(out, c));
             out.append("</tr>\n");
         }
         out.append("</table>\n");

@@ -2,17 +2,20 @@
 package dev.golat.report;
 
 import dev.golat.result.GateResult;
+import dev.golat.result.Latency;
 import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An inline SVG plot of latency against percentile, drawn like HdrHistogram's plots: the x axis counts
  * "nines" ({@code x = log10(1 / (1 - p))}: 0%, 90%, 99%, 99.9%, 99.99% are equally spaced), the y axis is
  * linear from 0. The axis reaches at least 99.99%, and further (up to 99.9999%) when there are enough
- * samples for those percentiles to differ from the max. The curve ends at the max.
+ * samples for those percentiles to differ from the max. The curve ends at the max. A function traced on several
+ * nodes gets one thinner curve per node and a legend, under the curve of all their calls.
  *
  * <p>Over it, when the test gated the function: the baseline's curve (dashed), and for each gate the limit its
  * statistic was held to, a bar at the statistic's percentile in the colour of its verdict, with a dot at the
@@ -22,8 +25,10 @@ final class PercentilePlot {
 
     /** Colour of the latency curve; nothing else on the page uses it. */
     static final String LINE = "#6741d9";
-    /** Colour of the baseline's curve. */
-    static final String BASELINE = "#1c7ed6";
+    /** Colours of the nodes' curves when a function is traced on several nodes (then {@link #LINE} is all of them). */
+    static final String[] NODE_LINES = {"#1c7ed6", "#37b24d", "#ae3ec9", "#f59f00", "#0ca678", "#e64980"};
+    /** Colour of the baseline's curve (dashed); no node's. */
+    static final String BASELINE = "#0b7285";
     /** Colours of a gate's limit by verdict. */
     static final String PASS = "#2b8a3e";
     static final String FAIL = "#e03131";
@@ -48,16 +53,16 @@ final class PercentilePlot {
         return g.passed() ? PASS : g.failed() ? FAIL : INCONCLUSIVE;
     }
 
-    /** The plot of {@code h}, which must have samples, with no baseline and no gate. */
-    static String svg(String name, Histogram h) {
-        return svg(name, h, null, List.of());
+    /** The plot of {@code latency} (which must have samples) and its nodes, with no baseline and no gate. */
+    static String svg(Latency latency) {
+        return svg(latency.name(), latency.histogram(), latency.perNode(), null, List.of());
     }
 
     /**
-     * The plot of {@code h} (which must have samples), with {@code baseline}'s curve when not null, and the limit
-     * of each of {@code gates} that has one at a percentile.
+     * The plot of {@code h} (which must have samples), a curve for each of {@code perNode} (empty: one node), with
+     * {@code baseline}'s curve when not null, and the limit of each of {@code gates} that has one at a percentile.
      */
-    static String svg(String name, Histogram h, Histogram baseline, List<GateResult> gates) {
+    static String svg(String name, Histogram h, Map<String, Latency> perNode, Histogram baseline, List<GateResult> gates) {
         long n = h.getTotalCount();
         if (n == 0) {
             throw new IllegalArgumentException("no percentile plot for " + name + ": no call measured");
@@ -68,6 +73,7 @@ final class PercentilePlot {
         List<GateResult> marks = gates.stream().filter(g -> g.limitNanos() >= 0 && !Double.isNaN(g.percentile())).toList();
         long nAll = baseline == null ? n : Math.max(n, baseline.getTotalCount());
         int nines = (int) Math.max(4, Math.min(6, Math.ceil(Math.log10(nAll))));
+        // every node's max is at most h's
         long dataMax = Math.max(h.getMaxValue(), baseline == null ? 0 : baseline.getMaxValue());
         long max = dataMax;
         for (GateResult g : marks) {
@@ -109,6 +115,15 @@ final class PercentilePlot {
         svg.append(String.format(Locale.ROOT, "<text transform=\"translate(14 %.0f) rotate(-90)\" "
                 + "text-anchor=\"middle\">latency</text>%n", TOP + plotH / 2));
 
+        int row = 0;
+        for (var node : perNode.entrySet()) {
+            String colour = NODE_LINES[row % NODE_LINES.length];
+            legend(svg, row++, node.getKey() + " (n=" + Units.count(node.getValue().count()) + ")", colour, "", 2);
+            Histogram nh = node.getValue().histogram();
+            if (nh.getTotalCount() > 0) {
+                curve(svg, "latency node", colour, "", 1.5, nh, nines, top, plotW, plotH);
+            }
+        }
         if (baseline != null) {
             curve(svg, "baseline", BASELINE, " stroke-dasharray=\"7 4\"", 2, baseline, nines, top, plotW, plotH);
         }
@@ -116,9 +131,11 @@ final class PercentilePlot {
         for (GateResult g : marks) {
             mark(svg, g, nines, top, plotW, plotH);
         }
+        if (!perNode.isEmpty() || baseline != null) {
+            legend(svg, row++, perNode.isEmpty() ? "current" : "all nodes", LINE, "", 2.5);
+        }
         if (baseline != null) {
-            legend(svg, 0, "current", LINE, "");
-            legend(svg, 1, "baseline", BASELINE, " stroke-dasharray=\"7 4\"");
+            legend(svg, row, "baseline", BASELINE, " stroke-dasharray=\"7 4\"", 2.5);
         }
         return svg.append("</svg>").toString();
     }
@@ -164,12 +181,12 @@ final class PercentilePlot {
         svg.append("</g>\n");
     }
 
-    private static void legend(StringBuilder svg, int row, String label, String colour, String dash) {
+    private static void legend(StringBuilder svg, int row, String label, String colour, String dash, double width) {
         double y = TOP + 14 + 16 * row;
         svg.append(String.format(Locale.ROOT, "<line class=\"legend\" x1=\"%d\" y1=\"%.0f\" x2=\"%d\" y2=\"%.0f\" "
-                + "stroke=\"%s\" stroke-width=\"2.5\"%s/>%n", LEFT + 10, y, LEFT + 34, y, colour, dash));
+                + "stroke=\"%s\" stroke-width=\"%.1f\"%s/>%n", LEFT + 12, y, LEFT + 32, y, colour, width, dash));
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.0f\" dominant-baseline=\"middle\">%s</text>%n",
-                LEFT + 40, y, label));
+                LEFT + 38, y, Html.escape(label)));
     }
 
     private static void point(StringBuilder svg, double x, double y) {
