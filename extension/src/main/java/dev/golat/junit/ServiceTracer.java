@@ -137,8 +137,14 @@ final class ServiceTracer implements AutoCloseable {
         return binary.buildId();
     }
 
-    /** The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). */
+    /**
+     * The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read, or when
+     * Docker is not local: then the pid it reports names another process here).
+     */
     NoiseWitness witness() {
+        if (!ContainerAgent.daemonIsLocal()) {
+            return NoiseWitness.NONE;
+        }
         try {
             return NoiseWitness.read(container.hostPid());
         } catch (RuntimeException e) {
