@@ -15,6 +15,8 @@ type server struct {
 	tso      *tsoOracle
 	metrics  *metrics
 	busyWait time.Duration // added to every handleStmtExecute: a known slowdown (-busy-wait)
+	slowBy   float64       // every handleStmtExecute call stretched by this fraction of its own time (-slow-by)
+	forward  *upstreams    // nil, or the nodes every statement is forwarded to (-forward)
 }
 
 func newServer() *server {
@@ -38,10 +40,12 @@ type clientConn struct {
 	conn net.Conn
 	r    *bufio.Reader
 	w    *bufio.Writer
+	up   []*upstreamConn // with -forward: this connection's own connection to each upstream node
 }
 
 func (cc *clientConn) run() {
 	defer cc.conn.Close()
+	defer cc.closeUpstreams()
 	for {
 		line, err := cc.r.ReadString('\n')
 		if err != nil {
@@ -85,12 +89,20 @@ func (cc *clientConn) dispatch(line string) bool {
 func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	start := time.Now()
 	m := cc.srv.metrics
+	slowBy := cc.srv.slowBy
 	defer func() { // main.(*clientConn).handleStmtExecute.func1
+		if slowBy > 0 {
+			// a slowdown in proportion to the call's own work, waits included: every percentile moves by slowBy
+			spin(time.Duration(slowBy * float64(time.Since(start))))
+		}
 		m.record(nameHandle, time.Since(start))
 	}()
 	m.countRequest()
 	if cc.srv.busyWait > 0 {
 		spin(cc.srv.busyWait)
+	}
+	if cc.srv.forward != nil {
+		return cc.forwardStmt(stmt)
 	}
 
 	st, err := parseStmt(normalizeStmt(stmt))

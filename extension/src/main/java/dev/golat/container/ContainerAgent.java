@@ -36,6 +36,7 @@ public final class ContainerAgent {
         output.readStdoutFrom(exec.stdout(), "golat-agent-stdout-" + label);
         AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
         try {
+            session.stackMoves(stackMoveSites(container));
             session.start(container.servicePid(), container.binaryPathInContainer(), probes, spans);
             return session;
         } catch (AgentException e) {
@@ -45,6 +46,23 @@ public final class ContainerAgent {
             session.close();
             throw e;
         }
+    }
+
+    /** Where the service's goroutine stacks move, planned from the host's copy of its binary; none if unreadable. */
+    private static List<Long> stackMoveSites(GoContainer container) {
+        try {
+            return AgentSession.stackMoveSites(container.hostBinary());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    /**
+     * Whether the pids Docker reports ({@link GoContainer#hostPid()}) name processes of this host: Docker is reached
+     * through a local socket. A daemon over TCP may run on another machine or in another pid namespace.
+     */
+    public static boolean daemonIsLocal() {
+        return DockerAccess.daemonIsLocal();
     }
 
     private static String explain(AgentException e, GoContainer container, String label, ExecStream exec) {

@@ -5,6 +5,7 @@ import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
 import dev.golat.report.LatencyTable;
+import dev.golat.result.GateResult;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
@@ -13,8 +14,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.opentest4j.TestAbortedException;
 
-/** After each test: the console histogram, an .hgrm per function, the class's HTML page; and class totals. */
+/**
+ * After each test: the console histogram, an .hgrm per function (and per node of a function traced on several), the
+ * class's HTML page; and class totals.
+ */
 final class Reports {
     private final Class<?> testClass;
     private final Path dir;
@@ -37,7 +42,11 @@ final class Reports {
     /** What one test method wrote: a {@code .hgrm} per function and the class page. */
     record Written(List<Path> hgrmFiles, Path page) {}
 
-    synchronized Written record(String method, List<Latency> latencies) {
+    /**
+     * Writes what {@code method} measured, how it ended ({@code failure}: what it threw, or what its baseline gate
+     * threw after it; null when it passed) and the gates it checked.
+     */
+    synchronized Written record(String method, List<Latency> latencies, Throwable failure, List<GateResult> gates) {
         StringBuilder console = new StringBuilder();
         List<Path> hgrm = new java.util.ArrayList<>();
         boolean table = latencies.size() > LatencyTable.HISTOGRAMS_UP_TO;
@@ -56,9 +65,14 @@ final class Reports {
                         .append(ConsoleHistogram.render(l));
             }
             hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, l));
+            for (Map.Entry<String, Latency> node : l.perNode().entrySet()) {
+                hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, node.getValue(), node.getKey()));
+            }
             totals.merge(l.name(), l, Reports::add);
         }
-        page.add(method, latencies);
+        HtmlReport.Outcome outcome = failure == null ? HtmlReport.Outcome.PASSED
+                : failure instanceof TestAbortedException ? HtmlReport.Outcome.ABORTED : HtmlReport.Outcome.FAILED;
+        page.add(method, latencies, outcome, failure == null ? "" : message(failure), gates);
         Path written = page.write();
         console.append("golat: report ").append(written.toAbsolutePath()).append(System.lineSeparator());
         if (!quiet) {
@@ -67,11 +81,22 @@ final class Reports {
         return new Written(List.copyOf(hgrm), written);
     }
 
+    /** The failure's message, or its type when it has none. */
+    private static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getName() : m;
+    }
+
     synchronized Latencies totals() {
         return Latencies.of(totals);
     }
 
     private static Latency add(Latency a, Latency b) {
+        if (!a.perNode().isEmpty() || !b.perNode().isEmpty()) {
+            Map<String, Latency> nodes = new LinkedHashMap<>(a.perNode());
+            b.perNode().forEach((node, l) -> nodes.merge(node, l, Reports::add));
+            return Latency.ofNodes(a.name(), nodes, a.report().orElse(null));
+        }
         Histogram h = a.histogram();
         h.add(b.histogram());
         Map<Long, Instantiation> byEntry = new java.util.TreeMap<>();

@@ -23,6 +23,10 @@ import java.lang.annotation.Target;
  * ({@code latencies.get("main.(*clientConn).dispatch")}); a {@link Latency} parameter refuses such a glob. Matches
  * that cannot be measured (no RET) are left out with one warning each, and compiler-generated wrappers with one
  * line; a name given exactly that cannot be measured still fails.
+ *
+ * <p>A service of several nodes (several {@link GoService} fields, e.g. three nodes of one binary):
+ * {@code @TraceLatency(value = "handleStmtExecute", services = {"node1", "node2", "node3"})} traces the function on
+ * every node named; the injected {@link Latency} holds all their calls and {@link Latency#perNode()} each node's.
  */
 @Target({ElementType.METHOD, ElementType.TYPE, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
@@ -34,6 +38,12 @@ public @interface TraceLatency {
 
     /** The name of the {@link GoService} field to trace, when the class has more than one. */
     String service() default "";
+
+    /**
+     * The {@link GoService} fields of the nodes to trace the functions on, when the service has several: each name is
+     * the function traced on every one of them, measured per node and merged. Use either this or {@link #service()}.
+     */
+    String[] services() default {};
 
     /** Repeated {@link TraceLatency}. */
     @Target({ElementType.METHOD, ElementType.TYPE})
