@@ -275,22 +275,16 @@ static int check_target(struct agent *a)
 	return 0;
 }
 
-/* The breakdown's programs and maps are loaded only when a probe asks for it. */
+/*
+ * The breakdown's programs are loaded only when a probe asks for it; its maps then keep
+ * the sizes golat.bpf.c declares, else shrink to nothing.
+ */
 static void size_breakdown(struct agent *a)
 {
 	struct golat_bpf *skel = a->skel;
 	bool on = a->nbreakdown > 0;
 	int rows = a->nkeys * a->ncpus;
 
-	bpf_map__set_max_entries(skel->maps.gstates, on ? GOLAT_BD_MAX_G : 16);
-	bpf_map__set_max_entries(skel->maps.threads,
-				 on ? GOLAT_BD_MAX_THREADS : 1);
-	bpf_map__set_max_entries(skel->maps.bd_frames,
-				 on ? GOLAT_MAX_SPILL : 16);
-	bpf_map__set_max_entries(skel->maps.bd_counters, on ? rows : 1);
-	bpf_map__set_max_entries(skel->maps.bd_hist,
-				 on ? rows * GOLAT_BD_NCOMP * GOLAT_NBUCKETS :
-				      1);
 	bpf_program__set_autoload(skel->progs.golat_casg, on);
 	bpf_program__set_autoload(skel->progs.golat_switch, on);
 	bpf_program__set_autoload(skel->progs.golat_stw_stop, on);
@@ -298,8 +292,17 @@ static void size_breakdown(struct agent *a)
 	bpf_program__set_autoload(skel->progs.golat_bd_entry, on);
 	bpf_program__set_autoload(skel->progs.golat_bd_morestack, on);
 	bpf_program__set_autoload(skel->progs.golat_bd_ret, on);
-	if (!on)
+	if (!on) {
+		bpf_map__set_max_entries(skel->maps.gstates, 16);
+		bpf_map__set_max_entries(skel->maps.threads, 1);
+		bpf_map__set_max_entries(skel->maps.bd_frames, 16);
+		bpf_map__set_max_entries(skel->maps.bd_counters, 1);
+		bpf_map__set_max_entries(skel->maps.bd_hist, 1);
 		return;
+	}
+	bpf_map__set_max_entries(skel->maps.bd_counters, rows);
+	bpf_map__set_max_entries(skel->maps.bd_hist,
+				 rows * GOLAT_BD_NCOMP * GOLAT_NBUCKETS);
 	skel->rodata->waitreason_off = a->bd.waitreason_off;
 	memcpy((void *)skel->rodata->wait_class, a->bd.wait_class,
 	       sizeof(a->bd.wait_class));

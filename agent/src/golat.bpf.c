@@ -441,6 +441,20 @@ int golat_span_cancel(struct pt_regs *ctx)
  * copies its goroutine's accumulators at the entry and adds the differences at the return.
  */
 
+/* Goroutines whose states the breakdown follows (an LRU hash), threads it maps to their g. */
+#define BD_MAX_G 32768
+#define BD_MAX_THREADS 4096
+
+/* Go's goroutine states (runtime/runtime2.go, the same in Go 1.17 .. 1.27). */
+#define G_RUNNABLE 1
+#define G_RUNNING 2
+#define G_SYSCALL 3
+#define G_WAITING 4
+#define G_COPYSTACK 8
+#define G_PREEMPTED 9
+#define G_LEAKED 10
+#define G_SCAN 0x1000
+
 /* Set by the loader: g.waitreason's offset in this Go version, and each reason's GOLAT_BD_WAIT_*. */
 const volatile __u32 waitreason_off = 0;
 const volatile __u8 wait_class[256] = {};
@@ -450,7 +464,7 @@ struct golat_bd_global bd;
 /* key: g. value: its accumulated time per state, the state it is in and since when */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, GOLAT_BD_MAX_G);
+	__uint(max_entries, BD_MAX_G);
 	__type(key, __u64);
 	__type(value, struct golat_gstate);
 } gstates SEC(".maps");
@@ -458,7 +472,7 @@ struct {
 /* key: thread id (the kernel's). value: the g it runs, 0 when it runs none */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, GOLAT_BD_MAX_THREADS);
+	__uint(max_entries, BD_MAX_THREADS);
 	__type(key, __u32);
 	__type(value, __u64);
 } threads SEC(".maps");
@@ -501,15 +515,15 @@ static __always_inline __u32 state_of(__u64 gp, __u32 status)
 	__u8 reason = 0;
 
 	switch (status) {
-	case GOLAT_G_RUNNING:
-	case GOLAT_G_COPYSTACK: /* its own thread copies its stack */
+	case G_RUNNING:
+	case G_COPYSTACK: /* its own thread copies its stack */
 		return GOLAT_BD_RUNNING;
-	case GOLAT_G_RUNNABLE:
-	case GOLAT_G_PREEMPTED:
+	case G_RUNNABLE:
+	case G_PREEMPTED:
 		return GOLAT_BD_RUNNABLE;
-	case GOLAT_G_SYSCALL:
+	case G_SYSCALL:
 		return GOLAT_BD_WAIT_SYSCALL;
-	case GOLAT_G_WAITING:
+	case G_WAITING:
 		/* casgstatus's callers set g.waitreason before the transition. */
 		if (waitreason_off &&
 		    !bpf_probe_read_user(&reason, 1,
@@ -517,7 +531,7 @@ static __always_inline __u32 state_of(__u64 gp, __u32 status)
 		    wait_class[reason])
 			return wait_class[reason];
 		return GOLAT_BD_WAIT_OTHER;
-	case GOLAT_G_LEAKED:
+	case G_LEAKED:
 		return GOLAT_BD_WAIT_OTHER;
 	default:
 		return GOLAT_BD_OTHER;
@@ -576,7 +590,7 @@ int golat_casg(struct pt_regs *ctx)
 	if (!bd.tgid)
 		bd.tgid = id >> 32;
 	/* casgstatus refuses scan states: a caller that asked would have thrown. */
-	if ((newval | oldval) & GOLAT_G_SCAN)
+	if ((newval | oldval) & G_SCAN)
 		return 0;
 	inc(&bd.transitions);
 	state = state_of(gp, newval);
@@ -587,9 +601,9 @@ int golat_casg(struct pt_regs *ctx)
 	} else {
 		gstate_new(gp, state, now);
 	}
-	if (newval == GOLAT_G_RUNNING) {
+	if (newval == G_RUNNING) {
 		set_thread(tid, gp);
-	} else if (oldval == GOLAT_G_RUNNING) {
+	} else if (oldval == G_RUNNING) {
 		cur = bpf_map_lookup_elem(&threads, &tid);
 		if (cur && *cur == gp)
 			*cur = 0;

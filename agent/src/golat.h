@@ -73,20 +73,6 @@
 #define GOLAT_BD_WAIT_OTHER 13
 #define GOLAT_BD_NCOMP 14
 
-/* Goroutines whose states the breakdown follows (an LRU hash), threads it maps to their g. */
-#define GOLAT_BD_MAX_G 32768
-#define GOLAT_BD_MAX_THREADS 4096
-
-/* Go's goroutine states (runtime/runtime2.go, the same in Go 1.17 .. 1.27). */
-#define GOLAT_G_RUNNABLE 1
-#define GOLAT_G_RUNNING 2
-#define GOLAT_G_SYSCALL 3
-#define GOLAT_G_WAITING 4
-#define GOLAT_G_COPYSTACK 8
-#define GOLAT_G_PREEMPTED 9
-#define GOLAT_G_LEAKED 10
-#define GOLAT_G_SCAN 0x1000
-
 /* Error codes of "error <CODE> <message>" lines. */
 #define GOLAT_ERR_EPERM "EPERM"
 #define GOLAT_ERR_NOBPF "NOBPF"
