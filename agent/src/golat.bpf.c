@@ -601,9 +601,10 @@ int golat_casg(struct pt_regs *ctx)
 	} else {
 		gstate_new(gp, state, now);
 	}
-	if (newval == G_RUNNING) {
+	/* A goroutine in a system call keeps its thread: the switch sees it preempted there too. */
+	if (newval == G_RUNNING || newval == G_SYSCALL) {
 		set_thread(tid, gp);
-	} else if (oldval == G_RUNNING) {
+	} else if (oldval == G_RUNNING || oldval == G_SYSCALL) {
 		cur = bpf_map_lookup_elem(&threads, &tid);
 		if (cur && *cur == gp)
 			*cur = 0;
@@ -612,9 +613,11 @@ int golat_casg(struct pt_regs *ctx)
 }
 
 /*
- * A thread of the target leaves or regains its CPU. Leaving while its goroutine runs: still
- * runnable (prev_state 0, preempted) is "descheduled by the OS"; blocked in the kernel (a
- * system call the runtime did not announce, a page fault) counts as a syscall wait.
+ * A thread of the target leaves or regains its CPU. Leaving while its goroutine runs or is in a
+ * system call: still runnable (prev_state 0, preempted) is "descheduled by the OS"; a running
+ * goroutine's thread blocked in the kernel (a system call the runtime did not announce, a page
+ * fault) counts as a syscall wait. Regaining the CPU returns it to the state it left
+ * (gs->offcpu holds that state + 1).
  */
 SEC("tp_btf/sched_switch")
 int golat_switch(__u64 *ctx)
@@ -631,13 +634,16 @@ int golat_switch(__u64 *ctx)
 		gp = bpf_map_lookup_elem(&threads, &tid);
 		if (gp && *gp) {
 			gs = bpf_map_lookup_elem(&gstates, gp);
-			if (gs && gs->state == GOLAT_BD_RUNNING) {
+			if (gs && !gs->offcpu &&
+			    (gs->state == GOLAT_BD_RUNNING ||
+			     (gs->state == GOLAT_BD_WAIT_SYSCALL &&
+			      !prev_state))) {
 				now = bpf_ktime_get_ns();
+				gs->offcpu = gs->state + 1;
 				move_to(gs,
 					prev_state ? GOLAT_BD_WAIT_SYSCALL :
 						     GOLAT_BD_OFFCPU,
 					now);
-				gs->offcpu = 1;
 				inc(&bd.switches);
 			}
 		}
@@ -649,7 +655,7 @@ int golat_switch(__u64 *ctx)
 			gs = bpf_map_lookup_elem(&gstates, gp);
 			if (gs && gs->offcpu) {
 				now = bpf_ktime_get_ns();
-				move_to(gs, GOLAT_BD_RUNNING, now);
+				move_to(gs, gs->offcpu - 1, now);
 				gs->offcpu = 0;
 				inc(&bd.switches);
 			}
@@ -658,7 +664,11 @@ int golat_switch(__u64 *ctx)
 	return 0;
 }
 
-/* The world stops at the entry of stopTheWorldWithSema (it then waits for every P). */
+/*
+ * The world stops at the entry of stopTheWorldWithSema (it then waits for every P) and starts
+ * again at the entry of startTheWorldWithSema. (Its return is no better end: on a busy machine
+ * the Ms it wakes preempt it for milliseconds after the world already runs.)
+ */
 SEC("uprobe")
 int golat_stw_stop(struct pt_regs *ctx)
 {

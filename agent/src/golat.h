@@ -182,7 +182,8 @@ struct golat_span_counters {
 /*
  * Breakdown: one goroutine's time so far per state (acc, indexed by GOLAT_BD_*), the state it is
  * in and since when. born tells a goroutine's entry apart from the one the LRU hash gave its slot
- * to. offcpu: the state was set by sched_switch (its thread left the CPU while it ran).
+ * to. offcpu: 0, or the state + 1 in which its thread left the CPU (sched_switch set the current
+ * state, and restores that one when the thread is back).
  */
 struct golat_gstate {
 	__u64 since;
