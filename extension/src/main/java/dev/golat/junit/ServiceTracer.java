@@ -70,8 +70,11 @@ final class ServiceTracer implements AutoCloseable {
         return probes.get(name).function();
     }
 
-    /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
-    void attach(boolean quiet) {
+    /**
+     * Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet, each line
+     * ending with {@code  on <service>} when {@code nameService} (a class with several services).
+     */
+    void attach(boolean quiet, boolean nameService) {
         try {
             session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
         } catch (AgentException e) {
@@ -85,6 +88,10 @@ final class ServiceTracer implements AutoCloseable {
             } else {
                 sb.append(describe(e.function()));
             }
+        }
+        if (nameService) {
+            String nl = System.lineSeparator();
+            sb = new StringBuilder(sb.toString().replace(nl, " on " + serviceName + nl));
         }
         if (!quiet) {
             System.out.print(sb);
@@ -130,8 +137,14 @@ final class ServiceTracer implements AutoCloseable {
         return binary.buildId();
     }
 
-    /** The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). */
+    /**
+     * The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read, or when
+     * Docker is not local: then the pid it reports names another process here).
+     */
     NoiseWitness witness() {
+        if (!ContainerAgent.daemonIsLocal()) {
+            return NoiseWitness.NONE;
+        }
         try {
             return NoiseWitness.read(container.hostPid());
         } catch (RuntimeException e) {

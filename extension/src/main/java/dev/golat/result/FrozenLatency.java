@@ -4,6 +4,7 @@ package dev.golat.result;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
@@ -20,10 +21,17 @@ final class FrozenLatency implements Latency {
     private final Histogram histogram;
     private final Counts counts;
     private final List<Instantiation> instantiations;
+    private final Map<String, Latency> perNode;
     private final Path report;
 
     FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
             Path report) {
+        this(name, function, histogram, counts, instantiations, Map.of(), report);
+    }
+
+    FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
+            Map<String, Latency> perNode, Path report) {
+        this.perNode = Objects.requireNonNull(perNode, "perNode");
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.histogram = Objects.requireNonNull(histogram, "histogram");
@@ -94,6 +102,11 @@ final class FrozenLatency implements Latency {
     @Override
     public List<Instantiation> instantiations() {
         return instantiations;
+    }
+
+    @Override
+    public Map<String, Latency> perNode() {
+        return perNode;
     }
 
     @Override
