@@ -20,7 +20,8 @@ import (
 //	cpu:      bdSpin spins a fixed number of iterations (about -spin of CPU time) on a goroutine locked to
 //	          its thread, so every call needs the same CPU time however long it waits; own = the thread's CPU time
 //	          (CLOCK_THREAD_CPUTIME_ID) over the spin: the call's running time, whatever else the CPU runs;
-//	          offCPU = inner minus that: the time the OS kept the thread off its CPU.
+//	          offCPU = inner minus that: the time the thread was not on its CPU (descheduled by the OS, or
+//	          in a system call's or the scheduler's waits); sums: the totals of both over all calls.
 //	sleep:    blockSleep sleeps -sleep; own = inner (the call is parked on a timer nearly all of it).
 //	chan:     blockChan waits for a token sent every -sleep; own = inner.
 //	runnable: with GOMAXPROCS=1, bdYield yields to a goroutine that spins -spin before yielding back;
@@ -197,8 +198,17 @@ func printBreakdown(cfg config, r bdResult, elapsed time.Duration) {
 	}
 	offCPU := ""
 	if r.offCPU != nil {
-		offCPU = `,"offcpu":{` + stats.Summarize(r.offCPU).JSONFields() + `}`
+		offCPU = fmt.Sprintf(`,"offcpu":{%s},"sums":{"cpu":%d,"offcpu":%d}`,
+			stats.Summarize(r.offCPU).JSONFields(), sum(r.own), sum(r.offCPU))
 	}
 	fmt.Printf(`{"mode":"breakdown","variant":%s,%s,"inner":{%s},"own":{%s}%s}`+"\n", stats.Quote(cfg.variant),
 		s.JSONFields(), stats.Summarize(r.inner).JSONFields(), stats.Summarize(r.own).JSONFields(), offCPU)
+}
+
+func sum(ds []time.Duration) int64 {
+	var t int64
+	for _, d := range ds {
+		t += int64(d)
+	}
+	return t
 }
