@@ -36,6 +36,7 @@ public final class ContainerAgent {
         output.readStdoutFrom(exec.stdout(), "golat-agent-stdout-" + label);
         AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
         try {
+            session.stackMoves(stackMoveSites(container));
             session.start(container.servicePid(), container.binaryPathInContainer(), probes, spans);
             return session;
         } catch (AgentException e) {
@@ -44,6 +45,15 @@ public final class ContainerAgent {
         } catch (RuntimeException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /** Where the service's goroutine stacks move, planned from the host's copy of its binary; none if unreadable. */
+    private static List<Long> stackMoveSites(GoContainer container) {
+        try {
+            return AgentSession.stackMoveSites(container.hostBinary());
+        } catch (RuntimeException e) {
+            return List.of();
         }
     }
 
