@@ -6,6 +6,7 @@
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
 //	{"mode":"fleet","count":N,"functions":K,"elapsedNs":…}
+//	{"mode":"breakdown","variant":"cpu","count":N,"p50":…,…,"inner":{…},"own":{…}}   (see breakdown.go)
 //	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
@@ -43,6 +44,8 @@ type config struct {
 	rounds     int
 	quiet      bool
 	fleet      int
+	spin       time.Duration
+	heapMB     int
 }
 
 // result is what one mode measured: the durations of the calls that returned, and the calls that did not.
@@ -75,6 +78,12 @@ func runOnce(cfg config) {
 			fmt.Fprintf(os.Stderr, "fleet: %d methods called %d times each in %v\n", r.functions, cfg.n, r.elapsed.Round(time.Millisecond))
 		}
 		fmt.Printf(`{"mode":"fleet","count":%d,"functions":%d,"elapsedNs":%d}`+"\n", cfg.n, r.functions, r.elapsed.Nanoseconds())
+		return
+	}
+	if cfg.mode == "breakdown" {
+		start := time.Now()
+		r := runBreakdown(cfg)
+		printBreakdown(cfg, r, time.Since(start))
 		return
 	}
 	if cfg.mode == "loop" {
@@ -118,8 +127,10 @@ func runOnce(cfg config) {
 
 func parseFlags() config {
 	var c config
-	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop|fleet")
+	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop|fleet|breakdown")
 	flag.IntVar(&c.fleet, "fleet", 1000, "fleet mode: call the first K of the 1,000 methods main.(*fleet).M0000 … M0999, each -n times")
+	flag.DurationVar(&c.spin, "spin", time.Millisecond, "breakdown cpu/runnable: how long each spin runs")
+	flag.IntVar(&c.heapMB, "heap", 64, "breakdown gc: MB of pointers kept alive")
 	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
 	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
 	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep) or chan (main.blockChan)")
@@ -136,14 +147,15 @@ func parseFlags() config {
 		os.Exit(2)
 	}
 	switch c.mode {
-	case "block", "recurse", "panic", "goexit", "loop", "fleet":
+	case "block", "recurse", "panic", "goexit", "loop", "fleet", "breakdown":
 	default:
-		fail("-mode %q: want block, recurse, panic, goexit, loop or fleet", c.mode)
+		fail("-mode %q: want block, recurse, panic, goexit, loop, fleet or breakdown", c.mode)
 	}
-	switch c.variant {
-	case "sleep", "chan":
+	switch {
+	case c.variant == "sleep" || c.variant == "chan":
+	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc"):
 	default:
-		fail("-variant %q: want sleep or chan", c.variant)
+		fail("-variant %q: want sleep or chan (breakdown: also cpu, runnable or gc)", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":
