@@ -24,7 +24,8 @@ import org.apiguardian.api.API;
  *   <tr><td>{@value #SUMMARY_ENABLED}</td><td>{@code true}</td><td>{@code false}: no {@code summary.json}, no
  *       Markdown summary and no end-of-run table</td></tr>
  *   <tr><td>{@value #BASELINE_MODE}</td><td>{@code compare}</td><td>{@link LatencyBaseline} gates: {@code compare},
- *       {@code record} (write this run as the baseline) or {@code off}</td></tr>
+ *       {@code record} (write this run as the baseline), {@code append} (add this run to the baseline's runs) or
+ *       {@code off}</td></tr>
  *   <tr><td>{@value #BASELINE_DIR}</td><td>{@code src/test/golat-baselines}</td><td>where stored baselines live, one
  *       file per test and function: {@code <dir>/<TestClass>/<method>/<function>.hlog}</td></tr>
  *   <tr><td>{@value #BASELINE_CI}</td><td>{@code true} when the environment has {@code CI=true}</td><td>{@code
@@ -44,7 +45,7 @@ public final class GolatConfiguration {
     /** {@code false}: no run summary (summary.json, Markdown, end-of-run table). */
     public static final String SUMMARY_ENABLED = "golat.summary.enabled";
 
-    /** {@code compare}, {@code record} or {@code off}: what {@link LatencyBaseline} gates do. */
+    /** {@code compare}, {@code record}, {@code append} or {@code off}: what {@link LatencyBaseline} gates do. */
     public static final String BASELINE_MODE = "golat.baseline.mode";
     /** Folder of the stored baselines, relative to the working directory. */
     public static final String BASELINE_DIR = "golat.baseline.dir";
@@ -93,9 +94,9 @@ public final class GolatConfiguration {
         return bool(SUMMARY_ENABLED, true);
     }
 
-    /** {@value #BASELINE_MODE}, lower case: {@code compare} (the default), {@code record} or {@code off}. */
+    /** {@value #BASELINE_MODE}, lower case: {@code compare} (the default), {@code record}, {@code append} or {@code off}. */
     public String baselineMode() {
-        return choice(BASELINE_MODE, "compare", "compare", "record", "off");
+        return choice(BASELINE_MODE, "compare", "compare", "record", "append", "off");
     }
 
     /** {@value #BASELINE_DIR}, else {@code src/test/golat-baselines}. */
