@@ -5,6 +5,7 @@
 // its probes saw against an independent figure. The last line on stdout is one JSON object:
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
+//	{"mode":"breakdown","variant":"cpu","count":N,"p50":…,…,"inner":{…},"own":{…}}   (see breakdown.go)
 //	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
@@ -40,6 +41,8 @@ type config struct {
 	wait       string
 	rounds     int
 	quiet      bool
+	spin       time.Duration
+	heapMB     int
 }
 
 // result is what one mode measured: the durations of the calls that returned, and the calls that did not.
@@ -66,6 +69,12 @@ func main() {
 
 // runOnce runs the mode once and prints its JSON line.
 func runOnce(cfg config) {
+	if cfg.mode == "breakdown" {
+		start := time.Now()
+		r := runBreakdown(cfg)
+		printBreakdown(cfg, r, time.Since(start))
+		return
+	}
 	if cfg.mode == "loop" {
 		r := runLoop(cfg.n)
 		if !cfg.quiet {
@@ -107,7 +116,9 @@ func runOnce(cfg config) {
 
 func parseFlags() config {
 	var c config
-	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop")
+	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop|breakdown")
+	flag.DurationVar(&c.spin, "spin", time.Millisecond, "breakdown cpu/runnable: how long each spin runs")
+	flag.IntVar(&c.heapMB, "heap", 64, "breakdown gc: MB of pointers kept alive")
 	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
 	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
 	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep) or chan (main.blockChan)")
@@ -124,14 +135,15 @@ func parseFlags() config {
 		os.Exit(2)
 	}
 	switch c.mode {
-	case "block", "recurse", "panic", "goexit", "loop":
+	case "block", "recurse", "panic", "goexit", "loop", "breakdown":
 	default:
-		fail("-mode %q: want block, recurse, panic, goexit or loop", c.mode)
+		fail("-mode %q: want block, recurse, panic, goexit, loop or breakdown", c.mode)
 	}
-	switch c.variant {
-	case "sleep", "chan":
+	switch {
+	case c.variant == "sleep" || c.variant == "chan":
+	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc"):
 	default:
-		fail("-variant %q: want sleep or chan", c.variant)
+		fail("-variant %q: want sleep or chan (breakdown: also cpu, runnable or gc)", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":
