@@ -10,7 +10,8 @@
 //	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
-// first waits for a line on stdin), so a tracer can check one window per round in the same process.
+// first waits for a line on stdin), so a tracer can check one window per round in the same process. With -hold it
+// then waits for SIGTERM, so a tracer can still read its probes after the last line.
 // Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
 //
@@ -43,6 +44,7 @@ type config struct {
 	wait       string
 	rounds     int
 	quiet      bool
+	hold       bool
 	fleet      int
 	spin       time.Duration
 	heapMB     int
@@ -68,6 +70,17 @@ func main() {
 		}
 		runOnce(cfg)
 	}
+	if cfg.hold {
+		holdUntilTerm()
+	}
+}
+
+// holdUntilTerm keeps the process (and the tracer's probes on it) alive after the last round, until SIGTERM or
+// SIGINT: a service in a container, whose tracer snapshots after the JSON line, exits when it is stopped.
+func holdUntilTerm() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)
+	<-sig
 }
 
 // runOnce runs the mode once and prints its JSON line.
@@ -140,6 +153,7 @@ func parseFlags() config {
 	flag.StringVar(&c.wait, "wait", "none", "none|stdin|signal: after printing `ready pid=<pid>`, wait for a line on stdin or for SIGUSR1")
 	flag.IntVar(&c.rounds, "rounds", 1, "run the mode this many times, one JSON line each; with -wait stdin each round after the first waits for a line")
 	flag.BoolVar(&c.quiet, "quiet", false, "print nothing but the ready line and the JSON line")
+	flag.BoolVar(&c.hold, "hold", false, "after the last round, wait for SIGTERM or SIGINT before exiting (a service in a container)")
 	flag.Parse()
 
 	fail := func(format string, a ...interface{}) {

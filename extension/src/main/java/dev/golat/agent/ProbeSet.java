@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import dev.golat.plan.BreakdownPlan;
 import dev.golat.plan.PlanException;
 import dev.golat.plan.Planner;
 import dev.golat.plan.FunctionPlan;
@@ -71,7 +72,11 @@ public final class ProbeSet {
 
     private final Map<String, List<String>> members;
 
-    private ProbeSet(Map<String, Entry> byName, Map<String, List<String>> members) {
+    private final BreakdownPlan breakdownPlan; // null when no function is broken down
+
+    private ProbeSet(Map<String, Entry> byName, Map<String, List<String>> members, Set<String> brokenDown,
+            BreakdownPlan breakdownPlan) {
+        this.breakdownPlan = breakdownPlan;
         this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
         Map<String, List<String>> m = new LinkedHashMap<>();
         members.forEach((k, v) -> m.put(k, List.copyOf(v)));
@@ -83,7 +88,8 @@ public final class ProbeSet {
                 s.add(SpanSpec.of(e.id(), e.span()));
             } else {
                 for (int i = 0; i < e.ids().size(); i++) {
-                    p.add(ProbeSpec.of(e.ids().get(i), e.function().instances().get(i)));
+                    p.add(ProbeSpec.of(e.ids().get(i), e.function().instances().get(i))
+                            .withBreakdown(brokenDown.contains(e.name())));
                 }
             }
         }
@@ -187,6 +193,19 @@ public final class ProbeSet {
     /** The agent's {@code probe} commands. */
     public List<ProbeSpec> probes() {
         return probes;
+    }
+
+    /**
+     * The runtime hooks of the breakdown, when a function is broken down ({@link Builder#breakdown}); else
+     * {@code null}, as {@link AgentSession#start(long, String, List, List, BreakdownSpec)} takes it.
+     */
+    public BreakdownSpec breakdownSpec() {
+        return breakdownPlan == null ? null : BreakdownSpec.of(breakdownPlan);
+    }
+
+    /** The breakdown's plan (its warnings are for the user to see), or {@code null}. */
+    public BreakdownPlan breakdownPlan() {
+        return breakdownPlan;
     }
 
     /** The agent's {@code span} commands. */
@@ -342,8 +361,37 @@ public final class ProbeSet {
             return plan;
         }
 
+        private final Set<String> brokenDown = new java.util.LinkedHashSet<>();
+        private BreakdownPlan breakdownPlan;
+
+        /**
+         * Breaks each call of the functions {@code name} was traced under ({@link #functions}) down by goroutine
+         * state; plans the runtime's hooks the first time.
+         *
+         * @throws PlanException when the binary's Go version or runtime cannot be broken down (the message says why),
+         *                       or {@code name} is a span or not traced
+         */
+        public void breakdown(String name) {
+            List<String> names = members.getOrDefault(name, List.of(name));
+            for (String n : names) {
+                Entry e = byName.get(n);
+                if (e == null) {
+                    throw new PlanException("'" + n + "' is not traced: trace it before asking for its breakdown");
+                }
+                if (e.isSpan()) {
+                    throw new PlanException("'" + n + "' is a span: only a function's calls are broken down");
+                }
+            }
+            if (breakdownPlan == null) {
+                breakdownPlan = planner.planBreakdown();
+            }
+            for (String n : names) {
+                brokenDown.add(byName.get(n).name());
+            }
+        }
+
         public ProbeSet build() {
-            return new ProbeSet(byName, members);
+            return new ProbeSet(byName, members, brokenDown, breakdownPlan);
         }
 
         private int next;

@@ -6,6 +6,7 @@ import dev.golat.agent.AgentException;
 import dev.golat.agent.AgentOutput;
 import dev.golat.agent.AgentProtocol;
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.BreakdownSpec;
 import dev.golat.agent.ProbeSpec;
 import dev.golat.agent.SpanSpec;
 import java.util.List;
@@ -30,6 +31,15 @@ public final class ContainerAgent {
      */
     public static AgentSession start(GoContainer container, List<ProbeSpec> probes, List<SpanSpec> spans,
             String label) {
+        return start(container, probes, spans, null, label);
+    }
+
+    /**
+     * As {@link #start(GoContainer, List, List, String)}, with the runtime's hooks for the probes that break their
+     * calls down ({@code null} when none does).
+     */
+    public static AgentSession start(GoContainer container, List<ProbeSpec> probes, List<SpanSpec> spans,
+            BreakdownSpec breakdown, String label) {
         container.copyAgent(AgentBinary.bytes());
         ExecStream exec = container.exec(GoContainer.AGENT_PATH);
         AgentOutput output = new AgentOutput();
@@ -37,7 +47,7 @@ public final class ContainerAgent {
         AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
         try {
             session.stackMoves(stackMoveSites(container));
-            session.start(container.servicePid(), container.binaryPathInContainer(), probes, spans);
+            session.start(container.servicePid(), container.binaryPathInContainer(), probes, spans, breakdown);
             return session;
         } catch (AgentException e) {
             session.close();

@@ -393,7 +393,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     continue;
                 }
                 for (String name : state.tracers.get(serviceKey(state, t)).expand(t.name())) {
-                    out.add(new TraceTargets.Target(t.service(), name));
+                    out.add(new TraceTargets.Target(t.service(), name, null, null, List.of(), t.breakdown()));
                 }
             }
             return out;

@@ -64,6 +64,10 @@ final class Reports {
                         .append(l.function()).append(System.lineSeparator())
                         .append(ConsoleHistogram.render(l));
             }
+            if (l.hasBreakdown()) {
+                console.append("golat: ").append(l.name()).append(' ').append(l.breakdown().summary(50))
+                        .append(System.lineSeparator());
+            }
             hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, l));
             for (Map.Entry<String, Latency> node : l.perNode().entrySet()) {
                 hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, node.getValue(), node.getKey()));

@@ -55,8 +55,11 @@ final class ServiceTracer implements AutoCloseable {
                     set.span(t.name(), t.from(), t.to());
                 } else {
                     ProbeSet.Selected s = set.functions(t.name());
-                    if (s.many()) {
+                    if (s.many() && !globs.contains(s)) {
                         globs.add(s);
+                    }
+                    if (t.breakdown()) {
+                        set.breakdown(t.name());
                     }
                 }
             } catch (RuntimeException e) {
@@ -91,7 +94,8 @@ final class ServiceTracer implements AutoCloseable {
      */
     void attach(boolean quiet, boolean nameService) {
         try {
-            session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
+            session = ContainerAgent.start(container, probes.probes(), probes.spans(), probes.breakdownSpec(),
+                    "@GoService " + serviceName);
         } catch (AgentException e) {
             throw new GolatConfigurationException(e.getMessage(), e);
         }
@@ -111,6 +115,9 @@ final class ServiceTracer implements AutoCloseable {
             } else {
                 sb.append(describe(e.function()));
             }
+        }
+        if (probes.breakdownPlan() != null) {
+            sb.append(describe(probes.breakdownPlan(), probes)).append(System.lineSeparator());
         }
         if (nameService) {
             String nl = System.lineSeparator();
@@ -153,6 +160,18 @@ final class ServiceTracer implements AutoCloseable {
             sb.append("golat:   warning: ").append(w).append(nl);
         }
         return sb.toString();
+    }
+
+    /** The line printed for the breakdown's hooks: which functions are broken down and where the hooks went. */
+    static String describe(dev.golat.plan.BreakdownPlan b, ProbeSet set) {
+        List<String> names = set.entries().stream().filter(e -> !e.isSpan())
+                .filter(e -> set.probes().stream().anyMatch(p -> p.breakdown() && e.ids().contains(p.id())))
+                .map(ProbeSet.Entry::name).toList();
+        String line = "golat: breaking down " + String.join(", ", names) + " (" + b.goVersion().split("\\s")[0]
+                + "): runtime.casgstatus at file offset 0x" + Long.toHexString(b.casgstatus())
+                + ", stopTheWorldWithSema 0x" + Long.toHexString(b.stopWorld()) + ", startTheWorldWithSema 0x"
+                + Long.toHexString(b.startWorld()) + ", g.waitreason at +" + b.waitReasons().waitReasonOff();
+        return b.warnings().isEmpty() ? line : line + "; warning: " + String.join("; ", b.warnings());
     }
 
     /** One line per probe plan: where its probes went. */

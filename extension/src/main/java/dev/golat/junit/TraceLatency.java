@@ -45,6 +45,15 @@ public @interface TraceLatency {
      */
     String[] services() default {};
 
+    /**
+     * Also break each call down by goroutine state: {@link Latency#breakdown()} then holds the time each call ran,
+     * was descheduled by the OS, waited for the Go scheduler, was parked (by reason) and spent in a GC
+     * stop-the-world pause, each a histogram ({@code assertThat(latency.running()).p99().isLessThan(...)}).
+     * Hooks the Go runtime's goroutine state changes in the whole service, so it costs every goroutine switch;
+     * a Go version whose runtime cannot be broken down fails before the container starts.
+     */
+    boolean breakdown() default false;
+
     /** Repeated {@link TraceLatency}. */
     @Target({ElementType.METHOD, ElementType.TYPE})
     @Retention(RetentionPolicy.RUNTIME)

@@ -20,13 +20,13 @@ final class TraceTargets {
      * a span, its name); {@code from} and {@code to} are set for spans only. A function traced on several nodes
      * has their {@code @GoService} field names in {@code nodes} and no {@code service}.
      */
-    record Target(String service, String name, String from, String to, List<String> nodes) {
+    record Target(String service, String name, String from, String to, List<String> nodes, boolean breakdown) {
         Target(String service, String name) {
-            this(service, name, null, null, List.of());
+            this(service, name, null, null, List.of(), false);
         }
 
         Target(String service, String name, String from, String to) {
-            this(service, name, from, to, List.of());
+            this(service, name, from, to, List.of(), false);
         }
 
         boolean isSpan() {
@@ -38,9 +38,13 @@ final class TraceTargets {
             return !nodes.isEmpty();
         }
 
+        Target withBreakdown(boolean on) {
+            return new Target(service, name, from, to, nodes, on);
+        }
+
         /** The same function on one of its nodes. */
         Target onNode(String node) {
-            return new Target(node, name);
+            return new Target(node, name, null, null, List.of(), breakdown);
         }
     }
 
@@ -49,18 +53,22 @@ final class TraceTargets {
      * those of its {@code @Nested} classes (which trace through this class's services).
      */
     static Set<Target> ofClass(Class<?> testClass) {
+        return merged(ofClassNamed(testClass));
+    }
+
+    private static Set<Target> ofClassNamed(Class<?> testClass) {
         Set<Target> all = new LinkedHashSet<>(declared(testClass));
         for (Method m : testClass.getDeclaredMethods()) {
             all.addAll(ofMethodOnly(m));
         }
         for (Class<?> inner : testClass.getDeclaredClasses()) {
             if (ServiceLocks.isNested(inner) && AnnotationSupport.isAnnotated(inner, Nested.class)) {
-                all.addAll(ofClass(inner));
+                all.addAll(ofClassNamed(inner));
             }
         }
         Class<?> sup = testClass.getSuperclass();
         if (sup != null && sup != Object.class) {
-            all.addAll(ofClass(sup));
+            all.addAll(ofClassNamed(sup));
         }
         return all;
     }
@@ -77,7 +85,25 @@ final class TraceTargets {
             }
         }
         all.addAll(ofMethodOnly(method));
-        return all;
+        return merged(all);
+    }
+
+    /**
+     * One target per function: a function named both with and without {@code breakdown = true} (on the class and on
+     * a method, say) is traced once, broken down.
+     */
+    private static Set<Target> merged(Set<Target> targets) {
+        Set<Target> broken = new java.util.HashSet<>();
+        for (Target t : targets) {
+            if (t.breakdown()) {
+                broken.add(t.withBreakdown(false));
+            }
+        }
+        Set<Target> out = new LinkedHashSet<>();
+        for (Target t : targets) {
+            out.add(broken.contains(t.withBreakdown(false)) ? t.withBreakdown(true) : t);
+        }
+        return out;
     }
 
     /** The targets named on one parameter, or none. */
@@ -98,8 +124,8 @@ final class TraceTargets {
         for (TraceLatency t : AnnotationSupport.findRepeatableAnnotations(element, TraceLatency.class)) {
             List<String> nodes = nodes(t, element);
             for (String name : t.value()) {
-                targets.add(nodes.isEmpty() ? new Target(t.service(), name.strip())
-                        : new Target("", name.strip(), null, null, nodes));
+                targets.add(nodes.isEmpty() ? new Target(t.service(), name.strip(), null, null, List.of(), t.breakdown())
+                        : new Target("", name.strip(), null, null, nodes, t.breakdown()));
             }
         }
         if (!(element instanceof Parameter)) {

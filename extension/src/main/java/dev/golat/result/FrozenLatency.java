@@ -23,6 +23,7 @@ final class FrozenLatency implements Latency {
     private final List<Instantiation> instantiations;
     private final Map<String, Latency> perNode;
     private final Path report;
+    private Breakdown breakdown; // null when traced without breakdown; set once, by withBreakdown
 
     FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
             Path report) {
@@ -40,9 +41,34 @@ final class FrozenLatency implements Latency {
         this.report = report;
     }
 
+    /** This latency with its breakdown. */
+    FrozenLatency withBreakdown(Breakdown b) {
+        FrozenLatency copy = new FrozenLatency(name, function, histogram, counts, instantiations, perNode, report);
+        copy.breakdown = Objects.requireNonNull(b, "breakdown");
+        return copy;
+    }
+
     @Override
     public Latency snapshot() {
         return this;
+    }
+
+    @Override
+    public boolean hasBreakdown() {
+        return breakdown != null;
+    }
+
+    @Override
+    public Breakdown breakdown() {
+        if (breakdown == null) {
+            throw new IllegalStateException(isSpan()
+                    ? name + " is a span: only a function's calls are broken down; trace the function with"
+                            + " @TraceLatency(value = \"...\", breakdown = true)"
+                    : name + " (" + function + ") was traced without its breakdown: trace it with @TraceLatency(value"
+                            + " = \"" + name + "\", breakdown = true) (or golat trace --breakdown) to read running(),"
+                            + " waiting() and the other components");
+        }
+        return breakdown;
     }
 
     @Override

@@ -92,8 +92,13 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
             functions.add(node.function());
             nodes.put(e.getKey(), node);
         }
-        return new FrozenLatency(name, String.join(", ", functions), all, sum, List.of(),
+        FrozenLatency merged = new FrozenLatency(name, String.join(", ", functions), all, sum, List.of(),
                 Collections.unmodifiableMap(nodes), report);
+        if (nodes.values().stream().allMatch(Latency::hasBreakdown)) {
+            return merged.withBreakdown(Breakdown.merged(name, merged.function(), sum, report,
+                    nodes.values().stream().map(Latency::breakdown).toList()));
+        }
+        return merged;
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
@@ -190,6 +195,47 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
                     : "'" + node + "' is not a node of " + name() + "; its nodes: " + String.join(", ", perNode().keySet()));
         }
         return l;
+    }
+
+    /** Whether each call was broken down ({@code @TraceLatency(value = ..., breakdown = true)}). */
+    boolean hasBreakdown();
+
+    /**
+     * Where the calls spent their time: one histogram per component (running, off-CPU, runnable, waiting by class,
+     * stop-the-world), each a {@link Latency} of its own. A live latency reads the current figures.
+     *
+     * @throws IllegalStateException when the function was traced without {@code breakdown = true}, saying so
+     */
+    Breakdown breakdown();
+
+    /** {@code breakdown().running()}: per call, the time the goroutine ran on a CPU. */
+    default Latency running() {
+        return breakdown().running();
+    }
+
+    /** {@code breakdown().offCpu()}: per call, the time the goroutine ran but its thread was descheduled. */
+    default Latency offCpu() {
+        return breakdown().offCpu();
+    }
+
+    /** {@code breakdown().runnable()}: per call, the time the goroutine waited for the Go scheduler. */
+    default Latency runnable() {
+        return breakdown().runnable();
+    }
+
+    /** {@code breakdown().waiting()}: per call, the time the goroutine was parked, for any reason. */
+    default Latency waiting() {
+        return breakdown().waiting();
+    }
+
+    /** {@code breakdown().waiting(reason)}: per call, the time parked for one class of reason (chan, sleep, ...). */
+    default Latency waiting(String reason) {
+        return breakdown().waiting(reason);
+    }
+
+    /** {@code breakdown().stw()}: per call, the time inside a GC stop-the-world pause. */
+    default Latency stw() {
+        return breakdown().stw();
     }
 
     /** The HTML report of the test that measured this, when one is written. */

@@ -92,6 +92,16 @@ final class LiveLatency implements Latency {
     }
 
     @Override
+    public boolean hasBreakdown() {
+        return snapshot().hasBreakdown();
+    }
+
+    @Override
+    public Breakdown breakdown() {
+        return snapshot().breakdown();
+    }
+
+    @Override
     public Optional<Path> report() {
         return snapshot().report();
     }

@@ -21,7 +21,9 @@ public final class Snapshots {
     /** One probe's or span's figures; {@code function} is the full name (or span) it measured. */
     public static Latency toLatency(String name, String function, ProbeSnapshot snapshot, Path report) {
         Counts counts = snapshot.isSpan() ? SpanCounts.of(snapshot.spanCounters()) : CallCounts.of(snapshot.counters());
-        return Latency.of(name, function, snapshot.toHistogram(), counts, report);
+        FrozenLatency l = (FrozenLatency) Latency.of(name, function, snapshot.toHistogram(), counts, report);
+        return snapshot.breakdown().map(b -> (Latency) l.withBreakdown(Breakdown.of(name, function, counts, report, b)))
+                .orElse(l);
     }
 
     /**
@@ -39,6 +41,7 @@ public final class Snapshots {
         Histogram all = null;
         CallCounts sum = CallCounts.NONE;
         List<Instantiation> each = new ArrayList<>();
+        List<Breakdown> parts = new ArrayList<>();
         for (int i = 0; i < snapshots.size(); i++) {
             ProbeSnapshot s = snapshots.get(i);
             ProbePlan p = plan.instances().get(i);
@@ -51,7 +54,10 @@ public final class Snapshots {
             CallCounts counts = CallCounts.of(s.counters());
             sum = sum.plus(counts);
             each.add(new Instantiation(p.function(), p.entry(), counts));
+            s.breakdown().ifPresent(b -> parts.add(Breakdown.of(name, plan.function(), counts, report, b)));
         }
-        return Latency.of(name, plan.function(), all, sum, each, report);
+        FrozenLatency l = (FrozenLatency) Latency.of(name, plan.function(), all, sum, each, report);
+        return parts.size() == snapshots.size() ? l.withBreakdown(Breakdown.merged(name, plan.function(), sum, report,
+                parts)) : l;
     }
 }

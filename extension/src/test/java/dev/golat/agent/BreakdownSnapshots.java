@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.agent;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Test fixtures: a probe's snapshot with a breakdown, as the session's parser makes one from the agent's lines. */
+public final class BreakdownSnapshots {
+    private BreakdownSnapshots() {}
+
+    /**
+     * {@code s} with a breakdown of {@code calls} calls: each component in {@code nanos} holds all of them at that
+     * value's bucket, every other component holds them at 0 ns.
+     */
+    public static ProbeSnapshot with(ProbeSnapshot s, long calls, long lost, Map<Component, Long> nanos) {
+        Map<Component, long[][]> h = new EnumMap<>(Component.class);
+        for (Component c : Component.values()) {
+            long v = nanos.getOrDefault(c, 0L);
+            h.put(c, new long[][] {{Buckets.index(v)}, {calls}});
+        }
+        return s.withBreakdown(new BreakdownSnapshot(calls, lost, 0, h));
+    }
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.result;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.golat.agent.BreakdownSnapshots;
+import dev.golat.agent.Buckets;
+import dev.golat.agent.Component;
+import dev.golat.agent.Counters;
+import dev.golat.agent.ProbeSnapshot;
+import dev.golat.plan.EntryKind;
+import dev.golat.plan.FunctionPlan;
+import dev.golat.plan.ProbePlan;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+/** A latency's breakdown: each component a latency of its own, and a clear error when none was asked for. */
+class BreakdownTest {
+    private static final long MS = 1_000_000;
+
+    @Test
+    void should_read_each_component_as_a_latency_of_its_own() {
+        // GIVEN 200 calls of ~1.1 ms: 100 µs running, 1 ms asleep
+        ProbeSnapshot s = BreakdownSnapshots.with(probe(0, "main.nap", 200, 1_100_000), 200, 0,
+                Map.of(Component.RUNNING, 100_000L, Component.WAITING, MS, Component.WAIT_SLEEP, MS));
+        // WHEN
+        Latency l = Snapshots.toLatency("nap", "main.nap", s, null);
+        // THEN
+        assertThat(l.hasBreakdown()).isTrue();
+        assertThat(l.running().count()).isEqualTo(200);
+        assertThat(l.running().p99()).isLessThan(Duration.ofMillis(1));
+        assertThat(l.running().p50().toNanos()).isCloseTo(100_000L, Offset.offset(500L));
+        assertThat(l.waiting("sleep").p50().toNanos()).isCloseTo(MS, Offset.offset(4_000L));
+        assertThat(l.waiting().p50()).isEqualTo(l.waiting("sleep").p50());
+        assertThat(l.waiting("chan").max()).isZero();
+        assertThat(l.stw().max()).isZero();
+        assertThat(l.offCpu().max()).isZero();
+        assertThat(l.runnable().max()).isZero();
+        assertThat(l.running().name()).isEqualTo("nap running");
+        assertThat(l.waiting("sleep").name()).isEqualTo("nap waiting sleep");
+        assertThat(l.breakdown().calls()).isEqualTo(200);
+        assertThat(l.breakdown().summary(50)).isEqualTo("breakdown p50 of 200 calls: running "
+                + Units.duration(Buckets.representative(Buckets.index(100_000))) + ", waiting sleep "
+                + Units.duration(Buckets.representative(Buckets.index(MS))));
+    }
+
+    @Test
+    void should_say_to_add_breakdown_true_when_none_was_asked_for() {
+        Latency l = Snapshots.toLatency("handleStmtExecute", "main.(*clientConn).handleStmtExecute",
+                probe(0, "main.(*clientConn).handleStmtExecute", 10, 50_000), null);
+
+        assertThat(l.hasBreakdown()).isFalse();
+        assertThatThrownBy(l::running).isInstanceOf(IllegalStateException.class)
+                .hasMessage("handleStmtExecute (main.(*clientConn).handleStmtExecute) was traced without its breakdown:"
+                        + " trace it with @TraceLatency(value = \"handleStmtExecute\", breakdown = true) (or golat trace"
+                        + " --breakdown) to read running(), waiting() and the other components");
+    }
+
+    @Test
+    void should_refuse_an_unknown_wait_class_naming_the_valid_ones() {
+        Latency l = Snapshots.toLatency("nap", "main.nap", BreakdownSnapshots.with(probe(0, "main.nap", 5, MS), 5, 0,
+                Map.of()), null);
+
+        assertThatThrownBy(() -> l.waiting("mutex")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'mutex' is not a wait class of nap's breakdown; the classes: chan, select, sync, sleep,"
+                        + " net, gc, syscall, other");
+    }
+
+    @Test
+    void should_read_the_current_breakdown_through_a_live_latency() {
+        AtomicReference<Latency> now = new AtomicReference<>(Snapshots.toLatency("nap", "main.nap",
+                BreakdownSnapshots.with(probe(0, "main.nap", 3, MS), 3, 0, Map.of(Component.RUNNING, 10_000L)), null));
+        Latency live = Latency.live("nap", "main.nap", now::get);
+        assertThat(live.running().count()).isEqualTo(3);
+
+        now.set(Snapshots.toLatency("nap", "main.nap",
+                BreakdownSnapshots.with(probe(0, "main.nap", 7, MS), 7, 1, Map.of(Component.RUNNING, 10_000L)), null));
+
+        assertThat(live.running().count()).isEqualTo(7);
+        assertThat(live.breakdown().lost()).isEqualTo(1);
+    }
+
+    @Test
+    void should_add_up_the_breakdowns_of_a_generic_functions_instantiations_and_of_nodes() {
+        FunctionPlan plan = new FunctionPlan("Hold", "main.Hold[...]",
+                List.of(plan("main.Hold[go.shape.int]", 0x4e2720), plan("main.Hold[go.shape.string]", 0x4e19c0)));
+        List<ProbeSnapshot> snapshots = List.of(
+                BreakdownSnapshots.with(probe(0, "main.Hold[go.shape.int]", 300, MS), 300, 0,
+                        Map.of(Component.RUNNING, 20_000L)),
+                BreakdownSnapshots.with(probe(1, "main.Hold[go.shape.string]", 100, MS), 100, 2,
+                        Map.of(Component.RUNNING, 400_000L)));
+
+        Latency generic = Snapshots.toLatency("Hold", plan, snapshots, null);
+        assertThat(generic.running().count()).isEqualTo(400);
+        assertThat(generic.running().p50().toNanos()).isCloseTo(20_000L, Offset.offset(200L));
+        assertThat(generic.running().max().toNanos()).isCloseTo(400_000L, Offset.offset(2_000L));
+        assertThat(generic.breakdown().lost()).isEqualTo(2);
+
+        Map<String, Latency> nodes = new LinkedHashMap<>();
+        nodes.put("node1", Snapshots.toLatency("nap", "main.nap", snapshots.get(0), null));
+        nodes.put("node2", Snapshots.toLatency("nap", "main.nap", snapshots.get(1), null));
+        Latency over = Latency.ofNodes("nap", nodes, null);
+        assertThat(over.running().count()).isEqualTo(400);
+        assertThat(over.node("node2").running().count()).isEqualTo(100);
+    }
+
+    private static ProbeSnapshot probe(int id, String function, long n, long nanos) {
+        return new ProbeSnapshot(id, function, new Counters(n, n, n, 0, 0, 0, 0, 0, 0),
+                new int[] {Buckets.index(nanos)}, new long[] {n});
+    }
+
+    private static ProbePlan plan(String function, long entry) {
+        return new ProbePlan(function, "go1.22.12", entry, entry - 0x400000,
+                new ProbePlan.EntrySite(entry - 0x400000 + 4, entry + 4, EntryKind.JCC), List.of(),
+                List.of(entry - 0x400000 + 40), List.of());
+    }
+}
