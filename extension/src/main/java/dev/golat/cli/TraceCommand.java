@@ -121,6 +121,10 @@ final class TraceCommand {
         ProbeSet probes = set.build();
         List<Traced> traced = new ArrayList<>();
         for (ProbeSet.Entry e : probes.entries()) {
+            if (e.isAlias()) {
+                System.err.println("golat trace: " + e.name() + " is the same function as " + e.sameAs() + " ("
+                        + e.describe() + "): probed once, both names show the same figures");
+            }
             traced.add(e.isSpan() ? new Traced("span " + e.name(), "span " + e.name(), null, e.ids())
                     : new Traced(e.function().function(), e.name(), e.function(), e.ids()));
         }

@@ -79,7 +79,11 @@ final class ServiceTracer implements AutoCloseable {
         }
         StringBuilder sb = new StringBuilder();
         for (ProbeSet.Entry e : probes.entries()) {
-            if (e.isSpan()) {
+            if (e.isAlias()) {
+                sb.append("golat: tracing ").append(e.name()).append(": the same function as ").append(e.sameAs())
+                        .append(" (").append(e.describe()).append("), probed once: both names see the same figures")
+                        .append(System.lineSeparator());
+            } else if (e.isSpan()) {
                 sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe())
                         .append(System.lineSeparator());
             } else {
