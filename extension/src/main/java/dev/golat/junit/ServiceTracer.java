@@ -8,6 +8,8 @@ import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.ContainerAgent;
 import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
+import dev.golat.container.GoContainerException;
+import dev.golat.container.RunningBinary;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
@@ -70,11 +72,15 @@ final class ServiceTracer implements AutoCloseable {
         return probes.get(name).function();
     }
 
-    /** Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet. */
+    /**
+     * Checks that the (started) container runs the build that was planned from, copies the agent into it and
+     * attaches every probe; prints the plan unless quiet.
+     */
     void attach(boolean quiet) {
         try {
+            RunningBinary.requireSame(container, binary, "@GoService " + serviceName);
             session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
-        } catch (AgentException e) {
+        } catch (AgentException | GoContainerException e) {
             throw new GolatConfigurationException(e.getMessage(), e);
         }
         StringBuilder sb = new StringBuilder();
