@@ -12,7 +12,7 @@
 // Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
 //
-// Traced functions (never inlined): main.blockSleep, main.blockChan, main.recurse, main.mayPanic,
+// Traced functions (never inlined): main.blockSleep, main.blockSpin, main.blockChan, main.recurse, main.mayPanic,
 // main.mayGoexit, main.trivial, main.smallNonLeaf.
 package main
 
@@ -110,7 +110,7 @@ func parseFlags() config {
 	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop")
 	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
 	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
-	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep) or chan (main.blockChan)")
+	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep), spin (main.blockSpin: busy-waits -sleep) or chan (main.blockChan)")
 	flag.DurationVar(&c.sleep, "sleep", 200*time.Microsecond, "how long each blocking call waits (block, panic, goexit; 0: no wait in panic/goexit)")
 	flag.IntVar(&c.depth, "depth", 64, "recurse mode: frames per top-level call")
 	flag.IntVar(&c.every, "every", 10, "panic/goexit mode: every k-th call panics / calls runtime.Goexit")
@@ -129,9 +129,9 @@ func parseFlags() config {
 		fail("-mode %q: want block, recurse, panic, goexit or loop", c.mode)
 	}
 	switch c.variant {
-	case "sleep", "chan":
+	case "sleep", "spin", "chan":
 	default:
-		fail("-variant %q: want sleep or chan", c.variant)
+		fail("-variant %q: want sleep, spin or chan", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":

@@ -4,6 +4,7 @@ package dev.golat.cli;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeBias;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.binary.GoBinary;
@@ -17,6 +18,7 @@ import dev.golat.plan.ProbePlan;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
+import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -133,6 +135,9 @@ final class TraceCommand {
         try {
             try (AgentSession agent = HostAgent.start()) {
                 agent.start(pid, binary.toString(), probes.probes(), probes.spans());
+                ProbeBias bias = agent.calibrate(CALIBRATION_CALLS);
+                System.err.println("golat trace: probe bias on this machine: " + Units.duration(bias.p50Nanos())
+                        + " per measured call (p50 of " + bias.calls() + " calibration calls), included in the figures");
                 System.err.println("golat trace: tracing " + traced.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 Saved saved = new Saved(pid);
@@ -146,7 +151,7 @@ final class TraceCommand {
                     removeHook(hook);
                 }
                 List<ProbeSnapshot> last = agent.snapshot();
-                print(last, traced, o.json(), out);
+                print(last, traced, o.json(), bias.p50Nanos(), out);
                 if (o.save() != null) {
                     saved.ticks.add(last);
                     saved.write(o.save(), planner.binary(), traced);
@@ -216,9 +221,12 @@ final class TraceCommand {
         }
     }
 
-    static void print(List<ProbeSnapshot> snapshots, List<Traced> traced, boolean json, PrintStream out) {
+    /** Calls of the agent's probe-bias calibration: a few ms. */
+    static final int CALIBRATION_CALLS = 2000;
+
+    static void print(List<ProbeSnapshot> snapshots, List<Traced> traced, boolean json, long biasNanos, PrintStream out) {
         for (Traced t : traced) {
-            Latency l = t.latency(snapshots);
+            Latency l = Snapshots.withProbeBias(t.latency(snapshots), biasNanos, false);
             if (json) {
                 Map<String, Object> m = t.plan() == null ? toJson(l, l.spanCounts().byName()) : toJson(l, t.counters(snapshots));
                 if (t.plan() != null && t.plan().isGeneric()) {
@@ -279,6 +287,10 @@ final class TraceCommand {
         m.put("p99", any ? l.p99().toNanos() : null);
         m.put("p999", any ? l.p999().toNanos() : null);
         m.put("max", any ? l.max().toNanos() : null);
+        l.probeBias().ifPresent(b -> {
+            m.put("probeBias", b.toNanos());
+            m.put("probeBiasSubtracted", l.probeBiasSubtracted());
+        });
         m.put("counters", new LinkedHashMap<>(counters));
         return m;
     }

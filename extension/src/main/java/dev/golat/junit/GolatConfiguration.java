@@ -23,6 +23,9 @@ import org.apiguardian.api.API;
  *       per test on the console; failure messages, report entries, files and the end-of-run summary stay</td></tr>
  *   <tr><td>{@value #SUMMARY_ENABLED}</td><td>{@code true}</td><td>{@code false}: no {@code summary.json}, no
  *       Markdown summary and no end-of-run table</td></tr>
+ *   <tr><td>{@value #BIAS_SUBTRACT}</td><td>{@code false}</td><td>{@code true}: every {@code Latency} has the
+ *       probe bias calibrated on this machine subtracted from its samples ({@code Latency.withoutProbeBias()}), in
+ *       assertions and reports alike</td></tr>
  * </table>
  *
  * A value that cannot be read fails the test with the key, the value and what is accepted.
@@ -35,6 +38,9 @@ public final class GolatConfiguration {
     public static final String CONSOLE_QUIET = "golat.console.quiet";
     /** {@code false}: no run summary (summary.json, Markdown, end-of-run table). */
     public static final String SUMMARY_ENABLED = "golat.summary.enabled";
+
+    /** {@code true}: the calibrated probe bias is subtracted from every sample. */
+    public static final String BIAS_SUBTRACT = "golat.bias.subtract";
 
     static final String DEFAULT_REPORT_DIR = "target/golat";
 
@@ -73,6 +79,11 @@ public final class GolatConfiguration {
     /** {@value #SUMMARY_ENABLED}. */
     public boolean summaryEnabled() {
         return bool(SUMMARY_ENABLED, true);
+    }
+
+    /** {@value #BIAS_SUBTRACT}. */
+    public boolean subtractProbeBias() {
+        return bool(BIAS_SUBTRACT, false);
     }
 
     /** A setting as text, trimmed; empty when not set or blank. For keys of other golat areas. */

@@ -3,6 +3,7 @@ package dev.golat.junit;
 
 import dev.golat.agent.AgentException;
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeBias;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.ContainerAgent;
@@ -14,6 +15,7 @@ import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
+import dev.golat.result.Units;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,12 @@ final class ServiceTracer implements AutoCloseable {
     private final GoBinary binary;
     private final ProbeSet probes;
     private AgentSession session;
+    private ProbeBias bias;
+
+    /** Calls of the agent's calibration: a few ms. */
+    private static final int CALIBRATION_CALLS = 2000;
+    /** This machine's probe bias: calibrated once per JVM, by the first agent that attaches. */
+    private static ProbeBias machineBias;
 
     private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes) {
         this.serviceName = serviceName;
@@ -84,6 +92,7 @@ final class ServiceTracer implements AutoCloseable {
             throw new GolatConfigurationException(e.getMessage(), e);
         }
         StringBuilder sb = new StringBuilder();
+        bias = calibrated(session, sb);
         for (ProbeSet.Entry e : probes.entries()) {
             if (e.isAlias()) {
                 sb.append("golat: tracing ").append(e.name()).append(": the same function as ").append(e.sameAs())
@@ -125,6 +134,33 @@ final class ServiceTracer implements AutoCloseable {
                 + p.returns().size() + " RET" + (p.returns().size() == 1 ? "" : "s") + ", "
                 + p.morestackSites().size() + " morestack site" + (p.morestackSites().size() == 1 ? "" : "s");
         return p.warnings().isEmpty() ? line : line + "; warning: " + String.join("; ", p.warnings());
+    }
+
+    /**
+     * The machine's probe bias, calibrated by the first session of this JVM (one {@code calibrate} of
+     * {@value #CALIBRATION_CALLS} calls); {@code null}, with a warning in {@code out}, when the agent could not.
+     */
+    private static synchronized ProbeBias calibrated(AgentSession session, StringBuilder out) {
+        if (machineBias == null) {
+            try {
+                machineBias = session.calibrate(CALIBRATION_CALLS);
+                out.append("golat: probe bias on this machine: ").append(Units.duration(machineBias.p50Nanos()))
+                        .append(" per measured call (p50 of ").append(Units.count(machineBias.calls()))
+                        .append(" calibration calls; min ").append(Units.duration(machineBias.minNanos()))
+                        .append(", p90 ").append(Units.duration(machineBias.p90Nanos())).append(")")
+                        .append(System.lineSeparator());
+            } catch (AgentException e) {
+                out.append("golat: warning: the probe bias could not be calibrated: ").append(e.getMessage())
+                        .append(System.lineSeparator());
+                return null;
+            }
+        }
+        return machineBias;
+    }
+
+    /** The probe bias on this machine in ns (p50 of the calibration), or -1 when it could not be calibrated. */
+    long probeBiasNanos() {
+        return bias == null ? -1 : bias.p50Nanos();
     }
 
     void reset() {

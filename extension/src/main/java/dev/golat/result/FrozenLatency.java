@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /** A {@link Latency} as of one snapshot: a value that never changes. */
 final class FrozenLatency implements Latency {
@@ -21,9 +22,18 @@ final class FrozenLatency implements Latency {
     private final Counts counts;
     private final List<Instantiation> instantiations;
     private final Path report;
+    private final long biasNanos; // -1: not calibrated
+    private final boolean biasSubtracted;
 
     FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
             Path report) {
+        this(name, function, histogram, counts, instantiations, report, -1, false);
+    }
+
+    private FrozenLatency(String name, String function, Histogram histogram, Counts counts,
+            List<Instantiation> instantiations, Path report, long biasNanos, boolean biasSubtracted) {
+        this.biasNanos = biasNanos;
+        this.biasSubtracted = biasSubtracted;
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.histogram = Objects.requireNonNull(histogram, "histogram");
@@ -99,6 +109,42 @@ final class FrozenLatency implements Latency {
     @Override
     public Optional<Path> report() {
         return Optional.ofNullable(report);
+    }
+
+    @Override
+    public Optional<Duration> probeBias() {
+        return biasNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(biasNanos));
+    }
+
+    @Override
+    public boolean probeBiasSubtracted() {
+        return biasSubtracted;
+    }
+
+    /** The same figures, with the probe bias calibrated on this machine attached (not subtracted). */
+    FrozenLatency withProbeBias(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("probe bias must be >= 0 ns, was " + nanos);
+        }
+        return new FrozenLatency(name, function, histogram, counts, instantiations, report, nanos, biasSubtracted);
+    }
+
+    @Override
+    public Latency withoutProbeBias() {
+        if (biasNanos < 0) {
+            throw new IllegalStateException("no probe bias was calibrated for " + name + " (" + function
+                    + "): golat calibrates it when it attaches its probes; a Latency made by hand has none");
+        }
+        if (biasSubtracted) {
+            return this;
+        }
+        // Each sample minus the bias, floored at 0: a call cannot take less than nothing.
+        Histogram shifted = new Histogram(histogram.getNumberOfSignificantValueDigits());
+        for (HistogramIterationValue v : histogram.recordedValues()) {
+            shifted.recordValueWithCount(Math.max(0, v.getValueIteratedTo() - biasNanos),
+                    v.getCountAtValueIteratedTo());
+        }
+        return new FrozenLatency(name, function, shifted, counts, instantiations, report, biasNanos, true);
     }
 
     @Override
