@@ -298,7 +298,7 @@ static int load(struct agent *a)
 	bpf_map__set_max_entries(skel->maps.counters, rows);
 	bpf_map__set_max_entries(skel->maps.hist, rows * GOLAT_NBUCKETS);
 	bpf_map__set_max_entries(skel->maps.span_counters, rows);
-	/* An LRU hash is preallocated: ~4 MB only when there are spans. */
+	/* The span hash is preallocated: ~4 MB only when there are spans. */
 	bpf_map__set_max_entries(skel->maps.span_stacks,
 				 a->nspans ? GOLAT_MAX_SPAN_KEYS : 16);
 	if (!a->nspans) {

@@ -253,9 +253,16 @@ int golat_ret(struct pt_regs *ctx)
 	return 0;
 }
 
-/* key: goroutine and span id. value: that span's open starts on the goroutine, innermost on top */
+/*
+ * key: goroutine and span id. value: that span's open starts on the goroutine, innermost on top.
+ * A plain hash, not an LRU one: only the goroutine itself touches its entry (its programs run on
+ * its thread, one at a time), and it deletes the entry when its last open start is popped. An LRU
+ * hash would let another CPU's insert evict and recycle an entry while its owner still writes to
+ * it, which miscounted one start in 10,192 (a "restart") when the table was full. When it is full
+ * now, a start finds no room and counts as an error, and its end as unmatched.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, GOLAT_MAX_SPAN_KEYS);
 	__type(key, struct golat_span_key);
 	__type(value, struct golat_span_stack);
@@ -277,9 +284,8 @@ struct golat_span_stack empty_stack = {};
 
 /* The span's stack on this goroutine (created when create is set); *depth = g.stack.hi - SP. */
 static __always_inline struct golat_span_stack *
-span_stack(struct pt_regs *ctx, __u32 span, __u32 *depth, int create)
+span_stack(struct pt_regs *ctx, struct golat_span_key *key, __u32 *depth, int create)
 {
-	struct golat_span_key key = { .g = ctx->r14, .span = span };
 	struct golat_span_stack *st;
 	__u64 hi;
 
@@ -287,11 +293,20 @@ span_stack(struct pt_regs *ctx, __u32 span, __u32 *depth, int create)
 				(void *)(ctx->r14 + G_STACK_HI_OFF)))
 		return NULL;
 	*depth = hi - ctx->sp;
-	st = bpf_map_lookup_elem(&span_stacks, &key);
+	st = bpf_map_lookup_elem(&span_stacks, key);
 	if (st || !create)
 		return st;
-	bpf_map_update_elem(&span_stacks, &key, &empty_stack, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&span_stacks, &key);
+	bpf_map_update_elem(&span_stacks, key, &empty_stack, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&span_stacks, key);
+}
+
+/* Pop the innermost open start; the goroutine's last one takes its entry with it. */
+static __always_inline void pop(struct golat_span_key *key, struct golat_span_stack *st)
+{
+	st->top = (st->top - 1) & SPAN_MASK;
+	st->n--;
+	if (!st->n)
+		bpf_map_delete_elem(&span_stacks, key);
 }
 
 SEC("uprobe")
@@ -301,6 +316,7 @@ int golat_span_start(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
+	struct golat_span_key key = { .g = ctx->r14, .span = span };
 	__u32 depth, gen = hot.gen, idx;
 	__u64 now = bpf_ktime_get_ns();
 
@@ -308,7 +324,7 @@ int golat_span_start(struct pt_regs *ctx)
 	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
-	st = span_stack(ctx, span, &depth, 1);
+	st = span_stack(ctx, &key, &depth, 1);
 	if (!st) {
 		inc(&c->errors);
 		return 0;
@@ -348,28 +364,30 @@ int golat_span_end(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
+	struct golat_span_key key = { .g = ctx->r14, .span = span };
 	__u32 depth, idx;
-	__u64 *slot;
+	__u64 *slot, ts;
 
 	idx = cpu_key(span);
 	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
-	st = span_stack(ctx, span, &depth, 0);
+	st = span_stack(ctx, &key, &depth, 0);
 	if (!st || !st->n) {
 		inc(&c->unmatched);
 		return 0;
 	}
 	/* The innermost open start, whatever its depth: an end may lie in a callee of the from-frame. */
 	top = &st->s[st->top & SPAN_MASK];
-	st->top = (st->top - 1) & SPAN_MASK;
-	st->n--;
+	ts = top->ts;
 	if (top->gen != hot.gen) {
 		inc(&c->stale);
+		pop(&key, st);
 		return 0;
 	}
+	pop(&key, st);
 	inc(&c->completed);
-	idx = cpu_key(span) * GOLAT_NBUCKETS + golat_bucket(now - top->ts);
+	idx = cpu_key(span) * GOLAT_NBUCKETS + golat_bucket(now - ts);
 	slot = bpf_map_lookup_elem(&hist, &idx);
 	if (slot)
 		inc(slot);
@@ -383,6 +401,7 @@ int golat_span_cancel(struct pt_regs *ctx)
 	struct golat_span_counters *c;
 	struct golat_span_open *top;
 	struct golat_span_stack *st;
+	struct golat_span_key key = { .g = ctx->r14, .span = span };
 	__u32 depth, gen = hot.gen, idx;
 	int i;
 
@@ -390,7 +409,7 @@ int golat_span_cancel(struct pt_regs *ctx)
 	c = bpf_map_lookup_elem(&span_counters, &idx);
 	if (!c)
 		return 0;
-	st = span_stack(ctx, span, &depth, 0);
+	st = span_stack(ctx, &key, &depth, 0);
 	if (!st)
 		return 0;
 	/*
@@ -410,6 +429,8 @@ int golat_span_cancel(struct pt_regs *ctx)
 		st->top = (st->top - 1) & SPAN_MASK;
 		st->n--;
 	}
+	if (!st->n)
+		bpf_map_delete_elem(&span_stacks, &key);
 	return 0;
 }
 

@@ -38,7 +38,8 @@
 
 /*
  * Spans: per (goroutine, span id), a ring of the GOLAT_SPAN_STACK innermost open starts (a
- * deeper recursion drops the oldest), in an LRU hash of GOLAT_MAX_SPAN_KEYS goroutines.
+ * deeper recursion drops the oldest), in a hash of GOLAT_MAX_SPAN_KEYS goroutines (an entry
+ * lives while its goroutine has an open start).
  */
 #define GOLAT_SPAN_STACK 64
 #define GOLAT_MAX_SPAN_KEYS 4096

@@ -23,7 +23,7 @@ public final class AgentProtocol {
     public static final int MAX_SPILL = 16384;
     /** Open starts kept per goroutine and span (a deeper nesting drops the oldest, counted as overflow). */
     public static final int SPAN_STACK = 64;
-    /** Goroutines with a span stack (an LRU hash: the least recently used goroutine's stack is dropped). */
+    /** Goroutines with an open span start at once (beyond them, a start finds no room: an error). */
     public static final int MAX_SPAN_KEYS = 4096;
 
     public static final String ERR_EPERM = "EPERM";

@@ -147,17 +147,26 @@ class SoakIT {
             String own = w.result();
             List<ProbeSnapshot> s = agent.snapshot();
             SpanCounters c = s.get(1).spanCounters();
-            System.out.printf("soak %s: %,d goroutines with open spans (table %,d): %s%n", go, goroutines,
-                    AgentProtocol.MAX_SPAN_KEYS, c);
+            long reentries = s.get(0).counters().reentries();
+            System.out.printf("soak %s: %,d goroutines with open spans (table %,d): %s; probe %s%n", go, goroutines,
+                    AgentProtocol.MAX_SPAN_KEYS, c, s.get(0).counters());
 
             assertThat(number(own, "count")).isEqualTo(n);
             assertExact("main.blockSleep " + go, s.get(0), n, n);
             assertThat(c.completed() + c.unmatched() + c.stale()).as("end sites hit (%s)", c).isEqualTo(n);
             assertThat(c.completed() + c.unmatched()).as("completed + unmatched (%s)", c).isEqualTo(n);
             assertThat(c.unmatched()).as("starts the full table lost (%s)", c).isPositive();
-            assertThat(c.stale() + c.notReached() + c.restarts() + c.inflight()).as("%s", c).isZero();
-            assertThat(c.started() + c.errors() + c.overflow()).as("starts pushed + starts with no room (%s)", c)
-                    .isEqualTo(n);
+            assertThat(c.unmatched()).as("the ends of the starts with no room (%s, re-entries %d)", c, reentries)
+                    .isBetween(c.errors() - reentries, c.errors());
+            assertThat(c.stale() + c.notReached() + c.inflight()).as("%s", c).isZero();
+            // The span starts at the entry site, the prologue's stack check: when a new goroutine's first call grows
+            // its stack (runtime.morestack), that site is hit twice for one call. The probe on the same site counts
+            // those as re-entries; the span counts them as restarts (or as a second start with no room).
+            assertThat(c.restarts()).as("restarts vs the probe's morestack re-entries (%s)", c)
+                    .isLessThanOrEqualTo(reentries);
+            assertThat(c.started() + c.restarts() + c.errors() + c.overflow())
+                    .as("start-site hits = calls + morestack re-entries (%s, re-entries %d)", c, reentries)
+                    .isEqualTo(n + reentries);
             assertThat(s.get(1).totalCount()).isEqualTo(c.completed());
             assertThat(lowestBucket(s.get(1))).as("lowest bucket of a completed span: each is one blockSleep(1s) call")
                     .isGreaterThanOrEqualTo(Buckets.index(sleepNs));
