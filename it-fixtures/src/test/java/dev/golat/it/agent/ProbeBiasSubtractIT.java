@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * busy-waits 2 µs and times itself inside (after its entry, before its RET: the inner clock); its caller times the
  * call around it (the caller's clock). golat's interval lies between the two and includes the probes' own time
  * inside it, a large share at this scale. With the bias calibrated once at the start (as golat does) subtracted,
- * golat's p50 must land between the inner clock and the caller's, and nearer the inner clock than without it.
+ * golat's p50 must land between the inner clock and the caller's (within the calibration's own uncertainty), and
+ * nearer the inner clock than without it: the subtraction removes most of the excess.
  */
 class ProbeBiasSubtractIT {
     private static final int CALLS = 20_000;
@@ -50,8 +51,13 @@ class ProbeBiasSubtractIT {
             assertThat(bias.matched()).as("%s", bias).isEqualTo(bias.calls());
             assertThat(subtracted.count()).isEqualTo(CALLS);
             assertThat(inner).as("the program's inner clock vs its caller's").isLessThan(caller);
-            assertThat(net).as("golat's p50 without the probe bias, between the program's clocks inside (%d ns) and "
-                    + "around (%d ns) the call", inner, caller).isBetween(inner, caller);
+            // What golat times beyond the inner clock is the function's own code around its two clock reads (40-80 ns
+            // here) plus the error of the bias: the calibration is as uncertain as its own spread (p50 - min), and
+            // both histograms have buckets (16 ns wide at 2 us in the agent's, 4 ns at 600 ns).
+            long slack = bias.p50Nanos() - bias.minNanos() + 20;
+            assertThat(net).as("golat's p50 without the probe bias, between the program's clocks inside (%d ns, less "
+                    + "the calibration's uncertainty %d ns) and around (%d ns) the call", inner, slack, caller)
+                    .isBetween(inner - slack, caller);
             assertThat(net - inner).as("excess over the inner clock without the bias vs with it (%d ns)", raw - inner)
                     .isLessThan((raw - inner) / 2);
         }
