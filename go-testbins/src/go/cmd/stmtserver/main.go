@@ -21,6 +21,9 @@
 //
 // -busy-wait D adds D of busy CPU time to every handleStmtExecute call: a candidate slowed by a known amount.
 //
+// -forward A,B makes the server a front node: every statement goes to one of the nodes A, B, ... in turn (across
+// all connections), and the answer is theirs; its handleStmtExecute then holds the upstream call (forward.go).
+//
 // Client mode: `stmtserver -drive N -addr A -conns C` sends N statements over C connections and prints
 // the server's STATS line.
 package main
@@ -44,6 +47,7 @@ func main() {
 	drive := flag.Int("drive", 0, "client mode: send this many statements to -addr, then print the server's STATS line")
 	conns := flag.Int("conns", 4, "client mode: connections to spread the statements over")
 	busyWait := flag.Duration("busy-wait", 0, "add this much busy CPU time to every handleStmtExecute call (a known slowdown, e.g. 4us, for gate benchmarks)")
+	forward := flag.String("forward", "", "front-node mode: forward every statement to these stmtservers in turn (host:port,host:port)")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fatalf("unexpected arguments %q", flag.Args())
@@ -67,6 +71,9 @@ func main() {
 	}
 	srv := newServer()
 	srv.busyWait = *busyWait
+	if srv.forward, err = parseUpstreams(*forward); err != nil {
+		fatalf("%v", err)
+	}
 	if *statsOnExit {
 		sig := make(chan os.Signal, 1)
 		signal.Notify(sig, syscall.SIGTERM, syscall.SIGINT)

@@ -15,6 +15,7 @@ type server struct {
 	tso      *tsoOracle
 	metrics  *metrics
 	busyWait time.Duration // added to every handleStmtExecute: a known slowdown (-busy-wait)
+	forward  *upstreams    // nil, or the nodes every statement is forwarded to (-forward)
 }
 
 func newServer() *server {
@@ -38,10 +39,12 @@ type clientConn struct {
 	conn net.Conn
 	r    *bufio.Reader
 	w    *bufio.Writer
+	up   []*upstreamConn // with -forward: this connection's own connection to each upstream node
 }
 
 func (cc *clientConn) run() {
 	defer cc.conn.Close()
+	defer cc.closeUpstreams()
 	for {
 		line, err := cc.r.ReadString('\n')
 		if err != nil {
@@ -93,6 +96,9 @@ func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	m.countRequest()
 	if cc.srv.busyWait > 0 {
 		spin(cc.srv.busyWait)
+	}
+	if cc.srv.forward != nil {
+		return cc.forwardStmt(stmt)
 	}
 
 	st, err := parseStmt(normalizeStmt(stmt))

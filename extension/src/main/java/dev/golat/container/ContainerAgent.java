@@ -96,6 +96,14 @@ public final class ContainerAgent {
         }
     }
 
+    /**
+     * Whether the pids Docker reports ({@link GoContainer#hostPid()}) name processes of this host: Docker is reached
+     * through a local socket. A daemon over TCP may run on another machine or in another pid namespace.
+     */
+    public static boolean daemonIsLocal() {
+        return DockerAccess.daemonIsLocal();
+    }
+
     private static String explain(AgentException e, GoContainer container, String label, ExecStream exec) {
         String message = "golat-agent in " + label + " (" + container.binaryPathInContainer() + "): " + e.getMessage();
         if (AgentProtocol.ERR_EPERM.equals(e.code())) {

@@ -156,12 +156,28 @@ final class DockerExecStream implements ExecStream {
             return;
         }
         closed = true;
+        hostPid(); // while it runs: Docker may forget the pid of an exec that has ended
         stdin.closeWrite();
-        if (awaitExit(QUIT_GRACE).isEmpty() && HostProcesses.signal(hostPid(), containerHostPid, false)) {
-            if (awaitExit(TERM_GRACE).isEmpty()) {
+        OptionalLong code = awaitExit(QUIT_GRACE);
+        String how = "by itself";
+        if (code.isEmpty() && HostProcesses.signal(hostPid(), containerHostPid, false)) {
+            how = "after SIGTERM";
+            code = awaitExit(TERM_GRACE);
+            if (code.isEmpty()) {
+                how = "after SIGKILL";
                 HostProcesses.signal(hostPid(), containerHostPid, true);
-                awaitExit(TERM_GRACE);
+                code = awaitExit(TERM_GRACE);
             }
+        } else if (code.isEmpty()) {
+            // Not ours to signal (a remote daemon, or a pid that is not the container's): the quit line already sent
+            // ends it; if it does not, stopping the container does.
+            how = "without a signal";
+            code = awaitExit(TERM_GRACE);
+        }
+        if (code.isPresent()) {
+            log.debug("{} ended {}: exit code {}", this, how, code.getAsLong());
+        } else {
+            log.debug("{} still runs {}: it ends with its container", this, how);
         }
         try {
             callback.close();

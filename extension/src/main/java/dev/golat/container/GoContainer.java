@@ -223,7 +223,10 @@ public class GoContainer extends GenericContainer<GoContainer> {
         return 1;
     }
 
-    /** The service's pid on the Docker host ({@code State.Pid} of {@code docker inspect}). */
+    /**
+     * The service's pid on the Docker host ({@code State.Pid} of {@code docker inspect}). With a daemon that is not
+     * reached through a local socket ({@code DOCKER_HOST=tcp://...}) it is a pid of that host or namespace, not of this one.
+     */
     public long hostPid() {
         requireStarted("hostPid()");
         Long pid = getDockerClient().inspectContainerCmd(getContainerId()).exec().getState().getPidLong();

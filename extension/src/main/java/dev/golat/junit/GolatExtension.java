@@ -75,6 +75,13 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         Map<String, GoContainer> services = services(testClass);
         Map<String, Set<TraceTargets.Target>> specsByService = new LinkedHashMap<>();
         for (TraceTargets.Target t : TraceTargets.ofClass(testClass)) {
+            if (t.isOverNodes()) {
+                for (String node : t.nodes()) {
+                    requireNode(t, node, services, testClass.getSimpleName());
+                    specsByService.computeIfAbsent(node, s -> new LinkedHashSet<>()).add(t.onNode(node));
+                }
+                continue;
+            }
             String service = serviceOf(t, services, testClass.getSimpleName());
             specsByService.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(t);
         }
@@ -97,7 +104,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             }
             ServiceTracer tracer = state.tracers.get(e.getKey());
             if (tracer != null) {
-                tracer.attach(state.quiet);
+                tracer.attach(state.quiet, services.size() > 1);
             }
         }
     }
@@ -109,7 +116,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                 TraceTargets.ofMethod(context.getRequiredTestClass(), context.getRequiredTestMethod()));
         Set<ServiceTracer> traced = Collections.newSetFromMap(new IdentityHashMap<>());
         for (TraceTargets.Target t : run.targets) {
-            traced.add(state.tracers.get(serviceKey(state, t)));
+            traced.addAll(tracersOf(state, t));
         }
         traced.forEach(ServiceTracer::reset); // one reset per service, however many of its functions are traced
         if (BaselineGate.annotation(context).isPresent()) {
@@ -195,6 +202,23 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     + ": annotate the test class with @GoTest");
         }
         return state;
+    }
+
+    /** The tracer of each service {@code t} is traced in: one, or one per node. */
+    private static List<ServiceTracer> tracersOf(ClassState state, TraceTargets.Target t) {
+        if (t.isOverNodes()) {
+            return t.nodes().stream().map(state.tracers::get).toList();
+        }
+        return List.of(state.tracers.get(serviceKey(state, t)));
+    }
+
+    static void requireNode(TraceTargets.Target t, String node, Map<String, GoContainer> services, String where) {
+        if (!services.containsKey(node)) {
+            throw new GolatConfigurationException("@TraceLatency(value = \"" + t.name() + "\", services = {"
+                    + String.join(", ", t.nodes().stream().map(n -> "\"" + n + "\"").toList()) + "}) in " + where
+                    + ": no @GoService field named '" + node + "'; services: "
+                    + (services.isEmpty() ? "none (declare one @GoService field per node)" : String.join(", ", services.keySet())));
+        }
     }
 
     private static String serviceKey(ClassState state, TraceTargets.Target t) {
@@ -324,11 +348,14 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         final Map<ServiceTracer, NoiseWitness> witnessStart = new IdentityHashMap<>();
 
         Latency live(TraceTargets.Target t) {
-            ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-            return Latency.live(t.name(), tracer.describe(t.name()), () -> snapshot(t), () -> {
-                tracer.reset();
-                if (witnessStart.containsKey(tracer)) {
-                    startWitness(tracer);
+            List<ServiceTracer> tracers = tracersOf(state, t);
+            String function = String.join(", ", new LinkedHashSet<>(tracers.stream().map(tr -> tr.describe(t.name())).toList()));
+            return Latency.live(t.name(), function, () -> snapshot(t), () -> {
+                for (ServiceTracer tracer : tracers) {
+                    tracer.reset();
+                    if (witnessStart.containsKey(tracer)) {
+                        startWitness(tracer);
+                    }
                 }
             });
         }
@@ -342,7 +369,11 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             List<BaselineGate.Measured> out = new ArrayList<>();
             int i = 0;
             for (TraceTargets.Target t : targets) {
-                ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
+                ServiceTracer tracer = tracersOf(state, t).get(0);
+                if (t.isOverNodes()) { // the nodes' CPU waits differ: the gate treats the window's as unknown
+                    out.add(new BaselineGate.Measured(frozen.get(i++), tracer.goVersion(), tracer.buildId(), NoiseWitness.NONE));
+                    continue;
+                }
                 NoiseWitness start = witnessStart.getOrDefault(tracer, NoiseWitness.NONE);
                 NoiseWitness window = start.known() ? tracer.witness().minus(start) : NoiseWitness.NONE;
                 out.add(new BaselineGate.Measured(frozen.get(i++), tracer.goVersion(), tracer.buildId(), window));
@@ -358,6 +389,10 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             Map<ServiceTracer, Map<String, List<ProbeSnapshot>>> byTracer = new IdentityHashMap<>();
             List<Latency> results = new ArrayList<>();
             for (TraceTargets.Target t : targets) {
+                if (t.isOverNodes()) {
+                    results.add(overNodes(t, tracer -> byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
+                    continue;
+                }
                 ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
                 results.add(toLatency(t, tracer, byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
             }
@@ -365,8 +400,22 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         }
 
         private Latency snapshot(TraceTargets.Target t) {
+            if (t.isOverNodes()) {
+                return overNodes(t, ServiceTracer::snapshot);
+            }
             ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
             return toLatency(t, tracer, tracer.snapshot());
+        }
+
+        /** Each node's figures of {@code t}, in the order the test named the nodes, and all of them as one. */
+        private Latency overNodes(TraceTargets.Target t,
+                java.util.function.Function<ServiceTracer, Map<String, List<ProbeSnapshot>>> snapshots) {
+            Map<String, Latency> perNode = new LinkedHashMap<>();
+            for (String node : t.nodes()) {
+                ServiceTracer tracer = state.tracers.get(node);
+                perNode.put(node, toLatency(t.onNode(node), tracer, snapshots.apply(tracer)));
+            }
+            return Latency.ofNodes(t.name(), perNode, state.reports.pagePath());
         }
 
         private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {

@@ -24,10 +24,16 @@ final class JUnitReporting {
 
     /**
      * {@code golat.<name>.count}, {@code .p50}, {@code .p90}, {@code .p99}, {@code .max} (durations as golat
-     * prints them, e.g. {@code 41.6 µs}) and {@code .function}; percentiles only when a call was measured.
+     * prints them, e.g. {@code 41.6 µs}) and {@code .function}; percentiles only when a call was measured. A function
+     * traced on several nodes also gets each node's, as {@code golat.<name>@<node>.count} and so on.
      */
     static Map<String, String> entries(Latency l) {
-        String key = "golat." + l.name() + ".";
+        Map<String, String> e = figures("golat." + l.name() + ".", l);
+        l.perNode().forEach((node, n) -> e.putAll(figures("golat." + l.name() + "@" + node + ".", n)));
+        return e;
+    }
+
+    private static Map<String, String> figures(String key, Latency l) {
         Map<String, String> e = new LinkedHashMap<>();
         e.put(key + "function", l.function());
         e.put(key + "count", Long.toString(l.count()));

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
 
-/** After each test: the console histogram, an .hgrm per function, the class's HTML page; and class totals. */
+/**
+ * After each test: the console histogram, an .hgrm per function (and per node of a function traced on several), the
+ * class's HTML page; and class totals.
+ */
 final class Reports {
     private final Class<?> testClass;
     private final Path dir;
@@ -45,6 +48,9 @@ final class Reports {
                     .append(l.function()).append(System.lineSeparator())
                     .append(ConsoleHistogram.render(l));
             hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, l));
+            for (Map.Entry<String, Latency> node : l.perNode().entrySet()) {
+                hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, node.getValue(), node.getKey()));
+            }
             totals.merge(l.name(), l, Reports::add);
         }
         page.add(method, latencies);
@@ -61,6 +67,11 @@ final class Reports {
     }
 
     private static Latency add(Latency a, Latency b) {
+        if (!a.perNode().isEmpty() || !b.perNode().isEmpty()) {
+            Map<String, Latency> nodes = new LinkedHashMap<>(a.perNode());
+            b.perNode().forEach((node, l) -> nodes.merge(node, l, Reports::add));
+            return Latency.ofNodes(a.name(), nodes, a.report().orElse(null));
+        }
         Histogram h = a.histogram();
         h.add(b.histogram());
         Map<Long, Instantiation> byEntry = new java.util.TreeMap<>();

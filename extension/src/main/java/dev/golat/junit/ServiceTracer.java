@@ -82,17 +82,19 @@ final class ServiceTracer implements AutoCloseable {
 
     /**
      * Checks that the (started) container runs the build that was planned from, copies the agent into it and
-     * attaches every probe; prints the plan unless quiet.
+     * attaches every probe; prints the plan unless quiet, each line ending with {@code  on <service>} when
+     * {@code nameService} (a class with several services).
      */
-    void attach(boolean quiet) {
+    void attach(boolean quiet, boolean nameService) {
         try {
             RunningBinary.requireSame(container, binary, "@GoService " + serviceName);
             session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
         } catch (AgentException | GoContainerException e) {
             throw new GolatConfigurationException(e.getMessage(), e);
         }
+        StringBuilder biasLine = new StringBuilder();
+        bias = calibrated(session, biasLine);
         StringBuilder sb = new StringBuilder();
-        bias = calibrated(session, sb);
         for (ProbeSet.Entry e : probes.entries()) {
             if (e.isAlias()) {
                 sb.append("golat: tracing ").append(e.name()).append(": the same function as ").append(e.sameAs())
@@ -105,6 +107,11 @@ final class ServiceTracer implements AutoCloseable {
                 sb.append(describe(e.function()));
             }
         }
+        if (nameService) {
+            String nl = System.lineSeparator();
+            sb = new StringBuilder(sb.toString().replace(nl, " on " + serviceName + nl));
+        }
+        sb.insert(0, biasLine); // of the machine, not of one service
         if (!quiet) {
             System.out.print(sb);
         }
@@ -176,8 +183,14 @@ final class ServiceTracer implements AutoCloseable {
         return binary.buildId();
     }
 
-    /** The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). */
+    /**
+     * The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read, or when
+     * Docker is not local: then the pid it reports names another process here).
+     */
     NoiseWitness witness() {
+        if (!ContainerAgent.daemonIsLocal()) {
+            return NoiseWitness.NONE;
+        }
         try {
             return NoiseWitness.read(container.hostPid());
         } catch (RuntimeException e) {

@@ -17,6 +17,10 @@ import java.lang.annotation.Target;
  * Names may be short ({@code handleStmtExecute}), full ({@code main.(*clientConn).handleStmtExecute}), a glob
  * that matches one function, or {@code function+offset}. Unknown and ambiguous names fail before any
  * container starts.
+ *
+ * <p>A service of several nodes (several {@link GoService} fields, e.g. three nodes of one binary):
+ * {@code @TraceLatency(value = "handleStmtExecute", services = {"node1", "node2", "node3"})} traces the function on
+ * every node named; the injected {@link Latency} holds all their calls and {@link Latency#perNode()} each node's.
  */
 @Target({ElementType.METHOD, ElementType.TYPE, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,6 +32,12 @@ public @interface TraceLatency {
 
     /** The name of the {@link GoService} field to trace, when the class has more than one. */
     String service() default "";
+
+    /**
+     * The {@link GoService} fields of the nodes to trace the functions on, when the service has several: each name is
+     * the function traced on every one of them, measured per node and merged. Use either this or {@link #service()}.
+     */
+    String[] services() default {};
 
     /** Repeated {@link TraceLatency}. */
     @Target({ElementType.METHOD, ElementType.TYPE})

@@ -17,15 +17,30 @@ final class TraceTargets {
 
     /**
      * One traced function or span of one service, as the user wrote it. {@code name} is the function (or, for
-     * a span, its name); {@code from} and {@code to} are set for spans only.
+     * a span, its name); {@code from} and {@code to} are set for spans only. A function traced on several nodes
+     * has their {@code @GoService} field names in {@code nodes} and no {@code service}.
      */
-    record Target(String service, String name, String from, String to) {
+    record Target(String service, String name, String from, String to, List<String> nodes) {
         Target(String service, String name) {
-            this(service, name, null, null);
+            this(service, name, null, null, List.of());
+        }
+
+        Target(String service, String name, String from, String to) {
+            this(service, name, from, to, List.of());
         }
 
         boolean isSpan() {
             return from != null;
+        }
+
+        /** Whether this function is traced on several nodes ({@code @TraceLatency(services = ...)}). */
+        boolean isOverNodes() {
+            return !nodes.isEmpty();
+        }
+
+        /** The same function on one of its nodes. */
+        Target onNode(String node) {
+            return new Target(node, name);
         }
     }
 
@@ -81,8 +96,10 @@ final class TraceTargets {
     private static List<Target> declared(AnnotatedElement element) {
         List<Target> targets = new ArrayList<>();
         for (TraceLatency t : AnnotationSupport.findRepeatableAnnotations(element, TraceLatency.class)) {
+            List<String> nodes = nodes(t, element);
             for (String name : t.value()) {
-                targets.add(new Target(t.service(), name.strip()));
+                targets.add(nodes.isEmpty() ? new Target(t.service(), name.strip())
+                        : new Target("", name.strip(), null, null, nodes));
             }
         }
         if (!(element instanceof Parameter)) {
@@ -91,5 +108,41 @@ final class TraceTargets {
             }
         }
         return targets;
+    }
+
+    private static List<String> nodes(TraceLatency t, AnnotatedElement element) {
+        if (t.services().length == 0) {
+            return List.of();
+        }
+        String where = "@TraceLatency(services = ...) on " + describe(element);
+        if (!t.service().isEmpty()) {
+            throw new GolatConfigurationException(where + " also names service = \"" + t.service()
+                    + "\": use services = {...} for several nodes or service = \"...\" for one, not both");
+        }
+        Set<String> nodes = new LinkedHashSet<>();
+        for (String s : t.services()) {
+            String node = s.strip();
+            if (node.isEmpty()) {
+                throw new GolatConfigurationException(where + " has an empty name: give each node's @GoService field name");
+            }
+            if (!nodes.add(node)) {
+                throw new GolatConfigurationException(where + " names node '" + node + "' twice");
+            }
+        }
+        return List.copyOf(nodes);
+    }
+
+    private static String describe(AnnotatedElement element) {
+        if (element instanceof Method m) {
+            return m.getDeclaringClass().getSimpleName() + "." + m.getName() + "()";
+        }
+        if (element instanceof Parameter p) {
+            return "parameter " + p.getName() + " of " + p.getDeclaringExecutable().getDeclaringClass().getSimpleName()
+                    + "." + p.getDeclaringExecutable().getName() + "()";
+        }
+        if (element instanceof Class<?> c) {
+            return c.getSimpleName();
+        }
+        return element.toString();
     }
 }

@@ -30,7 +30,8 @@ import org.apiguardian.api.API;
  * <p>Rows double within each unit (1, 2, 4 … 512 ns, then 1, 2 … 512 µs, then ms, then s), so every bound
  * reads as a round number; the last row of a unit is therefore 1.95× wide instead of 2×. Rows run from the
  * lowest to the highest non-empty one; a non-empty row always gets at least one {@code @}, so a single
- * outlier stays visible. A sample sits in the row of the value HdrHistogram reports for its bucket (the
+ * outlier stays visible. A function traced on several nodes gets the histogram of all their calls, then the nodes
+ * side by side (count, percentiles and counters per node). A sample sits in the row of the value HdrHistogram reports for its bucket (the
  * bucket's highest value), the same value its percentiles report.
  */
 @API(status = API.Status.INTERNAL)
@@ -65,7 +66,7 @@ public final class ConsoleHistogram {
         StringBuilder out = new StringBuilder(header(latency)).append(nl);
         if (latency.count() == 0) {
             return out.append("(no call measured: ").append(latency.counters().nonZero()).append(')').append(nl)
-                    .append(instantiations(latency)).toString();
+                    .append(instantiations(latency)).append(NodeTable.text(latency)).toString();
         }
         long[] rows = rows(latency.histogram());
         int first = 0;
@@ -89,7 +90,8 @@ public final class ConsoleHistogram {
                     .append(pad(Units.count(rows[i]), countWidth, true)).append(" |")
                     .append(bar(rows[i], most)).append('|').append(nl);
         }
-        return out.append(summary(latency)).append(nl).append(instantiations(latency)).toString();
+        return out.append(summary(latency)).append(nl).append(instantiations(latency)).append(NodeTable.text(latency))
+                .toString();
     }
 
     /**

@@ -50,8 +50,17 @@ public final class HgrmWriter {
      * @throws UncheckedIOException when the file cannot be written
      */
     public static Path write(Path dir, String testClass, String testMethod, Latency latency) {
+        return write(dir, testClass, testMethod, latency, null);
+    }
+
+    /**
+     * One node's latency of a function traced on several nodes: {@code <dir>/<testClass>/<testMethod>-<latency.name()>
+     * @<node>.hgrm} ({@code node} null: {@link #write(Path, String, String, Latency)}).
+     */
+    public static Path write(Path dir, String testClass, String testMethod, Latency latency, String node) {
+        String suffix = node == null ? "" : "@" + FileNames.safe(node);
         Path file = dir.resolve(FileNames.safe(testClass))
-                .resolve(FileNames.safe(testMethod) + "-" + FileNames.safe(latency.name()) + ".hgrm");
+                .resolve(FileNames.safe(testMethod) + "-" + FileNames.safe(latency.name()) + suffix + ".hgrm");
         try {
             return AtomicFile.write(file, stream -> {
                 PrintStream out = new PrintStream(stream, false, StandardCharsets.UTF_8);
@@ -61,7 +70,9 @@ public final class HgrmWriter {
                     out.printf("# no call measured: no percentile distribution%n");
                 }
                 // After the distribution, where readers of .hgrm files already skip '#' lines.
-                out.printf("# golat: %s (%s), values in microseconds%n", latency.name(), latency.function());
+                out.printf("# golat: %s (%s)%s, values in microseconds%n", latency.name(), latency.function(),
+                        node == null ? (latency.perNode().isEmpty() ? "" : ", all of " + String.join(", ", latency.perNode().keySet()))
+                                : ", node " + node);
                 out.printf("# counts: %s%n", latency.counters().nonZero());
                 for (Instantiation i : latency.instantiations()) {
                     out.printf("# instantiation: %s (0x%x): %s%n", i.function(), i.entry(), i.counts().nonZero());

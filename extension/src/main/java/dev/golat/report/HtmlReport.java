@@ -19,7 +19,7 @@ import org.apiguardian.api.API;
 
 /**
  * One self-contained HTML page per test class, {@code <dir>/<TestClass>.html}: for each test method and
- * each function it traced, a percentile plot (inline SVG), the percentiles and the probe counters. No
+ * each function it traced, a percentile plot (inline SVG), the percentiles and the probe counters (a function traced on several nodes: a curve and a column per node). No
  * script, no stylesheet or font from the network; the page is also well-formed XML.
  *
  * <p>Rewrite it as tests progress: {@link #add} a method's latencies after it ran, then {@link #write()}.
@@ -118,6 +118,7 @@ public final class HtmlReport {
             }
             counters(out, latency.counters());
             instantiations(out, latency);
+            nodes(out, latency);
             out.append("</div>\n");
         }
         out.append("</section>\n");
@@ -166,6 +167,23 @@ public final class HtmlReport {
             cell(out, Units.count(c.matched()));
             cell(out, Units.count(c.entries()));
             cell(out, rest.equals(CallCounts.NONE) ? "" : rest.nonZero());
+            out.append("</tr>\n");
+        }
+        out.append("</table>\n");
+    }
+
+    /** A function traced on several nodes: the nodes side by side, as on the console. */
+    private static void nodes(StringBuilder out, Latency latency) {
+        List<List<String>> rows = NodeTable.rows(latency);
+        if (rows.isEmpty()) {
+            return;
+        }
+        out.append("<table class=\"nodes\">\n<tr>");
+        NodeTable.header(latency).forEach(h -> out.append("<th>").append(Html.escape(h)).append("</th>"));
+        out.append("</tr>\n");
+        for (List<String> row : rows) {
+            out.append("<tr><th>").append(Html.escape(row.get(0))).append("</th>");
+            row.subList(1, row.size()).forEach(c -> cell(out, c));
             out.append("</tr>\n");
         }
         out.append("</table>\n");

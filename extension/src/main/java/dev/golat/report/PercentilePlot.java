@@ -11,12 +11,15 @@ import java.util.Locale;
  * An inline SVG plot of latency against percentile, drawn like HdrHistogram's plots: the x axis counts
  * "nines" ({@code x = log10(1 / (1 - p))}: 0%, 90%, 99%, 99.9%, 99.99% are equally spaced), the y axis is
  * linear from 0. The axis reaches at least 99.99%, and further (up to 99.9999%) when there are enough
- * samples for those percentiles to differ from the max. The curve ends at the max.
+ * samples for those percentiles to differ from the max. The curve ends at the max. A function traced on several
+ * nodes gets one thinner curve per node and a legend, under the curve of all their calls.
  */
 final class PercentilePlot {
 
     /** Colour of the latency curve; nothing else on the page uses it. */
     static final String LINE = "#d9480f";
+    /** Colours of the nodes' curves when a function is traced on several nodes (then {@link #LINE} is all of them). */
+    static final String[] NODE_LINES = {"#1c7ed6", "#37b24d", "#ae3ec9", "#f59f00", "#0ca678", "#e64980"};
     /** Background of the plot area. */
     static final String AREA = "#f3f6fb";
 
@@ -39,7 +42,7 @@ final class PercentilePlot {
             throw new IllegalArgumentException("no percentile plot for " + latency.name() + ": no call measured");
         }
         int nines = (int) Math.max(4, Math.min(6, Math.ceil(Math.log10(n))));
-        long max = h.getMaxValue();
+        long max = h.getMaxValue(); // every node's max is at most this
         long step = yStep(max);
         long top = Math.max(step, ((max + step - 1) / step) * step);
         double plotW = WIDTH - LEFT - RIGHT;
@@ -73,17 +76,43 @@ final class PercentilePlot {
         svg.append(String.format(Locale.ROOT, "<text transform=\"translate(14 %.0f) rotate(-90)\" "
                 + "text-anchor=\"middle\">latency</text>%n", TOP + plotH / 2));
 
-        svg.append("<polyline class=\"latency\" fill=\"none\" stroke=\"").append(LINE)
-                .append("\" stroke-width=\"2.5\" stroke-linejoin=\"round\" points=\"");
+        int k = 0;
+        for (var node : latency.perNode().entrySet()) {
+            String colour = NODE_LINES[k % NODE_LINES.length];
+            double ly = TOP + 14 + 16 * k++;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"%s\" "
+                    + "stroke-width=\"2\"/>%n", LEFT + 12.0, ly, LEFT + 32.0, ly, colour));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.1f\" dominant-baseline=\"middle\">%s</text>%n",
+                    LEFT + 38.0, ly, Html.escape(node.getKey() + " (n=" + Units.count(node.getValue().count()) + ")")));
+            Histogram nh = node.getValue().histogram();
+            if (nh.getTotalCount() > 0) {
+                curve(svg, "latency node", colour, 1.5, nh, nines, plotW, plotH, top);
+            }
+        }
+        if (!latency.perNode().isEmpty()) {
+            double ly = TOP + 14 + 16 * k;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\" stroke=\"%s\" "
+                    + "stroke-width=\"2.5\"/>%n", LEFT + 12.0, ly, LEFT + 32.0, ly, LINE));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.0f\" y=\"%.1f\" dominant-baseline=\"middle\">all nodes</text>%n",
+                    LEFT + 38.0, ly));
+        }
+        curve(svg, "latency", LINE, 2.5, h, nines, plotW, plotH, top);
+        svg.append("</svg>");
+        return svg.toString();
+    }
+
+    private static void curve(StringBuilder svg, String cssClass, String colour, double width, Histogram h, int nines,
+            double plotW, double plotH, long top) {
+        svg.append("<polyline class=\"").append(cssClass).append("\" fill=\"none\" stroke=\"").append(colour)
+                .append("\" stroke-width=\"").append(width).append("\" stroke-linejoin=\"round\" points=\"");
         for (int i = 0; i <= SAMPLES; i++) {
             double x = (double) nines * i / SAMPLES;
             double p = i == 0 ? 0 : 100 * (1 - Math.pow(10, -x));
             point(svg, LEFT + plotW * i / SAMPLES, TOP + plotH - plotH * h.getValueAtPercentile(p) / top);
         }
-        point(svg, LEFT + plotW, TOP + plotH - plotH * max / top);
+        point(svg, LEFT + plotW, TOP + plotH - plotH * h.getMaxValue() / top);
         svg.setLength(svg.length() - 1);
-        svg.append("\"/>\n</svg>");
-        return svg.toString();
+        svg.append("\"/>\n");
     }
 
     private static void point(StringBuilder svg, double x, double y) {

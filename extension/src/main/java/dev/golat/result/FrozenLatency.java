@@ -3,7 +3,10 @@ package dev.golat.result;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
@@ -21,17 +24,25 @@ final class FrozenLatency implements Latency {
     private final Histogram histogram;
     private final Counts counts;
     private final List<Instantiation> instantiations;
+    private final Map<String, Latency> perNode;
     private final Path report;
     private final long biasNanos; // -1: not calibrated
     private final boolean biasSubtracted;
 
     FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
             Path report) {
-        this(name, function, histogram, counts, instantiations, report, -1, false);
+        this(name, function, histogram, counts, instantiations, Map.of(), report);
+    }
+
+    FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
+            Map<String, Latency> perNode, Path report) {
+        this(name, function, histogram, counts, instantiations, perNode, report, -1, false);
     }
 
     private FrozenLatency(String name, String function, Histogram histogram, Counts counts,
-            List<Instantiation> instantiations, Path report, long biasNanos, boolean biasSubtracted) {
+            List<Instantiation> instantiations, Map<String, Latency> perNode, Path report, long biasNanos,
+            boolean biasSubtracted) {
+        this.perNode = Objects.requireNonNull(perNode, "perNode");
         this.biasNanos = biasNanos;
         this.biasSubtracted = biasSubtracted;
         this.name = Objects.requireNonNull(name, "name");
@@ -107,6 +118,11 @@ final class FrozenLatency implements Latency {
     }
 
     @Override
+    public Map<String, Latency> perNode() {
+        return perNode;
+    }
+
+    @Override
     public Optional<Path> report() {
         return Optional.ofNullable(report);
     }
@@ -126,7 +142,12 @@ final class FrozenLatency implements Latency {
         if (nanos < 0) {
             throw new IllegalArgumentException("probe bias must be >= 0 ns, was " + nanos);
         }
-        return new FrozenLatency(name, function, histogram, counts, instantiations, report, nanos, biasSubtracted);
+        return marked(nanos, biasSubtracted);
+    }
+
+    /** The same figures marked with a probe bias, as subtracted from them or not (a latency over nodes). */
+    FrozenLatency marked(long nanos, boolean subtracted) {
+        return new FrozenLatency(name, function, histogram, counts, instantiations, perNode, report, nanos, subtracted);
     }
 
     @Override
@@ -144,7 +165,10 @@ final class FrozenLatency implements Latency {
             shifted.recordValueWithCount(Math.max(0, v.getValueIteratedTo() - biasNanos),
                     v.getCountAtValueIteratedTo());
         }
-        return new FrozenLatency(name, function, shifted, counts, instantiations, report, biasNanos, true);
+        Map<String, Latency> nodes = new LinkedHashMap<>();
+        perNode.forEach((node, l) -> nodes.put(node, l.withoutProbeBias()));
+        return new FrozenLatency(name, function, shifted, counts, instantiations, Collections.unmodifiableMap(nodes),
+                report, biasNanos, true);
     }
 
     @Override

@@ -3,7 +3,11 @@ package dev.golat.result;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -55,6 +59,45 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
             Path report) {
         Objects.requireNonNull(ns, "histogram");
         return new FrozenLatency(name, function, ns.copy(), counts, List.copyOf(instantiations), report);
+    }
+
+    /**
+     * One function traced on several nodes of a service (several {@code @GoService} fields) measured as one latency:
+     * every node's calls in one histogram, their counters added up, each node's own latency kept in {@link #perNode()}.
+     *
+     * @param perNode each node's latency (frozen), by node name, in the order the nodes were named; at least one
+     * @throws IllegalArgumentException when {@code perNode} is empty or holds a span
+     */
+    static Latency ofNodes(String name, Map<String, Latency> perNode, Path report) {
+        if (perNode.isEmpty()) {
+            throw new IllegalArgumentException(name + ": a latency over nodes needs at least one node");
+        }
+        Histogram all = null;
+        CallCounts sum = CallCounts.NONE;
+        Map<String, Latency> nodes = new LinkedHashMap<>();
+        LinkedHashSet<String> functions = new LinkedHashSet<>();
+        for (Map.Entry<String, Latency> e : perNode.entrySet()) {
+            Latency node = e.getValue().snapshot();
+            if (node.isSpan()) {
+                throw new IllegalArgumentException(name + " on node " + e.getKey()
+                        + " is a span: only functions are measured over nodes");
+            }
+            Histogram h = node.histogram();
+            if (all == null) {
+                all = h;
+            } else {
+                all.add(h);
+            }
+            sum = sum.plus(node.counts());
+            functions.add(node.function());
+            nodes.put(e.getKey(), node);
+        }
+        FrozenLatency merged = new FrozenLatency(name, String.join(", ", functions), all, sum, List.of(),
+                Collections.unmodifiableMap(nodes), report);
+        // The nodes share this machine's probe bias, and it is subtracted from all of them or from none.
+        Latency first = nodes.values().iterator().next();
+        return first.probeBias().map(b -> (Latency) merged.marked(b.toNanos(), first.probeBiasSubtracted()))
+                .orElse(merged);
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
@@ -129,6 +172,29 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
      * by entry; empty when the traced function is not generic (or only one instantiation was traced).
      */
     List<Instantiation> instantiations();
+
+    /**
+     * A function traced on several nodes ({@code @TraceLatency(value = "handleStmtExecute", services = {"node1",
+     * "node2", "node3"})}): each node's own latency, by the name of its {@code @GoService} field, in the order the
+     * test named them. This latency holds all their calls. Empty when the function is traced on one service.
+     */
+    Map<String, Latency> perNode();
+
+    /**
+     * One node's latency, by the name of its {@code @GoService} field.
+     *
+     * @throws IllegalArgumentException when {@code node} is not one of {@link #perNode()}'s, naming those that are
+     */
+    default Latency node(String node) {
+        Latency l = perNode().get(node);
+        if (l == null) {
+            throw new IllegalArgumentException(perNode().isEmpty()
+                    ? name() + " is traced on one service, not per node: trace it with @TraceLatency(value = \""
+                            + name() + "\", services = {...}) to get each node's latency"
+                    : "'" + node + "' is not a node of " + name() + "; its nodes: " + String.join(", ", perNode().keySet()));
+        }
+        return l;
+    }
 
     /** The HTML report of the test that measured this, when one is written. */
     Optional<Path> report();

@@ -4,6 +4,7 @@ package dev.golat.result;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -83,6 +84,11 @@ final class LiveLatency implements Latency {
     @Override
     public List<Instantiation> instantiations() {
         return snapshot().instantiations();
+    }
+
+    @Override
+    public Map<String, Latency> perNode() {
+        return snapshot().perNode();
     }
 
     @Override

@@ -28,6 +28,28 @@ class GolatExtensionConfigurationTest {
                         + "e.g. @GoService static GoContainer server = GoContainer.fromBinary(Path.of(\"...\"))");
     }
 
+    @Test
+    void should_name_the_services_when_a_node_is_not_one_of_them() {
+        // WHEN a function is traced on a node that no @GoService field is called
+        List<Throwable> failures = failures(UnknownNodeTestCase.class);
+
+        // THEN the class fails before any container starts, naming the node and the fields there are
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0)).isInstanceOf(GolatConfigurationException.class)
+                .hasMessage("@TraceLatency(value = \"handleStmtExecute\", services = {\"node1\", \"node3\"}) in "
+                        + "UnknownNodeTestCase: no @GoService field named 'node3'; services: node1, node2");
+    }
+
+    @Test
+    void should_refuse_service_and_services_together() {
+        List<Throwable> failures = failures(ServiceAndServicesTestCase.class);
+
+        assertThat(failures).hasSize(1);
+        assertThat(failures.get(0)).isInstanceOf(GolatConfigurationException.class)
+                .hasMessage("@TraceLatency(services = ...) on ServiceAndServicesTestCase.t() also names service = \"node1\": "
+                        + "use services = {...} for several nodes or service = \"...\" for one, not both");
+    }
+
     static List<Throwable> failures(Class<?> testCase) {
         return EngineTestKit.engine("junit-jupiter")
                 .configurationParameter("junit.jupiter.conditions.deactivate", "org.junit.*DisabledCondition")
@@ -47,6 +69,25 @@ class GolatExtensionConfigurationTest {
     static class NoServiceTestCase {
         @org.junit.jupiter.api.Test
         @TraceLatency("handleStmtExecute")
+        void t() {}
+    }
+
+    @GoTest
+    static class UnknownNodeTestCase {
+        @GoService static dev.golat.container.GoContainer node1 = dev.golat.container.GoContainer.fromBinary(
+                dev.golat.testbins.GoTestBinaries.program("stmtserver"));
+        @GoService static dev.golat.container.GoContainer node2 = dev.golat.container.GoContainer.fromBinary(
+                dev.golat.testbins.GoTestBinaries.program("stmtserver"));
+
+        @org.junit.jupiter.api.Test
+        @TraceLatency(value = "handleStmtExecute", services = {"node1", "node3"})
+        void t() {}
+    }
+
+    @GoTest
+    static class ServiceAndServicesTestCase {
+        @org.junit.jupiter.api.Test
+        @TraceLatency(value = "handleStmtExecute", service = "node1", services = {"node1", "node2"})
         void t() {}
     }
 }

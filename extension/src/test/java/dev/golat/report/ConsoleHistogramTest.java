@@ -128,4 +128,32 @@ class ConsoleHistogramTest {
         }
         assertThat(LongStream.of(rows).sum()).isEqualTo(50_000);
     }
+
+    @Test
+    void should_show_the_nodes_side_by_side_after_the_histogram_of_all_their_calls() {
+        // GIVEN a function traced on three nodes
+        java.util.Map<String, Latency> nodes = new java.util.LinkedHashMap<>();
+        nodes.put("front", Latency.of("h", "main.h", TestLatencies.histogram(900, 100_000), TestLatencies.clean(900), null));
+        nodes.put("shardA", Latency.of("h", "main.h", TestLatencies.histogram(300, 40_000), TestLatencies.clean(300), null));
+        nodes.put("shardB", Latency.of("h", "main.h", TestLatencies.histogram(600, 40_000),
+                new dev.golat.result.CallCounts(601, 600, 1, 0, 0, 0, 0), null));
+
+        // WHEN
+        String text = ConsoleHistogram.render(Latency.ofNodes("h", nodes, null));
+
+        // THEN one column per node and one for all, one row per figure, and the counter that is not zero somewhere
+        String nl = System.lineSeparator();
+        // (900 of the 1,800 calls take 40 µs: the nearest-rank median of all is 40 µs)
+        assertThat(text).contains("n=1,800  p50=40 µs  p90=100 µs").endsWith(String.join(nl,
+                "3 nodes, side by side:",
+                "                 front  shardA  shardB     all",
+                "  n                900     300     600   1,800",
+                "  p50           100 µs   40 µs   40 µs   40 µs",
+                "  p90           100 µs   40 µs   40 µs  100 µs",
+                "  p99           100 µs   40 µs   40 µs  100 µs",
+                "  p99.9         100 µs   40 µs   40 µs  100 µs",
+                "  max           100 µs   40 µs   40 µs  100 µs",
+                "  entries          900     300     601   1,801",
+                "  didNotReturn       0       0       1       1") + nl);
+    }
 }
