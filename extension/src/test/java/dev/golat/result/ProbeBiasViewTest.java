@@ -71,4 +71,24 @@ class ProbeBiasViewTest {
         assertThat(live.probeBias()).contains(Duration.ofNanos(1_100));
         assertThat(live.withoutProbeBias().p50()).isEqualTo(frozen.withoutProbeBias().p50());
     }
+
+    @Test
+    void should_carry_the_bias_over_nodes_and_subtract_it_from_every_node() {
+        Latency a = Snapshots.withProbeBias(measured(), 1_100, false);
+        Latency b = Snapshots.withProbeBias(Latency.of("spin", "main.blockSpin", TestLatencies.histogram(10, 5_000),
+                TestLatencies.clean(10), null), 1_100, false);
+
+        Latency both = Latency.ofNodes("spin", java.util.Map.of("a", a), null);
+        Latency two = Latency.ofNodes("spin", new java.util.LinkedHashMap<>(java.util.Map.of("a", a, "b", b)), null);
+        Latency own = two.withoutProbeBias();
+
+        assertThat(both.probeBias()).contains(Duration.ofNanos(1_100));
+        assertThat(two.probeBiasSubtracted()).isFalse();
+        assertThat(own.probeBiasSubtracted()).isTrue();
+        assertThat(own.count()).isEqualTo(1_010);
+        assertThat(own.node("b").probeBiasSubtracted()).isTrue();
+        assertThat(own.node("b").max().toNanos()).isBetween(3_900L, 3_910L);
+        assertThat(Latency.ofNodes("spin", java.util.Map.of("a", a.withoutProbeBias()), null).probeBiasSubtracted())
+                .as("nodes already without it: the whole is too").isTrue();
+    }
 }

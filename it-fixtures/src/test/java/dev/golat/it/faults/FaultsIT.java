@@ -202,11 +202,16 @@ class FaultsIT {
 
         @Test
         @TraceLatency("handleStmtExecute")
-        void serviceCrashes(Latency latency) {
+        void serviceCrashes(Latency latency) throws InterruptedException {
             containerId = server.getContainerId();
             try (StmtClient c = StmtClient.connect(PORT)) {
                 drive(c, 0);
                 c.crash("mid-test");
+            }
+            // The connection closes as the process exits, a moment before its container stops and the agent in it
+            // is killed: a test notices a crash later (its next call fails); this one waits for the container.
+            for (int i = 0; i < 200 && server.isRunning(); i++) {
+                Thread.sleep(50);
             }
         }
     }
