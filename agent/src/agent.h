@@ -71,6 +71,8 @@ struct agent {
 	int pidfd; /* polled: readable when the target exits; -1 before "pid" */
 	char *binary;
 	unsigned int slot_bits;
+	/* "stacks": where RAX holds a g whose stack moves */
+	struct sites stack_moves;
 	bool force_perf; /* test control: one perf link per site even with uprobe_multi */
 
 	/* What attach made; skel is NULL until then. */

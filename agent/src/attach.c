@@ -40,7 +40,7 @@ struct uprobe_multi_attr {
 static int attach_error(struct agent *a, int id, const char *what,
 			unsigned long off, int err)
 {
-	bool span = a->spans[id].defined;
+	bool span = id >= 0 && a->spans[id].defined;
 
 	if (err == EPERM || err == EACCES)
 		return fail_perm("attach uprobe", err);
@@ -50,6 +50,12 @@ static int attach_error(struct agent *a, int id, const char *what,
 	if (err == ENOENT)
 		return fail(GOLAT_ERR_NOBINARY, "%s: %s", a->binary,
 			    strerror(err));
+	if (id < 0)
+		return fail(
+			GOLAT_ERR_BADOFFSET,
+			"stacks: the kernel rejected the %s uprobe at file offset 0x%lx of %s: %s "
+			"(is it runtime.copystack's entry or a RET of runtime.newproc1 in this binary?)",
+			what, off, a->binary, strerror(err));
 	return fail(
 		GOLAT_ERR_BADOFFSET,
 		"%s %d %s: the kernel rejected the %s uprobe at file offset 0x%lx of %s: %s "
@@ -293,6 +299,8 @@ static int load(struct agent *a)
 				prog, GOLAT_TRACE_UPROBE_MULTI);
 	skel->bss->hot.slot_bits = a->slot_bits;
 	skel->bss->hot.nkeys = nkeys;
+	/* With the stack moves probed, g.stack.hi is read once per goroutine, not per hit. */
+	skel->bss->hot.gstacks = a->stack_moves.n > 0;
 	bpf_map__set_max_entries(skel->maps.slots, 1U << a->slot_bits);
 	/* Per-CPU tables: one row of ids per possible CPU. */
 	bpf_map__set_max_entries(skel->maps.counters, rows);
@@ -381,6 +389,9 @@ int agent_attach(struct agent *a)
 	for (id = 0; id <= a->max_id; id++)
 		if (a->spans[id].defined && (err = attach_span(a, id)))
 			return err;
+	if ((err = attach_sites(a, a->skel->progs.golat_stack_moved, -1,
+				"stack-move", &a->stack_moves, 0)))
+		return err;
 	if (a->multi && (err = attach_multi(a)))
 		return err;
 	printf("ready probes=%d spans=%d uprobes=%d\n", a->nprobes, a->nspans,

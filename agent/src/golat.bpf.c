@@ -64,6 +64,82 @@ static __always_inline __u32 cpu_key(__u32 id)
 /* Uprobe programs may be preempted on their CPU: even per-CPU slots need atomic adds. */
 #define inc(p) __sync_fetch_and_add(p, 1)
 
+/* key: hash of a g. value: that goroutine's g.stack.hi as last read, with a check (below) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << GOLAT_GSTACK_BITS);
+	__type(key, __u32);
+	__type(value, struct golat_gstack);
+} gstacks SEC(".maps");
+
+/* Ties an entry's hi to its g, so a reader never takes a mix of two goroutines' writes. */
+static __always_inline __u64 gstack_check(__u64 g, __u64 hi)
+{
+	return ((g ^ 0x5bd1e9955bd1e995ULL) * 0x9e3779b97f4a7c15ULL ^ hi) *
+	       0xff51afd7ed558ccdULL;
+}
+
+/*
+ * g.stack.hi of the running goroutine (R14 = g). Reading it from the goroutine is a helper
+ * call (bpf_probe_read_user, ~60 ns here); once read it is kept per g until the runtime
+ * moves that goroutine's stack (runtime.copystack) or gives the g to a new goroutine
+ * (runtime.newproc1): probes there clear the entry (golat_stack_moved). Without those
+ * probes (hot.gstacks == 0) every call reads it.
+ */
+static __always_inline struct golat_gstack *gstack_of(__u64 g)
+{
+	__u32 idx = (g * 0x9e3779b97f4a7c15ULL) >> (64 - GOLAT_GSTACK_BITS);
+
+	return bpf_map_lookup_elem(&gstacks, &idx);
+}
+
+static __always_inline int stack_hi(__u64 g, __u64 *hi)
+{
+	struct golat_gstack *e;
+	__u64 h;
+
+	if (!hot.gstacks)
+		return bpf_probe_read_user(hi, sizeof(*hi),
+					   (void *)(g + G_STACK_HI_OFF));
+	e = gstack_of(g);
+	if (!e)
+		return 1;
+	if (e->g == g) {
+		h = e->hi;
+		if (e->check == gstack_check(g, h)) {
+			*hi = h;
+			return 0;
+		}
+	}
+	if (bpf_probe_read_user(&h, sizeof(h), (void *)(g + G_STACK_HI_OFF)))
+		return 1;
+	/* Another goroutine may write the same entry meanwhile: the check catches the mix. */
+	e->g = 0;
+	asm volatile("" ::: "memory");
+	e->hi = h;
+	e->check = gstack_check(g, h);
+	asm volatile("" ::: "memory");
+	e->g = g;
+	*hi = h;
+	return 0;
+}
+
+/*
+ * At runtime.copystack's entry (RAX = gp, whose stack is about to move) and at every RET of
+ * runtime.newproc1 (RAX = newg, a g that may have been given a new stack): forget that g's
+ * g.stack.hi. Neither goroutine runs meanwhile, so no program of its own refills the entry
+ * with the old value; the next hit of that goroutine reads the new one.
+ */
+SEC("uprobe")
+int golat_stack_moved(struct pt_regs *ctx)
+{
+	struct golat_gstack *e = gstack_of(ctx->ax);
+
+	if (e)
+		e->g = 0;
+	return 0;
+}
+
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
 static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
 				    struct golat_key *key)
@@ -76,8 +152,7 @@ static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
 		key->depth = 0;
 		return 0;
 	}
-	if (bpf_probe_read_user(&hi, sizeof(hi),
-				(void *)(ctx->r14 + G_STACK_HI_OFF)))
+	if (stack_hi(ctx->r14, &hi))
 		return 1;
 	key->g = ctx->r14;
 	key->depth = hi - ctx->sp;
@@ -289,8 +364,7 @@ span_stack(struct pt_regs *ctx, struct golat_span_key *key, __u32 *depth, int cr
 	struct golat_span_stack *st;
 	__u64 hi;
 
-	if (bpf_probe_read_user(&hi, sizeof(hi),
-				(void *)(ctx->r14 + G_STACK_HI_OFF)))
+	if (stack_hi(ctx->r14, &hi))
 		return NULL;
 	*depth = hi - ctx->sp;
 	st = bpf_map_lookup_elem(&span_stacks, key);

@@ -36,6 +36,9 @@
 #define GOLAT_SLOT_BITS 16
 #define GOLAT_MAX_SPILL 16384
 
+/* g.stack.hi of up to 2^GOLAT_GSTACK_BITS goroutines is kept between calls (direct-mapped by g). */
+#define GOLAT_GSTACK_BITS 12
+
 /*
  * Spans: per (goroutine, span id), a ring of the GOLAT_SPAN_STACK innermost open starts (a
  * deeper recursion drops the oldest), in a hash of GOLAT_MAX_SPAN_KEYS goroutines (an entry
@@ -117,8 +120,16 @@ struct golat_hot {
 	__u32 gen; /* current reset generation */
 	__u32 slot_bits; /* log2 of the slot table size */
 	__u32 nkeys; /* probe and span ids are 0 .. nkeys - 1 */
-	__u32 pad;
+	__u32 gstacks; /* 1: g.stack.hi is cached per g (stack moves are probed) */
 	__s64 spilled; /* frames in the spill map; while 0 nobody looks there */
+};
+
+/* A goroutine's g.stack.hi as last read; g 0 means empty, check = gstack_check(g, hi). */
+struct golat_gstack {
+	__u64 g;
+	__u64 hi;
+	__u64 check;
+	__u64 pad;
 };
 
 /* Pairing key of a span's starts and ends: the goroutine (R14) and the span id. */

@@ -308,6 +308,27 @@ static int cmd_slots(struct agent *a, char *arg)
 	return 0;
 }
 
+/*
+ * stacks <hex,...>: runtime.copystack's entry and every RET of runtime.newproc1, where RAX
+ * holds a g whose g.stack is about to move or was just set: with them g.stack.hi is kept
+ * per goroutine instead of read at every hit.
+ */
+static int cmd_stacks(struct agent *a, char *arg)
+{
+	free(a->stack_moves.off);
+	if (parse_sites(arg, &a->stack_moves) || !a->stack_moves.n) {
+		free(a->stack_moves.off);
+		a->stack_moves.off = NULL;
+		a->stack_moves.n = 0;
+		return fail(
+			GOLAT_ERR_PROTOCOL,
+			"stacks '%s': want comma-separated hex file offsets "
+			"(runtime.copystack's entry, runtime.newproc1's RETs)",
+			arg);
+	}
+	return 0;
+}
+
 /* Test control: exercise the perf-link path that kernels before 6.6 take. */
 static int cmd_links(struct agent *a, char *arg)
 {
@@ -360,6 +381,7 @@ static const struct command commands[] = {
 	{ "binary", SETUP, cmd_binary },
 	{ "slots", SETUP, cmd_slots },
 	{ "links", SETUP, cmd_links },
+	{ "stacks", SETUP, cmd_stacks },
 	{ "probe", SETUP, cmd_probe },
 	{ "span", SETUP, cmd_span },
 	{ "attach", SETUP, cmd_attach },

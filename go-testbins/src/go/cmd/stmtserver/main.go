@@ -20,6 +20,8 @@
 // handleStmtExecute records its own latency in a deferred closure (main.(*clientConn).handleStmtExecute.func1).
 //
 // -busy-wait D adds D of busy CPU time to every handleStmtExecute call: a candidate slowed by a known amount.
+// -slow-by F stretches every handleStmtExecute call by the fraction F of its own time (before it returns, it keeps
+// the CPU busy for F x the time it has taken): a candidate slowed by a known share at every percentile, tail included.
 //
 // -forward A,B makes the server a front node: every statement goes to one of the nodes A, B, ... in turn (across
 // all connections), and the answer is theirs; its handleStmtExecute then holds the upstream call (forward.go).
@@ -47,8 +49,12 @@ func main() {
 	drive := flag.Int("drive", 0, "client mode: send this many statements to -addr, then print the server's STATS line")
 	conns := flag.Int("conns", 4, "client mode: connections to spread the statements over")
 	busyWait := flag.Duration("busy-wait", 0, "add this much busy CPU time to every handleStmtExecute call (a known slowdown, e.g. 4us, for gate benchmarks)")
+	slowBy := flag.Float64("slow-by", 0, "stretch every handleStmtExecute call by this fraction of its own time (a known slowdown at every percentile, e.g. 0.2, for gate benchmarks)")
 	forward := flag.String("forward", "", "front-node mode: forward every statement to these stmtservers in turn (host:port,host:port)")
 	flag.Parse()
+	if *slowBy < 0 || *slowBy > 10 {
+		fatalf("-slow-by %v: want a fraction between 0 and 10 (0.2 for +20%%)", *slowBy)
+	}
 	if flag.NArg() > 0 {
 		fatalf("unexpected arguments %q", flag.Args())
 	}
@@ -71,6 +77,7 @@ func main() {
 	}
 	srv := newServer()
 	srv.busyWait = *busyWait
+	srv.slowBy = *slowBy
 	if srv.forward, err = parseUpstreams(*forward); err != nil {
 		fatalf("%v", err)
 	}

@@ -15,6 +15,7 @@ type server struct {
 	tso      *tsoOracle
 	metrics  *metrics
 	busyWait time.Duration // added to every handleStmtExecute: a known slowdown (-busy-wait)
+	slowBy   float64       // every handleStmtExecute call stretched by this fraction of its own time (-slow-by)
 	forward  *upstreams    // nil, or the nodes every statement is forwarded to (-forward)
 }
 
@@ -90,7 +91,12 @@ func (cc *clientConn) dispatch(line string) bool {
 func (cc *clientConn) handleStmtExecute(stmt string) (resp string) {
 	start := time.Now()
 	m := cc.srv.metrics
+	slowBy := cc.srv.slowBy
 	defer func() { // main.(*clientConn).handleStmtExecute.func1
+		if slowBy > 0 {
+			// a slowdown in proportion to the call's own work, waits included: every percentile moves by slowBy
+			spin(time.Duration(slowBy * float64(time.Since(start))))
+		}
 		m.record(nameHandle, time.Since(start))
 	}()
 	m.countRequest()

@@ -21,6 +21,8 @@ public final class AgentProtocol {
     /** Default log2 of the in-flight slot table. */
     public static final int SLOT_BITS = 16;
     public static final int MAX_SPILL = 16384;
+    /** Goroutines whose g.stack.hi the agent keeps between calls (direct-mapped by g). */
+    public static final int GSTACK_BITS = 12;
     /** Open starts kept per goroutine and span (a deeper nesting drops the oldest, counted as overflow). */
     public static final int SPAN_STACK = 64;
     /** Goroutines with an open span start at once (beyond them, a start finds no room: an error). */

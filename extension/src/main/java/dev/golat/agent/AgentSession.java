@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import dev.golat.plan.Planner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apiguardian.api.API;
 
 /**
@@ -40,6 +43,8 @@ public final class AgentSession implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(30);
     private int slotBits;
     private boolean perfLinks;
+    private List<Long> stackMoves;
+    private boolean hostPaths;
     private boolean greeted;
     private boolean attached;
     private boolean closed;
@@ -101,6 +106,23 @@ public final class AgentSession implements AutoCloseable {
         return this;
     }
 
+    /**
+     * The sites where the target's goroutine stacks move ({@link Planner#stackMoveSites()} of its binary): with them
+     * the agent reads each goroutine's {@code g.stack.hi} once instead of at every hit. Empty: at every hit. Unset, a
+     * session whose agent sees this host's files ({@link HostAgent}) plans them from the binary path given to
+     * {@link #start}.
+     */
+    public AgentSession stackMoves(List<Long> sites) {
+        this.stackMoves = List.copyOf(sites);
+        return this;
+    }
+
+    /** The agent runs on this host: the binary path given to {@link #start} names a file Java can read. */
+    AgentSession hostPaths() {
+        this.hostPaths = true;
+        return this;
+    }
+
     /** Test control: log2 of the agent's in-flight slot table (tiny values force its spill path). */
     AgentSession slotBits(int bits) {
         this.slotBits = bits;
@@ -152,6 +174,11 @@ public final class AgentSession implements AutoCloseable {
         }
         if (slotBits > 0) {
             cmds.add("slots " + slotBits);
+        }
+        List<Long> moves = stackMoves != null ? stackMoves
+                : hostPaths ? stackMoveSites(binaryPath) : List.of();
+        if (!moves.isEmpty()) {
+            cmds.add("stacks " + moves.stream().map(Long::toHexString).collect(Collectors.joining(",")));
         }
         probes.forEach(p -> cmds.add(p.toLine()));
         spans.forEach(sp -> cmds.add(sp.toLine()));
@@ -264,6 +291,22 @@ public final class AgentSession implements AutoCloseable {
                     + expected + "': use the agent shipped with this golat version");
         }
         greeted = true;
+    }
+
+    /**
+     * {@link Planner#stackMoveSites()} of {@code binary}, or none when it cannot be read as a Go binary (the agent
+     * then says what is wrong with it, or reads {@code g.stack.hi} at every hit).
+     */
+    public static List<Long> stackMoveSites(Path binary) {
+        return stackMoveSites(binary.toString());
+    }
+
+    private static List<Long> stackMoveSites(String binary) {
+        try {
+            return Planner.of(Path.of(binary)).stackMoveSites();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     private void send(String lines) {

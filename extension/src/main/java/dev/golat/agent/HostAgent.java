@@ -45,7 +45,7 @@ public final class HostAgent {
             output.readStdoutFrom(process.getInputStream(), "golat-agent-stdout");
             output.readStderrFrom(process.getErrorStream(), "golat-agent-stderr");
             Path tempDir = dir;
-            return AgentSession.over(process.getOutputStream(), output, () -> stop(process, tempDir))
+            return AgentSession.over(process.getOutputStream(), output, () -> stop(process, tempDir)).hostPaths()
                     .whenGone(() -> gone(process));
         } catch (IOException e) {
             deleteQuietly(dir);

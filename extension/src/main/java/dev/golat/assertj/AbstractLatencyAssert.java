@@ -2,6 +2,7 @@
 package dev.golat.assertj;
 
 import dev.golat.gate.Gate;
+import dev.golat.gate.GateLogging;
 import dev.golat.gate.GateReport;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.gate.Recording;
@@ -47,7 +48,10 @@ public abstract class AbstractLatencyAssert<SELF extends AbstractLatencyAssert<S
     public SELF isNotSlowerThan(Latency baseline, Gate gate) {
         isNotNull();
         Latency base = baseline.snapshot();
-        GateReport result = gate.compare(recording(base, "baseline"), recording(actual, "candidate"));
+        Recording b = recording(base, "baseline");
+        Recording c = recording(actual, "candidate");
+        GateReport result = gate.compare(b, c);
+        GateLogging.log(result, b, c);
         RecordingAssert.check(result, "the latency of " + base.name() + " passed as the baseline", actual.report().orElse(null),
                 false);
         return myself;

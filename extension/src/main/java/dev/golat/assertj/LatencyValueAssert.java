@@ -2,6 +2,7 @@
 package dev.golat.assertj;
 
 import dev.golat.result.GateLog;
+import dev.golat.result.GateResult;
 import dev.golat.result.Latency;
 import dev.golat.result.Units;
 import org.assertj.core.api.AbstractAssert;
@@ -45,7 +46,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is strictly less than {@code limit}. */
     public LatencyValueAssert isLessThan(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!gate(value() < limitNs, "< " + Units.duration(limitNs))) {
+        if (!gate(value() < limitNs, "< " + Units.duration(limitNs), limitNs)) {
             failComparison("to be less than", limitNs);
         }
         return myself;
@@ -54,7 +55,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is less than or equal to {@code limit}. */
     public LatencyValueAssert isLessThanOrEqualTo(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!gate(value() <= limitNs, "<= " + Units.duration(limitNs))) {
+        if (!gate(value() <= limitNs, "<= " + Units.duration(limitNs), limitNs)) {
             failComparison("to be less than or equal to", limitNs);
         }
         return myself;
@@ -63,7 +64,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is strictly greater than {@code limit}. */
     public LatencyValueAssert isGreaterThan(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!gate(value() > limitNs, "> " + Units.duration(limitNs))) {
+        if (!gate(value() > limitNs, "> " + Units.duration(limitNs), limitNs)) {
             failComparison("to be greater than", limitNs);
         }
         return myself;
@@ -72,7 +73,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
     /** Verifies that the statistic is greater than or equal to {@code limit}. */
     public LatencyValueAssert isGreaterThanOrEqualTo(Duration limit) {
         long limitNs = nanos(limit, "limit");
-        if (!gate(value() >= limitNs, ">= " + Units.duration(limitNs))) {
+        if (!gate(value() >= limitNs, ">= " + Units.duration(limitNs), limitNs)) {
             failComparison("to be greater than or equal to", limitNs);
         }
         return myself;
@@ -87,7 +88,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
                     + low + " (" + lowNs + " ns) and high=" + high + " (" + highNs + " ns)");
         }
         if (!gate(value() >= lowNs && value() <= highNs,
-                "in [" + Units.duration(lowNs) + ", " + Units.duration(highNs) + "]")) {
+                "in [" + Units.duration(lowNs) + ", " + Units.duration(highNs) + "]", highNs)) {
             throwAssertionError(LatencyValueShouldBe.between(latency, statistic, value(), lowNs, highNs));
         }
         return myself;
@@ -101,7 +102,7 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
             throw new IllegalArgumentException("the tolerance must not be negative, was " + tolerance);
         }
         if (!gate(Math.abs(value() - expectedNs) <= toleranceNs,
-                Units.duration(expectedNs) + " ± " + Units.duration(toleranceNs))) {
+                Units.duration(expectedNs) + " ± " + Units.duration(toleranceNs), expectedNs + toleranceNs)) {
             throwAssertionError(LatencyValueShouldBe.closeTo(latency, statistic, value(), expectedNs, toleranceNs,
                     null));
         }
@@ -114,16 +115,20 @@ public final class LatencyValueAssert extends AbstractAssert<LatencyValueAssert,
         Objects.requireNonNull(percentage, "percentage");
         double toleranceNs = Math.abs(expectedNs) * percentage.value / 100.0;
         if (!gate(Math.abs(value() - expectedNs) <= toleranceNs,
-                Units.duration(expectedNs) + " ± " + percentage.value + "%")) {
+                Units.duration(expectedNs) + " ± " + percentage.value + "%", Math.round(expectedNs + toleranceNs))) {
             throwAssertionError(LatencyValueShouldBe.closeTo(latency, statistic, value(), expectedNs,
                     Math.round(toleranceNs), percentage));
         }
         return myself;
     }
 
-    /** Logs the gate for the run's summary ({@link GateLog}) and returns whether it held. */
-    private boolean gate(boolean held, String limit) {
-        GateLog.record(latency.function(), statistic, value(), limit, held);
+    /**
+     * Logs the gate for the run's summary and the report ({@link GateLog}) and returns whether it held; the report
+     * draws {@code limitNs} (the upper bound of a range) on the function's plot.
+     */
+    private boolean gate(boolean held, String limit, long limitNs) {
+        GateLog.record(latency.function(), statistic, value(), limit, held ? GateResult.PASS : GateResult.FAIL, limitNs,
+                null, null, "");
         return held;
     }
 

@@ -2,14 +2,11 @@
 package dev.golat.assertj;
 
 import dev.golat.gate.Gate;
+import dev.golat.gate.GateLogging;
 import dev.golat.gate.GateMessage;
 import dev.golat.gate.GateReport;
-import dev.golat.gate.PercentileResult;
 import dev.golat.gate.Recording;
 import dev.golat.gate.Verdict;
-import dev.golat.result.GateLog;
-import dev.golat.result.GateResult;
-import dev.golat.result.Units;
 import java.nio.file.Path;
 import org.assertj.core.api.AbstractAssert;
 import org.opentest4j.TestAbortedException;
@@ -55,27 +52,13 @@ public final class RecordingAssert extends AbstractAssert<RecordingAssert, Recor
     public RecordingAssert isNotSlowerThan(Recording baseline, Gate gate) {
         isNotNull();
         GateReport result = gate.compare(baseline, actual);
+        GateLogging.log(result, baseline, actual);
         check(result, baseline.info().test(), report, failWhenInconclusive);
         return this;
     }
 
-    /** Each percentile compared, for the run's summary ({@link GateLog}). */
-    private static void log(GateReport result) {
-        for (PercentileResult r : result.results()) {
-            String verdict = switch (r.verdict()) {
-                case PASS -> GateResult.PASS;
-                case INCONCLUSIVE -> GateResult.INCONCLUSIVE;
-                default -> GateResult.FAIL;
-            };
-            String p = r.percentile() == Math.rint(r.percentile()) ? Long.toString((long) r.percentile()) : Double.toString(r.percentile());
-            GateLog.record(r.name(), "p" + p, r.candidate(), "baseline " + Units.duration(r.baseline()) + " + "
-                    + Math.round(result.gate().tolerance() * 100) + "%", verdict);
-        }
-    }
-
     /** Fails on a regression, aborts (or fails) when inconclusive, and prints the table either way. */
     static void check(GateReport result, String baselineSource, Path report, boolean failWhenInconclusive) {
-        log(result);
         System.out.print(System.lineSeparator() + "golat gate:" + System.lineSeparator() + result.table());
         if (result.verdict() == Verdict.PASS) {
             return;

@@ -40,6 +40,7 @@ public final class ContainerAgent {
         AgentSession session = AgentSession.over(exec.stdin(), output, exec::close)
                 .whenGone(() -> gone(container, label, exec));
         try {
+            session.stackMoves(stackMoveSites(container));
             session.start(container.servicePid(), container.binaryPathInContainer(), probes, spans);
             return session;
         } catch (AgentException e) {
@@ -93,6 +94,15 @@ public final class ContainerAgent {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where the service's goroutine stacks move, planned from the host's copy of its binary; none if unreadable. */
+    private static List<Long> stackMoveSites(GoContainer container) {
+        try {
+            return AgentSession.stackMoveSites(container.hostBinary());
+        } catch (RuntimeException e) {
+            return List.of();
         }
     }
 

@@ -24,7 +24,9 @@ import java.util.Random;
  *       machine alone. Slowing a share {@code d} of the calls moves the {@code q}-th percentile at most up to
  *       the quieter side's {@code (q + 100 d)}-th. So a regression of a noisier candidate counts only against
  *       the baseline's {@code (q + 100 d)}-th percentile, and a pass against a noisier baseline only against its
- *       {@code (q - 100 d)}-th; where that leaves [0, 100], the percentile is inconclusive. (Measured here:
+ *       {@code (q - 100 d)}-th; where that leaves [0, 100], that verdict is out of reach and the percentile can only
+ *       get the other one (a noisier candidate can still pass, a noisier baseline can still be beaten) or be
+ *       inconclusive. (Measured here:
  *       two identical processes under two CPU hogs gave p99 ratios of 2.19 and 0.67 while their p50 agreed
  *       within 0.5%.)</li>
  *   <li><b>Effect.</b> The ratio {@code candidate_q / baseline_q} with a 95% bootstrap interval over the
@@ -236,6 +238,9 @@ public final class Gate {
                 verdict = Verdict.PASS;
                 reason = pq + " is " + change(ratio) + "; its " + ci() + " stays below the " + percent(tolerance)
                         + " tolerance" + (baselineNoisier ? ", also against the baseline's " + pLabel(noise.shifted) : "");
+            } else if (noise != null && noise.beyond() != null) {
+                verdict = Verdict.INCONCLUSIVE;
+                reason = noise.beyond();
             } else if (noise != null && (candidateNoisier ? ratio >= 1 + tolerance && pAdjusted < alpha && low > 1
                     : high < 1 + tolerance)) {
                 verdict = Verdict.INCONCLUSIVE;
@@ -330,12 +335,15 @@ public final class Gate {
                     + " (baseline %s; candidate %s)", d > 0 ? "candidate" : "baseline", 100 * Math.abs(d),
                     d > 0 ? "baseline" : "candidate", b.witness().describe(), c.witness().describe());
             if (!(shifted > 0 && shifted < 100)) {
-                undecidable = pq + " is not comparable: " + who + ", which alone can move every call above "
+                // only the verdict the noise could fake is out of reach: NaN fails every comparison that would give it
+                String beyond = pq + " is not comparable: " + who + ", which alone can move every call above "
                         + pLabel(Math.max(0, Math.round(100 - 100 * Math.abs(d)))) + "; rerun on a quieter machine or use a duet";
+                noise = new Noise(d > 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, who, beyond);
             } else {
                 Bootstrap.Interval adjusted = interval.of(q, shifted, random);
                 long bShifted = bs.valueAtPercentile(shifted);
-                noise = new Noise(d > 0, shifted, (double) cq / Math.max(1, bShifted), adjusted.low(), adjusted.high(), who);
+                noise = new Noise(d > 0, shifted, (double) cq / Math.max(1, bShifted), adjusted.low(), adjusted.high(), who,
+                        null);
             }
         }
         Pending pending = new Pending(c.name(), q, bq, cq, ci.low(), ci.high(), p, bs.n, cs.n, undecidable);
@@ -345,9 +353,12 @@ public final class Gate {
 
     /**
      * The two windows' noise differed: the noisier side's calls may have been slowed by the machine, so the
-     * verdict the noise could fake is judged against the baseline's {@code shifted} percentile instead.
+     * verdict the noise could fake is judged against the baseline's {@code shifted} percentile instead. When that
+     * lies outside (0, 100), {@code shifted}, {@code ratio}, {@code low} and {@code high} are NaN and {@code beyond}
+     * says why the faked verdict cannot be given.
      */
-    private record Noise(boolean candidateNoisier, double shifted, double ratio, double low, double high, String who) {
+    private record Noise(boolean candidateNoisier, double shifted, double ratio, double low, double high, String who,
+            String beyond) {
         String describe() {
             return who;
         }

@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.gate.BaselineFile;
 import dev.golat.gate.BaselineFormatException;
 import dev.golat.gate.Gate;
+import dev.golat.gate.GateLogging;
 import dev.golat.gate.GateMessage;
 import dev.golat.gate.GateReport;
 import dev.golat.gate.NoiseWitness;
@@ -23,11 +24,8 @@ import org.opentest4j.TestAbortedException;
 
 /** {@link LatencyBaseline} after a test method: record, compare, or nothing, per its settings. */
 final class BaselineGate {
-    static final String MODE = "golat.baseline.mode";
-    static final String DIR = "golat.baseline.dir";
-    static final String CI = "golat.baseline.ci";
-    static final String INCONCLUSIVE = "golat.gate.inconclusive";
-    static final String DEFAULT_DIR = "src/test/golat-baselines";
+    static final String MODE = GolatConfiguration.BASELINE_MODE;
+    static final String INCONCLUSIVE = GolatConfiguration.GATE_INCONCLUSIVE;
 
     enum Mode { COMPARE, RECORD, OFF }
 
@@ -46,16 +44,16 @@ final class BaselineGate {
         if (annotation.isEmpty()) {
             return;
         }
-        Mode mode = mode(context);
+        GolatConfiguration config = GolatConfiguration.from(context::getConfigurationParameter);
+        Mode mode = mode(config);
         if (mode == Mode.OFF || measured.isEmpty()) {
             return;
         }
         String testClass = context.getRequiredTestClass().getSimpleName();
         String method = context.getRequiredTestMethod().getName();
         String test = testClass + "." + method + "()";
-        Path dir = Path.of(context.getConfigurationParameter(DIR).orElse(DEFAULT_DIR)).resolve(testClass).resolve(method);
-        boolean ci = context.getConfigurationParameter(CI).map(Boolean::parseBoolean)
-                .orElseGet(() -> "true".equalsIgnoreCase(System.getenv("CI")));
+        Path dir = config.baselineDir().resolve(testClass).resolve(method);
+        boolean ci = config.baselineUnderCi(System.getenv("CI"));
         LatencyBaseline settings = annotation.get();
         Gate gate = Gate.atPercentiles(settings.percentiles()).withTolerance(settings.tolerance() / 100);
         List<String> failures = new ArrayList<>();
@@ -91,6 +89,7 @@ final class BaselineGate {
                 continue;
             }
             GateReport report = gate.compare(baseline, now);
+            GateLogging.log(report, baseline, now);
             say("gate " + l.name() + " in " + test + " against " + file + ":" + System.lineSeparator() + report.table());
             String message = GateMessage.of(report, file.toString(), l.report().orElse(null));
             if (report.verdict() == Verdict.REGRESSION) {
@@ -104,7 +103,7 @@ final class BaselineGate {
         }
         if (!undecided.isEmpty()) {
             String message = String.join(System.lineSeparator(), undecided);
-            if (context.getConfigurationParameter(INCONCLUSIVE).map(v -> v.equalsIgnoreCase("fail")).orElse(false)) {
+            if (config.failWhenInconclusive()) {
                 throw new AssertionError(message);
             }
             throw new TestAbortedException("the latency gate is inconclusive (" + INCONCLUSIVE + "=fail to fail instead):"
@@ -112,13 +111,8 @@ final class BaselineGate {
         }
     }
 
-    static Mode mode(ExtensionContext context) {
-        String value = context.getConfigurationParameter(MODE).orElse("compare");
-        try {
-            return Mode.valueOf(value.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new GolatConfigurationException(MODE + "=" + value + ": use compare (the default), record or off");
-        }
+    static Mode mode(GolatConfiguration config) {
+        return Mode.valueOf(config.baselineMode().toUpperCase(Locale.ROOT));
     }
 
     private static void say(String line) {

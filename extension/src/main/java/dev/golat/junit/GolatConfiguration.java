@@ -26,6 +26,14 @@ import org.apiguardian.api.API;
  *   <tr><td>{@value #BIAS_SUBTRACT}</td><td>{@code false}</td><td>{@code true}: every {@code Latency} has the
  *       probe bias calibrated on this machine subtracted from its samples ({@code Latency.withoutProbeBias()}), in
  *       assertions and reports alike</td></tr>
+ *   <tr><td>{@value #BASELINE_MODE}</td><td>{@code compare}</td><td>{@link LatencyBaseline} gates: {@code compare},
+ *       {@code record} (write this run as the baseline) or {@code off}</td></tr>
+ *   <tr><td>{@value #BASELINE_DIR}</td><td>{@code src/test/golat-baselines}</td><td>where stored baselines live, one
+ *       file per test and function: {@code <dir>/<TestClass>/<method>/<function>.hlog}</td></tr>
+ *   <tr><td>{@value #BASELINE_CI}</td><td>{@code true} when the environment has {@code CI=true}</td><td>{@code
+ *       true}: a missing baseline fails; {@code false}: it is recorded and the test says so</td></tr>
+ *   <tr><td>{@value #GATE_INCONCLUSIVE}</td><td>{@code abort}</td><td>what an inconclusive gate does to its
+ *       test: {@code abort} (reported as aborted, with the reason) or {@code fail}</td></tr>
  * </table>
  *
  * A value that cannot be read fails the test with the key, the value and what is accepted.
@@ -41,8 +49,17 @@ public final class GolatConfiguration {
 
     /** {@code true}: the calibrated probe bias is subtracted from every sample. */
     public static final String BIAS_SUBTRACT = "golat.bias.subtract";
+    /** {@code compare}, {@code record} or {@code off}: what {@link LatencyBaseline} gates do. */
+    public static final String BASELINE_MODE = "golat.baseline.mode";
+    /** Folder of the stored baselines, relative to the working directory. */
+    public static final String BASELINE_DIR = "golat.baseline.dir";
+    /** {@code true}: a missing baseline fails (the default under {@code CI=true}). */
+    public static final String BASELINE_CI = "golat.baseline.ci";
+    /** {@code abort} or {@code fail}: what an inconclusive gate does to its test. */
+    public static final String GATE_INCONCLUSIVE = "golat.gate.inconclusive";
 
     static final String DEFAULT_REPORT_DIR = "target/golat";
+    static final String DEFAULT_BASELINE_DIR = "src/test/golat-baselines";
 
     private final Function<String, Optional<String>> parameters;
 
@@ -84,6 +101,46 @@ public final class GolatConfiguration {
     /** {@value #BIAS_SUBTRACT}. */
     public boolean subtractProbeBias() {
         return bool(BIAS_SUBTRACT, false);
+    }
+
+    /** {@value #BASELINE_MODE}, lower case: {@code compare} (the default), {@code record} or {@code off}. */
+    public String baselineMode() {
+        return choice(BASELINE_MODE, "compare", "compare", "record", "off");
+    }
+
+    /** {@value #BASELINE_DIR}, else {@code src/test/golat-baselines}. */
+    public Path baselineDir() {
+        return Path.of(string(BASELINE_DIR).orElse(DEFAULT_BASELINE_DIR));
+    }
+
+    /** {@value #BASELINE_CI}; when not set, whether {@code ciVariable} (the environment's {@code CI}) is {@code true}. */
+    public boolean baselineUnderCi(String ciVariable) {
+        return bool(BASELINE_CI, "true".equalsIgnoreCase(ciVariable == null ? "" : ciVariable.strip()));
+    }
+
+    /** {@value #GATE_INCONCLUSIVE} is {@code fail} (the default is {@code abort}). */
+    public boolean failWhenInconclusive() {
+        return choice(GATE_INCONCLUSIVE, "abort", "abort", "fail").equals("fail");
+    }
+
+    /**
+     * A setting that takes one of {@code allowed} (any case), lower case; {@code defaultValue} when not set;
+     * anything else is refused with the key and the choices.
+     */
+    public String choice(String key, String defaultValue, String... allowed) {
+        Optional<String> v = string(key);
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        String lower = v.get().toLowerCase(Locale.ROOT);
+        for (String a : allowed) {
+            if (a.equals(lower)) {
+                return lower;
+            }
+        }
+        throw new GolatConfigurationException("configuration parameter " + key + "=" + v.get() + ": use "
+                + String.join(", ", java.util.Arrays.asList(allowed).subList(0, allowed.length - 1)) + " or "
+                + allowed[allowed.length - 1] + " (default " + defaultValue + ")");
     }
 
     /** A setting as text, trimmed; empty when not set or blank. For keys of other golat areas. */

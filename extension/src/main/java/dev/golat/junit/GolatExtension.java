@@ -6,6 +6,7 @@ import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.result.GateLog;
+import dev.golat.result.GateResult;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
@@ -124,23 +125,48 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         }
         // The method's own store: parallel methods each see their own window (ServiceLocks keep one per service).
         context.getStore(NAMESPACE).put(METHOD_RUN, run);
-        GateLog.enterTest(context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName() + "()");
+        GateLog.enterTest(GateLog.testName(context.getRequiredTestClass().getSimpleName(),
+                context.getRequiredTestMethod().getName()));
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         MethodRun run = context.getStore(NAMESPACE).remove(METHOD_RUN, MethodRun.class);
-        GateLog.leaveTest();
         if (run == null || run.targets.isEmpty()) {
+            GateLog.leaveTest();
             return;
         }
         ClassState state = run.state;
-        List<Latency> frozen = run.freeze();
-        Reports.Written written = state.reports.record(context.getRequiredTestMethod().getName(), frozen);
+        List<Latency> frozen;
+        RuntimeException gateError = null;
+        AssertionError gateFailure = null;
+        try {
+            frozen = run.freeze();
+            // The baseline gate first, so that the page shows its verdict; it logs its gates as the test's own.
+            if (BaselineGate.annotation(context).isPresent()) {
+                try {
+                    BaselineGate.check(context, run.measured(frozen));
+                } catch (AssertionError e) {
+                    gateFailure = e;
+                } catch (RuntimeException e) {
+                    gateError = e;
+                }
+            }
+        } finally {
+            GateLog.leaveTest();
+        }
+        Throwable failure = context.getExecutionException()
+                .orElse(gateFailure != null ? gateFailure : gateError);
+        String test = GateLog.testName(context.getRequiredTestClass().getSimpleName(), context.getRequiredTestMethod().getName());
+        List<GateResult> gates = GateLog.since(run.gateMark).stream().filter(g -> g.test().equals(test)).toList();
+        Reports.Written written = state.reports.record(context.getRequiredTestMethod().getName(), frozen, failure, gates);
         JUnitReporting.publish(context, frozen, written);
         state.lastPage = written.page();
-        if (BaselineGate.annotation(context).isPresent()) {
-            BaselineGate.check(context, run.measured(frozen));
+        if (gateFailure != null) {
+            throw gateFailure;
+        }
+        if (gateError != null) {
+            throw gateError;
         }
     }
 
@@ -337,6 +363,9 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         final ClassState state;
         final Method method;
         final Set<TraceTargets.Target> targets;
+
+        /** The gate log's size when the method started: its gates are among those logged after. */
+        final int gateMark = GateLog.size();
 
         MethodRun(ClassState state, Method method, Set<TraceTargets.Target> targets) {
             this.state = state;

@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
+import dev.golat.result.GateResult;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.opentest4j.TestAbortedException;
 
 /**
  * After each test: the console histogram, an .hgrm per function (and per node of a function traced on several), the
@@ -39,7 +41,11 @@ final class Reports {
     /** What one test method wrote: a {@code .hgrm} per function and the class page. */
     record Written(List<Path> hgrmFiles, Path page) {}
 
-    synchronized Written record(String method, List<Latency> latencies) {
+    /**
+     * Writes what {@code method} measured, how it ended ({@code failure}: what it threw, or what its baseline gate
+     * threw after it; null when it passed) and the gates it checked.
+     */
+    synchronized Written record(String method, List<Latency> latencies, Throwable failure, List<GateResult> gates) {
         StringBuilder console = new StringBuilder();
         List<Path> hgrm = new java.util.ArrayList<>();
         for (Latency l : latencies) {
@@ -53,13 +59,21 @@ final class Reports {
             }
             totals.merge(l.name(), l, Reports::add);
         }
-        page.add(method, latencies);
+        HtmlReport.Outcome outcome = failure == null ? HtmlReport.Outcome.PASSED
+                : failure instanceof TestAbortedException ? HtmlReport.Outcome.ABORTED : HtmlReport.Outcome.FAILED;
+        page.add(method, latencies, outcome, failure == null ? "" : message(failure), gates);
         Path written = page.write();
         console.append("golat: report ").append(written.toAbsolutePath()).append(System.lineSeparator());
         if (!quiet) {
             System.out.print(console);
         }
         return new Written(List.copyOf(hgrm), written);
+    }
+
+    /** The failure's message, or its type when it has none. */
+    private static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null || m.isBlank() ? t.getClass().getName() : m;
     }
 
     synchronized Latencies totals() {

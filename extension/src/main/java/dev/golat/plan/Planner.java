@@ -62,6 +62,30 @@ public final class Planner {
         return new FunctionPlan(fs.text(), selection.name(), plans);
     }
 
+    /**
+     * Where a goroutine's stack moves, for the agent's {@code stacks} command: the entry site of
+     * {@code runtime.copystack} (RAX = the g whose stack is about to be copied) and every RET of
+     * {@code runtime.newproc1} (RAX = the new goroutine's g, which may have been given another stack). With them the
+     * agent keeps each goroutine's {@code g.stack.hi} between calls instead of reading it at every hit. Empty when
+     * either function is missing, has no RET, or has copies inlined elsewhere (a move there would go unseen): the
+     * agent then reads {@code g.stack.hi} at every hit, as before.
+     */
+    public List<Long> stackMoveSites() {
+        try {
+            ProbePlan copy = plan("runtime.copystack");
+            ProbePlan start = plan("runtime.newproc1");
+            if (!copy.warnings().isEmpty() || !start.warnings().isEmpty() || !start.measurable()) {
+                return List.of();
+            }
+            List<Long> sites = new ArrayList<>();
+            sites.add(copy.entrySite().fileOffset());
+            sites.addAll(start.returns());
+            return List.copyOf(sites);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** Plans one probe point; bad names and offsets fail with a {@link PlanException} or GoBinaryException. */
     public ProbePlan plan(String spec) {
         PointName fs = PointName.parse(spec);

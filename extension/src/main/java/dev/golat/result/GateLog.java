@@ -3,6 +3,7 @@ package dev.golat.result;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.HdrHistogram.Histogram;
 import org.apiguardian.api.API;
 
 /**
@@ -22,6 +23,11 @@ public final class GateLog {
         CURRENT.set(test);
     }
 
+    /** How a test is named in the log: {@code QuoteLatencyIT.quotesStayFast()}. */
+    public static String testName(String testClass, String method) {
+        return testClass + "." + method + "()";
+    }
+
     /** The test ended. */
     public static void leaveTest() {
         CURRENT.remove();
@@ -34,10 +40,21 @@ public final class GateLog {
 
     /** Logs a gate with its verdict ({@link GateResult#PASS}, {@code FAIL}, {@code INCONCLUSIVE}). */
     public static void record(String function, String statistic, long valueNanos, String limit, String verdict) {
+        record(function, statistic, valueNanos, limit, verdict, -1, null, null, "");
+    }
+
+    /**
+     * Logs a gate with what the report draws of it: the line the statistic is held to ({@code limitNanos}, -1 for
+     * none) and, for a comparison, the two histograms and the verdict's reason (see {@link GateResult}).
+     */
+    public static void record(String function, String statistic, long valueNanos, String limit, String verdict,
+            long limitNanos, Histogram current, Histogram baseline, String reason) {
         String test = CURRENT.get();
         if (test != null) {
+            GateResult r = new GateResult(test, function, statistic, valueNanos, limit, verdict, limitNanos, current,
+                    baseline, reason);
             synchronized (RESULTS) {
-                RESULTS.add(new GateResult(test, function, statistic, valueNanos, limit, verdict));
+                RESULTS.add(r);
             }
         }
     }

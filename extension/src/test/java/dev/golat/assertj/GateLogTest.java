@@ -35,11 +35,13 @@ class GateLogTest {
         String f = "main.(*conn).handleStmtExecute";
         long p50 = TestLatencies.stmtExecute().p50().toNanos(); // as the histogram reports 300 µs
         long p99 = TestLatencies.stmtExecute().p99().toNanos(); // and 2.7 ms
+        // each with the line the report draws: the limit, the upper end of a range or of a tolerance
         assertThat(GateLog.since(mark)).containsExactly(
-                new GateResult("StmtIT.p99()", f, "p50", p50, "< 1 ms", true),
-                new GateResult("StmtIT.p99()", f, "p99", p99, "in [2 ms, 3 ms]", true),
-                new GateResult("StmtIT.p99()", f, "max", p99, "3 ms ± 20.0%", true),
-                new GateResult("StmtIT.p99()", f, "p99", p99, "<= 2 ms", false));
+                new GateResult("StmtIT.p99()", f, "p50", p50, "< 1 ms", GateResult.PASS, 1_000_000, null, null, ""),
+                new GateResult("StmtIT.p99()", f, "p99", p99, "in [2 ms, 3 ms]", GateResult.PASS, 3_000_000, null, null, ""),
+                new GateResult("StmtIT.p99()", f, "max", p99, "3 ms ± 20.0%", GateResult.PASS, 3_600_000, null, null, ""),
+                new GateResult("StmtIT.p99()", f, "p99", p99, "<= 2 ms", GateResult.FAIL, 2_000_000, null, null, ""));
+        assertThat(GateLog.since(mark)).extracting(GateResult::percentile).containsExactly(50.0, 99.0, 100.0, 99.0);
     }
 
     @Test
@@ -56,13 +58,22 @@ class GateLogTest {
         } finally {
             GateLog.leaveTest();
         }
-        // THEN p50 and p99, each against the baseline's own figure with the gate's 10% tolerance
+        // THEN p50 and p99, each against the baseline's own figure with the gate's 10% tolerance, with both histograms
         String f = "handleStmtExecute";
-        assertThat(GateLog.since(mark)).containsExactly(
-                new GateResult("StmtIT.notSlower()", f, "p50", candidate.p50().toNanos(),
+        java.util.List<GateResult> logged = GateLog.since(mark);
+        assertThat(logged).extracting(GateResult::test, GateResult::function, GateResult::statistic, GateResult::valueNanos,
+                GateResult::limit, GateResult::verdict).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("StmtIT.notSlower()", f, "p50", candidate.p50().toNanos(),
                         "baseline " + dev.golat.result.Units.duration(base.p50()) + " + 10%", GateResult.PASS),
-                new GateResult("StmtIT.notSlower()", f, "p99", candidate.p99().toNanos(),
+                org.assertj.core.groups.Tuple.tuple("StmtIT.notSlower()", f, "p99", candidate.p99().toNanos(),
                         "baseline " + dev.golat.result.Units.duration(base.p99()) + " + 10%", GateResult.PASS));
+        assertThat(logged).extracting(GateResult::limitNanos).containsExactly(Math.round(base.p50().toNanos() * 1.1),
+                Math.round(base.p99().toNanos() * 1.1));
+        assertThat(logged).allSatisfy(g -> {
+            assertThat(g.current()).isEqualTo(candidate.histogram());
+            assertThat(g.baseline()).isEqualTo(base.histogram());
+            assertThat(g.reason()).contains("stays below the 10% tolerance");
+        });
     }
 
     @Test

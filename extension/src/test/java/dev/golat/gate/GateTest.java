@@ -120,6 +120,42 @@ class GateTest {
     }
 
     @Test
+    void should_pass_a_much_noisier_candidate_that_is_not_slower_where_the_noise_rules_out_a_regression_verdict() {
+        // GIVEN identical code, the candidate's window 36 points noisier: too noisy to call p99 a regression
+        Random data = new Random(15);
+        Recording base = new Recording("handle", List.of(lognormal(data, 20_000, 1.0)), INFO,
+                new NoiseWitness(1_000_000_000L, 50_000_000L, 6));
+        Recording cand = new Recording("handle", List.of(lognormal(data, 20_000, 1.0)), INFO,
+                new NoiseWitness(1_000_000_000L, 700_000_000L, 6));
+        GateReport report = GATE.compare(base, cand);
+        // THEN extra noise on the candidate can only slow it: a p99 that stays within the tolerance still passes
+        PercentileResult p99 = report.result("handle", 99);
+        assertThat(p99.verdict()).as(report.table()).isEqualTo(Verdict.PASS);
+        assertThat(p99.reason()).contains("stays below the 10% tolerance");
+    }
+
+    @Test
+    void should_find_a_regression_against_a_much_noisier_baseline() {
+        // GIVEN a candidate twice as slow, the baseline's window 90 points noisier: its p50 may sit anywhere above p0
+        Random data = new Random(16);
+        Recording base = new Recording("handle", List.of(lognormal(data, 20_000, 1.0)), INFO,
+                new NoiseWitness(1_000_000_000L, 20_000_000_000L, 6));
+        Recording cand = new Recording("handle", List.of(lognormal(data, 20_000, 2.0)), INFO,
+                new NoiseWitness(1_000_000_000L, 50_000_000L, 6));
+        Gate median = Gate.atPercentiles(50);
+        // THEN a noisier baseline only makes the candidate look faster: the slowdown still counts
+        GateReport slower = median.compare(base, cand);
+        assertThat(slower.result("handle", 50).verdict()).as(slower.table()).isEqualTo(Verdict.REGRESSION);
+        // and identical code against that baseline cannot pass: the baseline's noise could hide any slowdown
+        Recording same = new Recording("handle", List.of(lognormal(data, 20_000, 1.0)), INFO,
+                new NoiseWitness(1_000_000_000L, 50_000_000L, 6));
+        PercentileResult p50 = median.compare(base, same).result("handle", 50);
+        assertThat(p50.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(p50.reason()).startsWith("p50 is not comparable: the baseline's threads waited for a CPU 90 points more")
+                .endsWith("which alone can move every call above p10; rerun on a quieter machine or use a duet");
+    }
+
+    @Test
     void should_not_pass_against_a_noisier_baseline_what_its_noise_could_hide() {
         // GIVEN identical code, the baseline's window 12 points noisier
         Random data = new Random(14);

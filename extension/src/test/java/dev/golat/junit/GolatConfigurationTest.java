@@ -42,4 +42,30 @@ class GolatConfigurationTest {
                 .isInstanceOf(GolatConfigurationException.class)
                 .hasMessage("configuration parameter golat.console.quiet=yes is not a boolean: use true or false");
     }
+
+    @Test
+    void should_read_the_baseline_and_gate_settings_in_the_same_scheme() {
+        GolatConfiguration none = of(Map.of());
+        assertThat(none.baselineMode()).isEqualTo("compare");
+        assertThat(none.baselineDir()).isEqualTo(Path.of("src/test/golat-baselines"));
+        assertThat(none.baselineUnderCi(null)).isFalse();
+        assertThat(none.baselineUnderCi("true")).isTrue();
+        assertThat(none.failWhenInconclusive()).isFalse();
+        GolatConfiguration set = of(Map.of("golat.baseline.mode", "RECORD", "golat.baseline.dir", "perf/baselines",
+                "golat.baseline.ci", "false", "golat.gate.inconclusive", "fail"));
+        assertThat(set.baselineMode()).isEqualTo("record");
+        assertThat(set.baselineDir()).isEqualTo(Path.of("perf/baselines"));
+        assertThat(set.baselineUnderCi("true")).as("the parameter wins over CI=true").isFalse();
+        assertThat(set.failWhenInconclusive()).isTrue();
+    }
+
+    @Test
+    void should_refuse_a_choice_it_does_not_know_naming_the_key_and_the_choices() {
+        assertThatThrownBy(() -> of(Map.of("golat.baseline.mode", "update")).baselineMode())
+                .isInstanceOf(GolatConfigurationException.class)
+                .hasMessage("configuration parameter golat.baseline.mode=update: use compare, record or off (default compare)");
+        assertThatThrownBy(() -> of(Map.of("golat.gate.inconclusive", "warn")).failWhenInconclusive())
+                .isInstanceOf(GolatConfigurationException.class)
+                .hasMessage("configuration parameter golat.gate.inconclusive=warn: use abort or fail (default abort)");
+    }
 }

@@ -44,6 +44,55 @@ class PlannerTest {
         assertThat(plan.warnings()).isEmpty();
     }
 
+    /**
+     * The agent's {@code stacks} sites: runtime.copystack's stack-check jcc, before which nothing writes RAX (its
+     * first argument, the g whose stack moves), and every RET of runtime.newproc1 (RAX = its result, the new g).
+     */
+    @ParameterizedTest
+    @MethodSource("goVersions")
+    void stack_move_sites_agree_with_objdump(String go) throws Exception {
+        for (GoTestBinaries.Variant variant : GoTestBinaries.Variant.values()) {
+            Path bin = GoTestBinaries.program(go, variant, "workload");
+            Planner planner = Planner.of(bin);
+            if (variant == GoTestBinaries.Variant.STRIPPED || variant == GoTestBinaries.Variant.STRIPPED_PIE) {
+                // objdump finds no functions without symbols: the pclntab's sites, as many as unstripped
+                assertThat(planner.stackMoveSites()).as("%s %s", go, variant).hasSize(
+                        Planner.of(GoTestBinaries.program(go, variant == GoTestBinaries.Variant.STRIPPED
+                                ? GoTestBinaries.Variant.DEFAULT : GoTestBinaries.Variant.PIE, "workload"))
+                                .stackMoveSites().size());
+                continue;
+            }
+            Objdump copy = Objdump.of(bin, planner.plan("runtime.copystack").entry());
+            Objdump start = Objdump.of(bin, planner.plan("runtime.newproc1").entry());
+            List<Long> expected = new ArrayList<>(copy.fileOffsetsOf(List.of(copy.firstJcc)));
+            expected.addAll(start.fileOffsetsOf(start.rets));
+            assertThat(planner.stackMoveSites()).as("%s %s", go, variant).isEqualTo(expected).hasSizeGreaterThan(1);
+            assertThat(copy.beforeFirstJcc).as("%s %s: runtime.copystack's prologue", go, variant).isNotEmpty()
+                    .noneMatch(insn -> insn.matches(".*,%[re]?ax$|.*,%al$"));
+        }
+    }
+
+    /** Real third-party servers and CLIs (Debian, npm): each gets the stack-move sites; one built before Go 1.17 none. */
+    @Test
+    void stack_move_sites_of_real_binaries() {
+        for (String name : List.of("prometheus", "dockerd", "esbuild", "buf-go124", "esbuild-go125", "esbuild-go120",
+                "esbuild-go118", "esbuild-go117")) {
+            Planner planner = Planner.of(GoTestBinaries.cached(name));
+            List<Long> sites = planner.stackMoveSites();
+            assertThat(sites).as(name).hasSizeGreaterThan(1)
+                    .startsWith(planner.plan("runtime.copystack").entrySite().fileOffset());
+            assertThat(sites.subList(1, sites.size())).as(name).isEqualTo(planner.plan("runtime.newproc1").returns());
+        }
+        assertThat(dev.golat.agent.AgentSession.stackMoveSites(GoTestBinaries.cached("esbuild-go116")))
+                .as("Go 1.16 (ABI0, refused by the planner)").isEmpty();
+    }
+
+    @Test
+    void stack_move_sites_of_a_binary_without_the_runtime_are_none() {
+        Path notGo = Path.of("/bin/true");
+        assertThat(dev.golat.agent.AgentSession.stackMoveSites(notGo)).isEmpty();
+    }
+
     @Test
     void leaf_without_stack_check_is_probed_at_its_first_instruction() {
         Path bin = GoTestBinaries.program("workload");
@@ -172,6 +221,7 @@ class PlannerTest {
         final List<Long> rets = new ArrayList<>();
         final List<Long> morestackCalls = new ArrayList<>();
         long firstJcc = -1;
+        final List<String> beforeFirstJcc = new ArrayList<>();
 
         static Objdump of(Path bin, long entry) throws IOException, InterruptedException {
             Process p = new ProcessBuilder("objdump", "-d", "-F", "--no-show-raw-insn",
@@ -204,6 +254,9 @@ class PlannerTest {
                     od.morestackCalls.add(at);
                 } else if (od.firstJcc < 0 && insn.matches("j(be|b|a|ae|e|ne|l|le|g|ge|s|ns|o|no|p|np)\\s.*")) {
                     od.firstJcc = at;
+                }
+                if (od.firstJcc < 0) {
+                    od.beforeFirstJcc.add(insn);
                 }
             }
             p.waitFor();

@@ -2,6 +2,7 @@
 package dev.golat.report;
 
 import dev.golat.result.CallCounts;
+import dev.golat.result.GateResult;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
 import dev.golat.result.TestLatencies;
@@ -183,5 +184,93 @@ class HtmlReportTest {
         assertThat(texts(html, "h1")).containsExactly("A&B");
         assertThat(texts(html, "h2")).containsExactly(method);
         assertThat(texts(html, "h3")).containsExactly("<b>f</b> main.(*T).f");
+    }
+
+    @Test
+    void should_open_with_each_tests_verdict_and_mark_failed_gates_in_red() throws Exception {
+        // GIVEN a passing test with a threshold gate and a failing one whose p99 regressed against a baseline
+        Latency stmt = TestLatencies.stmtExecute();
+        Histogram base = TestLatencies.histogram(1, 900);
+        GateResult threshold = new GateResult("StmtIT.fast()", stmt.function(), "p99", stmt.p99().toNanos(), "< 5 ms",
+                GateResult.PASS, 5_000_000, null, null, "");
+        GateResult p50 = new GateResult("StmtIT.notSlower()", "parse", "p50", 500, "baseline 450 ns + 10%",
+                GateResult.PASS, 495, oneToThousand().histogram(), base, "p50 is +1.0%");
+        GateResult p99 = new GateResult("StmtIT.notSlower()", "parse", "p99", 990, "baseline 891 ns + 10%",
+                GateResult.FAIL, 980, oneToThousand().histogram(), base, "p99 is +11.1%, at least the 10% tolerance");
+        HtmlReport report = new HtmlReport(dir, "StmtIT");
+        report.add("fast", List.of(stmt), HtmlReport.Outcome.PASSED, "", List.of(threshold));
+        report.add("notSlower", List.of(oneToThousand()), HtmlReport.Outcome.FAILED, "Expecting p99 ...", List.of(p50, p99));
+        // WHEN
+        Element html = parse(report.write()).getDocumentElement();
+        // THEN the first table is the verdicts, the failed test's row marked "fail"
+        Element verdicts = elements(html, "table").get(0);
+        assertThat(verdicts.getAttribute("class")).isEqualTo("verdicts");
+        List<Element> rows = elements(verdicts, "tr");
+        assertThat(rows).extracting(r -> r.getAttribute("class")).containsExactly("", "pass", "fail");
+        assertThat(texts(rows.get(1), "td")).containsExactly("fast", "passed", "1 gate: 1 passed");
+        assertThat(texts(rows.get(2), "td")).containsExactly("notSlower", "FAILED", "2 gates: 1 FAILED, 1 passed");
+        assertThat(texts(html, "h2")).containsExactly("passed fast", "FAILED notSlower");
+        assertThat(texts(html, "pre")).containsExactly("Expecting p99 ...");
+        // each section lists its gates, the failed one in a "fail" row
+        Element failing = elements(html, "section").get(1);
+        Element gates = elements(failing, "table").get(0);
+        assertThat(gates.getAttribute("class")).isEqualTo("gates");
+        assertThat(elements(gates, "tr")).extracting(r -> r.getAttribute("class")).containsExactly("", "pass", "fail");
+        assertThat(texts(elements(gates, "tr").get(2), "td")).containsExactly("parse",
+                "p99", "990 ns", "baseline 891 ns + 10%", "FAIL", "p99 is +11.1%, at least the 10% tolerance");
+        // the compared function's plot overlays the baseline and draws both limits in their verdict's colour
+        Element svg = elements(failing, "svg").get(0);
+        assertThat(elements(svg, "polyline")).extracting(l -> l.getAttribute("class") + " " + l.getAttribute("stroke"))
+                .containsExactly("baseline " + PercentilePlot.BASELINE, "latency " + PercentilePlot.LINE);
+        assertThat(elements(svg, "g")).extracting(g -> g.getAttribute("class")).containsExactly("limit pass", "limit fail");
+        Element failBar = elements(elements(svg, "g").get(1), "line").get(0);
+        assertThat(failBar.getAttribute("stroke")).isEqualTo(PercentilePlot.FAIL);
+        assertThat(texts(svg, "text")).contains("current", "baseline", "p99 baseline 891 ns + 10%: FAIL");
+        // the threshold's plot has its limit and no baseline
+        Element passing = elements(elements(html, "section").get(0), "svg").get(0);
+        assertThat(elements(passing, "polyline")).hasSize(1);
+        assertThat(elements(passing, "g")).extracting(g -> g.getAttribute("class")).containsExactly("limit pass");
+    }
+
+    @Test
+    void should_draw_the_limit_at_its_height_and_the_statistics_percentile() throws Exception {
+        // GIVEN 1..1000 ns gated at p90 <= 950 ns (y axis 0..1 µs)
+        GateResult g = new GateResult("T.m()", "main.parse", "p90", 900, "<= 950 ns", GateResult.PASS, 950, null, null, "");
+        HtmlReport report = new HtmlReport(dir, "T");
+        report.add("m", List.of(oneToThousand()), HtmlReport.Outcome.PASSED, "", List.of(g));
+        // WHEN
+        Element svg = elements(parse(report.write()).getDocumentElement(), "svg").get(0);
+        // THEN the bar sits at x = 1 nine of 4, y = 95% of the height; the dot at 900 ns
+        Element area = elements(svg, "rect").get(0);
+        double left = Double.parseDouble(area.getAttribute("x"));
+        double width = Double.parseDouble(area.getAttribute("width"));
+        double bottom = Double.parseDouble(area.getAttribute("y")) + Double.parseDouble(area.getAttribute("height"));
+        double height = Double.parseDouble(area.getAttribute("height"));
+        Element bar = elements(elements(svg, "g").get(0), "line").get(0);
+        assertThat((Double.parseDouble(bar.getAttribute("x1")) + Double.parseDouble(bar.getAttribute("x2"))) / 2)
+                .isCloseTo(left + width / 4, within(0.2));
+        assertThat(Double.parseDouble(bar.getAttribute("y1"))).isCloseTo(bottom - height * 0.95, within(0.2));
+        Element dot = elements(svg, "circle").get(0);
+        assertThat(Double.parseDouble(dot.getAttribute("cy"))).isCloseTo(bottom - height * 0.9, within(0.2));
+    }
+
+    @Test
+    void should_plot_a_comparison_of_other_histograms_than_the_traced_window_on_its_own() throws Exception {
+        // GIVEN a duet: the method traced the candidate's service, the gate judged the duet's rounds
+        Histogram rounds = TestLatencies.histogram(1, 900);
+        GateResult p50 = new GateResult("T.duet()", "parse", "p50", 450, "baseline 400 ns + 10%", GateResult.FAIL, 440,
+                rounds, TestLatencies.histogram(1, 800), "p50 is +12.5%");
+        HtmlReport report = new HtmlReport(dir, "T");
+        report.add("duet", List.of(oneToThousand()), HtmlReport.Outcome.FAILED, "regression", List.of(p50));
+        // WHEN
+        Element html = parse(report.write()).getDocumentElement();
+        // THEN the traced window's plot has neither baseline nor limit; the comparison's own plot has both
+        assertThat(texts(html, "h3")).containsExactly("parse main.parse", "parse as compared");
+        List<Element> svgs = elements(html, "svg");
+        assertThat(elements(svgs.get(0), "polyline")).extracting(l -> l.getAttribute("class")).containsExactly("latency");
+        assertThat(elements(svgs.get(0), "g")).isEmpty();
+        assertThat(elements(svgs.get(1), "polyline")).extracting(l -> l.getAttribute("class"))
+                .containsExactly("baseline", "latency");
+        assertThat(elements(svgs.get(1), "g")).extracting(g -> g.getAttribute("class")).containsExactly("limit fail");
     }
 }

@@ -17,10 +17,15 @@ public final class Prometheus {
     private Prometheus() {}
 
     public static GoContainer container(int port) {
+        return container(port, CONFIG);
+    }
+
+    /** With the given {@code prometheus.yml}. */
+    public static GoContainer container(int port, String config) {
         return GoContainer.fromBinary(GoTestBinaries.cached("prometheus"))
                 .withArgs("--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus",
                         "--web.listen-address=127.0.0.1:" + port)
-                .withCopyToContainer(Transferable.of(CONFIG), "/etc/prometheus/prometheus.yml")
+                .withCopyToContainer(Transferable.of(config), "/etc/prometheus/prometheus.yml")
                 .withHostNetwork()
                 .waitingForLogLine("Server is ready to receive web requests");
     }

@@ -31,14 +31,22 @@ class PerfLinkFallbackIT {
     @Test
     void one_perf_link_per_site_measures_every_call_and_detaches_everything() throws Exception {
         int links = traceAndCount(AgentControls::perfLinks);
-        assertThat(links).as("perf links: one per site").isEqualTo(spec().uprobeCount());
+        assertThat(links).as("perf links: one per site, the function's and the stack moves'")
+                .isEqualTo(spec().uprobeCount() + stackMoves());
     }
 
     @Test
     void by_default_one_uprobe_multi_link_per_program() throws Exception {
         int links = traceAndCount(UnaryOperator.identity());
-        assertThat(links).as("uprobe_multi links: one per program (entry, morestack, ret)").isEqualTo(3)
-                .isLessThan(spec().uprobeCount());
+        assertThat(links).as("uprobe_multi links: one per program (entry, morestack, ret, stack moves)").isEqualTo(4)
+                .isLessThan(spec().uprobeCount() + stackMoves());
+    }
+
+    /** runtime.copystack's entry and runtime.newproc1's RETs, probed so g.stack.hi can be kept per goroutine. */
+    private static int stackMoves() {
+        List<Long> sites = Planner.of(binary()).stackMoveSites();
+        assertThat(sites).as("stack-move sites of %s", binary()).hasSizeGreaterThan(1);
+        return sites.size();
     }
 
     private static ProbeSpec spec() {

@@ -76,6 +76,13 @@ class BaselineGateIT {
                 "  p50: baseline ", ", current ", ", ratio ", "(95% CI ", "), p <0.001, n 2,000/2,000: REGRESSION",
                 "baseline: " + file() + " (go1.23.", "verdict: REGRESSION",
                 "histogram: target/golat/GatedTestCase.html");
+        // AND the page says so: the test FAILED at the top, its p50 gate in a red row, the baseline and the limit drawn
+        String page = Files.readString(Path.of("target/golat/GatedTestCase.html"));
+        assertThat(page).contains("<tr class=\"fail\"><td class=\"name\"><a href=\"#m0\">executes</a></td>"
+                + "<td class=\"verdict\">FAILED</td><td class=\"name\">1 gate: 1 FAILED</td></tr>")
+                .containsPattern("<tr class=\"fail\"><td class=\"name\">handleStmtExecute</td><td>p50</td><td>[^<]+</td>"
+                        + "<td>baseline [^<]+ \\+ 25%</td><td class=\"verdict\">FAIL</td>")
+                .contains("<polyline class=\"baseline\"").contains("<g class=\"limit fail\">");
     }
 
     @Test
@@ -86,6 +93,9 @@ class BaselineGateIT {
         Run r = run(Map.of());
         assertThat(r.failures()).as(r.out).isEmpty();
         assertThat(r.out).containsPattern("handleStmtExecute\\s+p50\\s.*(PASS|INCONCLUSIVE)");
+        assertThat(Files.readString(Path.of("target/golat/GatedTestCase.html")))
+                .containsPattern("<tr class=\"(pass|aborted)\"><td class=\"name\"><a href=\"#m0\">executes</a></td>")
+                .doesNotContain("<tr class=\"fail\">");
     }
 
     @Test

@@ -40,10 +40,10 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 /**
- * The proof of issue 11: each gate kind run repeatedly on stmtserver's {@code handleStmtExecute}, half the runs
- * with CPU hogs started mid-run, (a) with identical binaries and (b) with a candidate slowed by a fixed busy-wait
- * of 20% of the quiet median ({@code stmtserver -busy-wait}). Prints the verdict counts of the three gate kinds
- * side by side; asserts nothing about timing. Every run starts both services fresh (a process that has run for
+ * The proof of issue 11: each gate kind run repeatedly on stmtserver's {@code handleStmtExecute}, quiet, with CPU
+ * hogs started mid-run, and with a memory-bandwidth hog started mid-run, (a) with identical binaries and (b) with a
+ * candidate whose every call is stretched by 20% of its own time ({@code stmtserver -slow-by 0.2}: p50 and p99 both
+ * move by at least 20%). Prints the verdict counts of the three gate kinds side by side; asserts nothing about timing. Every run starts both services fresh (a process that has run for
  * minutes differs from a new one), and the candidate's window is the same one for the stored and the duet gate.
  *
  * <ul>
@@ -52,7 +52,7 @@ import org.junit.jupiter.api.Test;
  *       read back through {@link BaselineFile});</li>
  *   <li><b>duet</b>: baseline and candidate services traced at once, ABBA rounds.</li>
  * </ul>
- * CI runs {@value #DEFAULT_RUNS} run(s) per case; the full proof is {@code -Dgolat.proof.runs=20} (the
+ * CI runs {@value #DEFAULT_RUNS} run(s) per case of 20 rounds; the full proof is 20 runs of 40 rounds (the
  * {@code gate-proof} profile: {@code mvn verify -pl it-fixtures -am -Pgate-proof -Dit.test=GateProofBenchmarkIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}).
  */
@@ -64,7 +64,20 @@ class GateProofBenchmarkIT {
     static final String FUNCTION = "handleStmtExecute";
     static final Gate GATE = Gate.atPercentiles(50, 99).withTolerance(0.10);
 
+    static final double SLOW_BY = 0.2;
+
     enum Kind { ABSOLUTE, STORED, DUET }
+
+    /** What runs on the machine from the middle of the window on. */
+    enum Noise {
+        QUIET("quiet"), CPU("cpu hogs"), MEMORY("memory hog");
+
+        final String label;
+
+        Noise(String label) {
+            this.label = label;
+        }
+    }
 
     /** Verdict counts per percentile (and "all") of one gate kind in one case. */
     static final class Tally {
@@ -87,7 +100,7 @@ class GateProofBenchmarkIT {
         Path out = Path.of("target/golat-proof");
         Files.createDirectories(out);
         Recording recorded;
-        try (Server first = Server.start(binary, "0s")) {
+        try (Server first = Server.start(binary, 0)) {
             recorded = record(first, binary, 2 * ROUNDS);
         }
         {
@@ -98,16 +111,15 @@ class GateProofBenchmarkIT {
             Histogram quiet = stored.merged();
             long median = quiet.getValueAtPercentile(50);
             long threshold = Math.round(1.25 * quiet.getValueAtPercentile(99));
-            String busy = Math.round(0.2 * median / 1000.0) + "us";
             System.out.printf(Locale.ROOT, "%ngate proof: stored baseline %s: n=%,d p50=%,d ns p99=%,d ns (%s); absolute"
-                    + " threshold %,d ns; slowed candidate: -busy-wait %s%n", file, stored.count(), median,
-                    quiet.getValueAtPercentile(99), stored.witness().describe(), threshold, busy);
+                    + " threshold %,d ns; slowed candidate: -slow-by %s; load %s%n", file, stored.count(), median,
+                    quiet.getValueAtPercentile(99), stored.witness().describe(), threshold, SLOW_BY, loadAverage());
 
             Map<String, Map<Kind, Tally>> table = new LinkedHashMap<>();
-            for (String slowdown : List.of("0s", busy)) {
-                for (boolean noisy : List.of(false, true)) {
-                    String key = (slowdown.equals("0s") ? "(a) identical" : "(b) +" + busy + " busy") + ", "
-                            + (noisy ? "noisy" : "quiet");
+            for (double slowdown : List.of(0.0, SLOW_BY)) {
+                for (Noise noisy : Noise.values()) {
+                    String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
+                            + ", " + noisy.label;
                     Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
                     for (Kind k : Kind.values()) {
                         tallies.put(k, new Tally());
@@ -115,26 +127,27 @@ class GateProofBenchmarkIT {
                     table.put(key, tallies);
                     for (int run = 0; run < RUNS; run++) {
                         // both sides fresh each run: a long-running process differs from a new one (heap, tables)
-                        try (Server base = Server.start(binary, "0s"); Server cand = Server.start(binary, slowdown)) {
+                        try (Server base = Server.start(binary, 0); Server cand = Server.start(binary, slowdown)) {
                             one(base, cand, stored, threshold, noisy, run, tallies);
                         }
                     }
                 }
             }
             print(table);
-            assertThat(table).hasSize(4);
+            assertThat(table).hasSize(6);
         }
     }
 
-    private static void one(Server base, Server cand, Recording stored, long threshold, boolean noisy, int run,
+    private static void one(Server base, Server cand, Recording stored, long threshold, Noise noisy, int run,
             Map<Kind, Tally> tallies) throws Exception {
         List<Process> hogs = new ArrayList<>();
         AtomicInteger rounds = new AtomicInteger();
         try {
             Duet.Result duet = Duet.of(base.latency, cand.latency).rounds(ROUNDS).seed(run).witnessing(base.pid(), cand.pid())
                     .run(side -> {
-                        if (noisy && rounds.getAndIncrement() == ROUNDS) {
-                            hogs.addAll(Hog.start(Runtime.getRuntime().availableProcessors()));
+                        if (noisy != Noise.QUIET && rounds.getAndIncrement() == ROUNDS) {
+                            hogs.addAll(noisy == Noise.CPU ? Hog.cpu(Runtime.getRuntime().availableProcessors())
+                                    : Hog.memory());
                         }
                         (side == Duet.Side.BASELINE ? base : cand).drive(PER_ROUND);
                     });
@@ -177,12 +190,22 @@ class GateProofBenchmarkIT {
     private static void print(Map<String, Map<Kind, Tally>> table) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "%ngate proof: verdicts pass/regression/inconclusive over %d run(s) per case, %d rounds x %,d statements"
-                        + " per side, tolerance 10%%, alpha 0.05%n", RUNS, ROUNDS, PER_ROUND));
+                        + " per side, tolerance 10%%, alpha 0.05; load %s%n", RUNS, ROUNDS, PER_ROUND, loadAverage()));
         sb.append(String.format(Locale.ROOT, "%-28s %-9s %-9s %-9s %-9s%n", "case", "gate", "p50", "p99", "overall"));
         table.forEach((key, tallies) -> tallies.forEach((kind, t) -> sb.append(String.format(Locale.ROOT,
                 "%-28s %-9s %-9s %-9s %-9s%n", key, kind.name().toLowerCase(Locale.ROOT),
                 kind == Kind.ABSOLUTE ? "-" : t.cell("p50"), t.cell("p99"), t.cell("all")))));
         System.out.print(sb);
+    }
+
+    /** The machine's load averages (1, 5, 15 min), as uptime prints them: the proof's figures depend on them. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
     }
 
     /** A stmtserver on this host, traced by its own host agent at {@code handleStmtExecute}. */
@@ -203,8 +226,8 @@ class GateProofBenchmarkIT {
             }
         }
 
-        static Server start(Path binary, String busyWait) throws IOException {
-            Process p = new ProcessBuilder(binary.toString(), "-addr", "127.0.0.1:0", "-busy-wait", busyWait)
+        static Server start(Path binary, double slowBy) throws IOException {
+            Process p = new ProcessBuilder(binary.toString(), "-addr", "127.0.0.1:0", "-slow-by", Double.toString(slowBy))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             AgentSession agent = null;
             try {
@@ -272,20 +295,36 @@ class GateProofBenchmarkIT {
         }
     }
 
-    /** CPU hogs: busy shell loops, one per core, stopped by the handles that started them. */
+    /** Noise sources, stopped by the handles that started them; each ends by itself after 120 s even if this JVM dies. */
     static final class Hog {
-        static List<Process> start(int n) {
+        /** CPU hogs: busy shell loops, {@code n} of them. */
+        static List<Process> cpu(int n) {
             List<Process> ps = new ArrayList<>();
-            try {
-                for (int i = 0; i < n; i++) {
-                    // bounded: each hog ends by itself after 120 s even if this JVM dies
-                    ps.add(new ProcessBuilder("timeout", "120", "sh", "-c", "while :; do :; done").start());
-                }
-            } catch (IOException e) {
-                stop(ps);
-                throw new java.io.UncheckedIOException("cannot start a CPU hog", e);
+            for (int i = 0; i < n; i++) {
+                start(ps, "timeout", "120", "sh", "-c", "while :; do :; done");
             }
             return ps;
+        }
+
+        /**
+         * A memory-bandwidth hog: dd filling a 64 MiB buffer from /dev/zero over and over (the kernel's clear_user,
+         * streaming stores far past the caches). One process: it takes one core and the memory bus, so the CPU-wait
+         * witness sees only part of what it does to the service.
+         */
+        static List<Process> memory() {
+            List<Process> ps = new ArrayList<>();
+            start(ps, "timeout", "120", "dd", "if=/dev/zero", "of=/dev/null", "bs=64M");
+            return ps;
+        }
+
+        private static void start(List<Process> ps, String... command) {
+            try {
+                ps.add(new ProcessBuilder(command).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+            } catch (IOException e) {
+                stop(ps);
+                throw new java.io.UncheckedIOException("cannot start the noise source " + String.join(" ", command), e);
+            }
         }
 
         static void stop(List<Process> ps) {
