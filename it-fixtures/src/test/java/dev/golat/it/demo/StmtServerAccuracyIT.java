@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.container.GoContainer;
 import dev.golat.it.MiniJson;
+import dev.golat.it.agent.AgentWorkloadIT;
 import dev.golat.it.StmtClient;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
@@ -50,7 +51,10 @@ class StmtServerAccuracyIT {
             assertAgrees("handleStmtExecute", p, handle.percentile(percentile).toNanos(),
                     MiniJson.number(stats, "handleStmtExecute." + p));
         }
-        assertAgrees("getTSO", "p50", tso.p50().toNanos(), MiniJson.number(stats, "getTSO.p50"));
+        // getTSO's own clocks: inside it (getTSOInner) and its caller's around it (getTSO), which holds the traps of
+        // both probes (15-16 us here under load): golat's interval lies between the two.
+        AgentWorkloadIT.assertBetweenClocks("getTSO p50", tso.p50().toNanos(), MiniJson.number(stats, "getTSOInner.p50"),
+                MiniJson.number(stats, "getTSO.p50"));
     }
 
     /** Within 2% or 15 µs, whichever is larger (the tolerance the agent issue set). */
