@@ -37,6 +37,17 @@ struct probe {
 	struct sites ret;
 	bool thread_key;
 	bool empty;
+	bool breakdown; /* also break each call down (agent/PROTOCOL.md, "breakdown") */
+};
+
+/* The runtime hooks of the breakdown (agent/PROTOCOL.md, "breakdown"). */
+struct breakdown {
+	bool defined;
+	unsigned long casgstatus;
+	unsigned long stopworld;
+	unsigned long startworld;
+	unsigned int waitreason_off;
+	__u8 wait_class[256];
 };
 
 /* A span: start, end and cancel sites (agent/PROTOCOL.md, "span"). */
@@ -67,6 +78,8 @@ struct agent {
 	int max_id; /* highest probe or span id, -1 before the first */
 	int nprobes;
 	int nspans;
+	struct breakdown bd;
+	int nbreakdown; /* probes with breakdown=on */
 	pid_t target_pid;
 	int pidfd; /* polled: readable when the target exits; -1 before "pid" */
 	char *binary;
@@ -96,6 +109,9 @@ struct agent {
 	struct golat_span_counters *span_counters; /* [cpu * nkeys + id] */
 	__u64 *hist; /* [(cpu * nkeys + id) * GOLAT_NBUCKETS + bucket] */
 	size_t counters_len, span_counters_len, hist_len;
+	struct golat_bd_counters *bd_counters; /* [cpu * nkeys + id] */
+	__u64 *bd_hist; /* [((cpu * nkeys + id) * GOLAT_BD_NCOMP + c) * GOLAT_NBUCKETS + b] */
+	size_t bd_counters_len, bd_hist_len;
 };
 
 /* protocol.c */

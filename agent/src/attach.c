@@ -281,6 +281,39 @@ static int check_target(struct agent *a)
 	return 0;
 }
 
+/*
+ * The breakdown's programs are loaded only when a probe asks for it; its maps then keep
+ * the sizes golat.bpf.c declares, else shrink to nothing.
+ */
+static void size_breakdown(struct agent *a)
+{
+	struct golat_bpf *skel = a->skel;
+	bool on = a->nbreakdown > 0;
+	int rows = a->nkeys * a->ncpus;
+
+	bpf_program__set_autoload(skel->progs.golat_casg, on);
+	bpf_program__set_autoload(skel->progs.golat_switch, on);
+	bpf_program__set_autoload(skel->progs.golat_stw_stop, on);
+	bpf_program__set_autoload(skel->progs.golat_stw_start, on);
+	bpf_program__set_autoload(skel->progs.golat_bd_entry, on);
+	bpf_program__set_autoload(skel->progs.golat_bd_morestack, on);
+	bpf_program__set_autoload(skel->progs.golat_bd_ret, on);
+	if (!on) {
+		bpf_map__set_max_entries(skel->maps.gstates, 16);
+		bpf_map__set_max_entries(skel->maps.threads, 1);
+		bpf_map__set_max_entries(skel->maps.bd_frames, 16);
+		bpf_map__set_max_entries(skel->maps.bd_counters, 1);
+		bpf_map__set_max_entries(skel->maps.bd_hist, 1);
+		return;
+	}
+	bpf_map__set_max_entries(skel->maps.bd_counters, rows);
+	bpf_map__set_max_entries(skel->maps.bd_hist,
+				 rows * GOLAT_BD_NCOMP * GOLAT_NBUCKETS);
+	skel->rodata->waitreason_off = a->bd.waitreason_off;
+	memcpy((void *)skel->rodata->wait_class, a->bd.wait_class,
+	       sizeof(a->bd.wait_class));
+}
+
 /* Opens and loads the skeleton, with maps sized for the probes and spans. */
 static int load(struct agent *a)
 {
@@ -295,8 +328,9 @@ static int load(struct agent *a)
 	a->multi = !a->force_perf && probe_multi();
 	if (a->multi)
 		bpf_object__for_each_program(prog, skel->obj)
-			bpf_program__set_expected_attach_type(
-				prog, GOLAT_TRACE_UPROBE_MULTI);
+			if (prog != skel->progs.golat_switch)
+				bpf_program__set_expected_attach_type(
+					prog, GOLAT_TRACE_UPROBE_MULTI);
 	skel->bss->hot.slot_bits = a->slot_bits;
 	skel->bss->hot.nkeys = nkeys;
 	/* With the stack moves probed, g.stack.hi is read once per goroutine, not per hit. */
@@ -314,6 +348,7 @@ static int load(struct agent *a)
 		bpf_program__set_autoload(skel->progs.golat_span_end, false);
 		bpf_program__set_autoload(skel->progs.golat_span_cancel, false);
 	}
+	size_breakdown(a);
 	err = golat_bpf__load(skel);
 	if (err) {
 		err = -err;
@@ -353,6 +388,55 @@ static int attach_probe(struct agent *a, int id)
 				cookie)) ||
 	    (err = attach_sites(a, ret, id, "return", &p->ret, cookie)))
 		return err;
+	if (!p->breakdown)
+		return 0;
+	if ((err = attach_site(a, skel->progs.golat_bd_entry, id, "entry",
+			       p->entry, id)) ||
+	    (err = attach_sites(a, skel->progs.golat_bd_morestack, id,
+				"morestack", &p->morestack, id)) ||
+	    (err = attach_sites(a, skel->progs.golat_bd_ret, id, "return",
+				&p->ret, id)))
+		return err;
+	return 0;
+}
+
+/*
+ * The runtime hooks of the breakdown (named after the first probe that asked, for
+ * BADOFFSET), and sched_switch, a link of its own.
+ */
+static int attach_hooks(struct agent *a)
+{
+	struct golat_bpf *skel = a->skel;
+	struct bpf_link *link, **grown;
+	int err, id;
+
+	for (id = 0; !a->probes[id].defined || !a->probes[id].breakdown; id++)
+		;
+	if ((err = attach_site(a, skel->progs.golat_casg, id,
+			       "runtime.casgstatus", a->bd.casgstatus, 0)) ||
+	    (err = attach_site(a, skel->progs.golat_stw_stop, id,
+			       "runtime.stopTheWorldWithSema", a->bd.stopworld,
+			       0)) ||
+	    (err = attach_site(a, skel->progs.golat_stw_start, id,
+			       "runtime.startTheWorldWithSema",
+			       a->bd.startworld, 0)))
+		return err;
+	grown = realloc(a->links, (a->nlinks + 1) * sizeof(*grown));
+	if (!grown)
+		return fail(GOLAT_ERR_INTERNAL, "out of memory");
+	a->links = grown;
+	link = bpf_program__attach(skel->progs.golat_switch);
+	if (!link) {
+		err = errno;
+		if (err == EPERM || err == EACCES)
+			return fail_perm("attach sched_switch", err);
+		return fail(
+			GOLAT_ERR_NOBPF,
+			"attach tp_btf/sched_switch: %s (the breakdown needs kernel BTF, "
+			"/sys/kernel/btf/vmlinux)",
+			strerror(err));
+	}
+	a->links[a->nlinks++] = link;
 	return 0;
 }
 
@@ -381,7 +465,14 @@ int agent_attach(struct agent *a)
 	if (!a->nprobes && !a->nspans)
 		return fail(GOLAT_ERR_PROTOCOL,
 			    "attach without any probe or span");
+	if (a->nbreakdown && !a->bd.defined)
+		return fail(
+			GOLAT_ERR_PROTOCOL,
+			"a probe asks for breakdown=on but no breakdown command "
+			"named the runtime's hooks");
 	if ((err = check_target(a)) || (err = load(a)))
+		return err;
+	if (a->nbreakdown && (err = attach_hooks(a)))
 		return err;
 	for (id = 0; id <= a->max_id; id++)
 		if (a->probes[id].defined && (err = attach_probe(a, id)))

@@ -508,6 +508,413 @@ int golat_span_cancel(struct pt_regs *ctx)
 	return 0;
 }
 
+/*
+ * Breakdown (opt-in: loaded only when a probe asks for it). casgstatus tells which state each
+ * goroutine is in and which thread runs it; sched_switch when such a thread leaves or regains
+ * its CPU; stopTheWorldWithSema / startTheWorldWithSema when the world stops. A traced call
+ * copies its goroutine's accumulators at the entry and adds the differences at the return.
+ */
+
+/* Goroutines whose states the breakdown follows (an LRU hash), threads it maps to their g. */
+#define BD_MAX_G 32768
+#define BD_MAX_THREADS 4096
+
+/* Go's goroutine states (runtime/runtime2.go, the same in Go 1.17 .. 1.27). */
+#define G_RUNNABLE 1
+#define G_RUNNING 2
+#define G_SYSCALL 3
+#define G_WAITING 4
+#define G_COPYSTACK 8
+#define G_PREEMPTED 9
+#define G_LEAKED 10
+#define G_SCAN 0x1000
+
+/* Set by the loader: g.waitreason's offset in this Go version, and each reason's GOLAT_BD_WAIT_*. */
+const volatile __u32 waitreason_off = 0;
+const volatile __u8 wait_class[256] = {};
+
+struct golat_bd_global bd;
+
+/* key: g. value: its accumulated time per state, the state it is in and since when */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, BD_MAX_G);
+	__type(key, __u64);
+	__type(value, struct golat_gstate);
+} gstates SEC(".maps");
+
+/* key: thread id (the kernel's). value: the g it runs, 0 when it runs none */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, BD_MAX_THREADS);
+	__type(key, __u32);
+	__type(value, __u64);
+} threads SEC(".maps");
+
+/* key: goroutine frame. value: the goroutine's accumulators at the call's entry */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, GOLAT_MAX_SPILL);
+	__type(key, struct golat_key);
+	__type(value, struct golat_bd_frame);
+} bd_frames SEC(".maps");
+
+/* key: cpu * nkeys + probe id. value: that probe's breakdown counters on that CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, GOLAT_MAX_PROBES);
+	__type(key, __u32);
+	__type(value, struct golat_bd_counters);
+} bd_counters SEC(".maps");
+
+/* key: ((cpu * nkeys + id) * GOLAT_BD_NCOMP + component) * GOLAT_NBUCKETS + bucket. value: calls */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, GOLAT_BD_NCOMP *GOLAT_NBUCKETS);
+	__type(key, __u32);
+	__type(value, __u64);
+} bd_hist SEC(".maps");
+
+/* The two fields of struct task_struct the switch reads, relocated against the kernel's BTF. */
+struct task_struct {
+	int pid;
+	int tgid;
+} __attribute__((preserve_access_index));
+
+/* The breakdown component of a goroutine entering Go state status. */
+static __always_inline __u32 state_of(__u64 gp, __u32 status)
+{
+	__u8 reason = 0;
+
+	switch (status) {
+	case G_RUNNING:
+	case G_COPYSTACK: /* its own thread copies its stack */
+		return GOLAT_BD_RUNNING;
+	case G_RUNNABLE:
+	case G_PREEMPTED:
+		return GOLAT_BD_RUNNABLE;
+	case G_SYSCALL:
+		return GOLAT_BD_WAIT_SYSCALL;
+	case G_WAITING:
+		/* casgstatus's callers set g.waitreason before the transition. */
+		if (waitreason_off &&
+		    !bpf_probe_read_user(&reason, 1,
+					 (void *)(gp + waitreason_off)) &&
+		    wait_class[reason])
+			return wait_class[reason];
+		return GOLAT_BD_WAIT_OTHER;
+	case G_LEAKED:
+		return GOLAT_BD_WAIT_OTHER;
+	default:
+		return GOLAT_BD_OTHER;
+	}
+}
+
+/* Closes the goroutine's open interval at now and opens one in state. */
+static __always_inline void move_to(struct golat_gstate *gs, __u32 state,
+				    __u64 now)
+{
+	__u32 old = gs->state;
+
+	if (old < GOLAT_BD_NCOMP && now > gs->since)
+		gs->acc[old] += now - gs->since;
+	gs->since = now;
+	gs->state = state;
+}
+
+static __always_inline struct golat_gstate *gstate_new(__u64 gp, __u32 state,
+						       __u64 now)
+{
+	struct golat_gstate *gs,
+		init = { .since = now, .born = now, .state = state };
+
+	if (bpf_map_update_elem(&gstates, &gp, &init, BPF_NOEXIST) &&
+	    !bpf_map_lookup_elem(&gstates, &gp)) {
+		inc(&bd.errors);
+		return NULL;
+	}
+	gs = bpf_map_lookup_elem(&gstates, &gp);
+	return gs;
+}
+
+static __always_inline void set_thread(__u32 tid, __u64 gp)
+{
+	__u64 *cur = bpf_map_lookup_elem(&threads, &tid);
+
+	if (cur) {
+		if (*cur != gp)
+			*cur = gp;
+	} else if (bpf_map_update_elem(&threads, &tid, &gp, BPF_ANY)) {
+		inc(&bd.errors);
+	}
+}
+
+/* runtime.casgstatus(gp *g, oldval, newval uint32): gp in RAX, oldval in RBX, newval in RCX. */
+SEC("uprobe")
+int golat_casg(struct pt_regs *ctx)
+{
+	__u64 now = bpf_ktime_get_ns(), id = bpf_get_current_pid_tgid();
+	__u32 oldval = ctx->bx, newval = ctx->cx, state;
+	__u64 gp = ctx->ax, *cur;
+	struct golat_gstate *gs;
+	__u32 tid = id;
+
+	if (!bd.tgid)
+		bd.tgid = id >> 32;
+	/* casgstatus refuses scan states: a caller that asked would have thrown. */
+	if ((newval | oldval) & G_SCAN)
+		return 0;
+	inc(&bd.transitions);
+	state = state_of(gp, newval);
+	gs = bpf_map_lookup_elem(&gstates, &gp);
+	if (gs) {
+		move_to(gs, state, now);
+		gs->offcpu = 0;
+	} else {
+		gstate_new(gp, state, now);
+	}
+	/* A goroutine in a system call keeps its thread: the switch sees it preempted there too. */
+	if (newval == G_RUNNING || newval == G_SYSCALL) {
+		set_thread(tid, gp);
+	} else if (oldval == G_RUNNING || oldval == G_SYSCALL) {
+		cur = bpf_map_lookup_elem(&threads, &tid);
+		if (cur && *cur == gp)
+			*cur = 0;
+	}
+	return 0;
+}
+
+/*
+ * A thread of the target leaves or regains its CPU. Leaving while its goroutine runs or is in a
+ * system call: still runnable (prev_state 0, preempted) is "descheduled by the OS"; a running
+ * goroutine's thread blocked in the kernel (a system call the runtime did not announce, a page
+ * fault) counts as a syscall wait. Regaining the CPU returns it to the state it left
+ * (gs->offcpu holds that state + 1).
+ */
+SEC("tp_btf/sched_switch")
+int golat_switch(__u64 *ctx)
+{
+	struct task_struct *prev = (void *)ctx[1], *next = (void *)ctx[2];
+	__u32 prev_state = ctx[3], tgid = bd.tgid, tid;
+	struct golat_gstate *gs;
+	__u64 now, *gp;
+
+	if (!tgid)
+		return 0;
+	if (prev->tgid == tgid) {
+		tid = prev->pid;
+		gp = bpf_map_lookup_elem(&threads, &tid);
+		if (gp && *gp) {
+			gs = bpf_map_lookup_elem(&gstates, gp);
+			if (gs && !gs->offcpu &&
+			    (gs->state == GOLAT_BD_RUNNING ||
+			     (gs->state == GOLAT_BD_WAIT_SYSCALL &&
+			      !prev_state))) {
+				now = bpf_ktime_get_ns();
+				gs->offcpu = gs->state + 1;
+				move_to(gs,
+					prev_state ? GOLAT_BD_WAIT_SYSCALL :
+						     GOLAT_BD_OFFCPU,
+					now);
+				inc(&bd.switches);
+			}
+		}
+	}
+	if (next->tgid == tgid) {
+		tid = next->pid;
+		gp = bpf_map_lookup_elem(&threads, &tid);
+		if (gp && *gp) {
+			gs = bpf_map_lookup_elem(&gstates, gp);
+			if (gs && gs->offcpu) {
+				now = bpf_ktime_get_ns();
+				move_to(gs, gs->offcpu - 1, now);
+				gs->offcpu = 0;
+				inc(&bd.switches);
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The world stops at the entry of stopTheWorldWithSema (it then waits for every P) and starts
+ * again at the entry of startTheWorldWithSema. (Its return is no better end: on a busy machine
+ * the Ms it wakes preempt it for milliseconds after the world already runs.)
+ */
+SEC("uprobe")
+int golat_stw_stop(struct pt_regs *ctx)
+{
+	if (!bd.stw_since)
+		bd.stw_since = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("uprobe")
+int golat_stw_start(struct pt_regs *ctx)
+{
+	__u64 now = bpf_ktime_get_ns(), since = bd.stw_since;
+
+	if (since && now > since) {
+		__sync_fetch_and_add(&bd.stw_total, now - since);
+		bd.stw_since = 0;
+	}
+	return 0;
+}
+
+/* ns the world was stopped up to now; a stop ending meanwhile is read again. */
+static __always_inline __u64 stw_at(__u64 now)
+{
+	__u64 total, since;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		total = bd.stw_total;
+		since = bd.stw_since;
+		if (total == bd.stw_total)
+			break;
+	}
+	return total + (since && now > since ? now - since : 0);
+}
+
+static __always_inline struct golat_bd_counters *bd_counters_of(__u32 probe)
+{
+	__u32 idx = cpu_key(probe);
+
+	return bpf_map_lookup_elem(&bd_counters, &idx);
+}
+
+#define bd_count(probe, field)                                         \
+	({                                                             \
+		struct golat_bd_counters *__c = bd_counters_of(probe); \
+		if (__c)                                               \
+			inc(&__c->field);                              \
+	})
+
+/* The goroutine's accumulators as of now: the open interval added to its state. */
+static __always_inline void acc_now(const struct golat_gstate *gs, __u64 now,
+				    __u64 *acc)
+{
+	__u32 c, state = gs->state;
+
+	for (c = 0; c < GOLAT_BD_NCOMP; c++)
+		acc[c] = gs->acc[c];
+	if (state < GOLAT_BD_NCOMP && now > gs->since)
+		acc[state] += now - gs->since;
+}
+
+/* At a traced call's entry site, beside golat_entry: copy the goroutine's accumulators. */
+SEC("uprobe")
+int golat_bd_entry(struct pt_regs *ctx)
+{
+	__u32 probe = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK;
+	__u64 now = bpf_ktime_get_ns(), gp = ctx->r14;
+	struct golat_bd_frame fr = {}, *old;
+	struct golat_gstate *gs;
+	struct golat_key key;
+
+	if (make_key(ctx, probe, &key)) {
+		bd_count(probe, errors);
+		return 0;
+	}
+	old = bpf_map_lookup_elem(&bd_frames, &key);
+	if (old && (old->flags & GOLAT_FLAG_REENTRY_PENDING)) {
+		old->flags = 0;
+		return 0;
+	}
+	/* A goroutine running since before attach, or one casgstatus has not told of: it runs. */
+	set_thread(bpf_get_current_pid_tgid(), gp);
+	gs = bpf_map_lookup_elem(&gstates, &gp);
+	if (!gs)
+		gs = gstate_new(gp, GOLAT_BD_RUNNING, now);
+	if (!gs) {
+		bd_count(probe, errors);
+		return 0;
+	}
+	if (gs->state != GOLAT_BD_RUNNING) {
+		move_to(gs, GOLAT_BD_RUNNING, now);
+		gs->offcpu = 0;
+	}
+	acc_now(gs, now, fr.acc);
+	fr.ts = now;
+	fr.born = gs->born;
+	fr.stw = stw_at(now);
+	fr.gen = hot.gen;
+	if (bpf_map_update_elem(&bd_frames, &key, &fr, BPF_ANY))
+		bd_count(probe, errors);
+	return 0;
+}
+
+SEC("uprobe")
+int golat_bd_morestack(struct pt_regs *ctx)
+{
+	struct golat_bd_frame *fr;
+	struct golat_key key;
+
+	if (make_key(ctx, bpf_get_attach_cookie(ctx), &key))
+		return 0;
+	fr = bpf_map_lookup_elem(&bd_frames, &key);
+	if (fr)
+		fr->flags |= GOLAT_FLAG_REENTRY_PENDING;
+	return 0;
+}
+
+static __always_inline void bd_add(__u32 probe, __u32 comp, __u64 ns)
+{
+	__u32 idx = (cpu_key(probe) * GOLAT_BD_NCOMP + comp) * GOLAT_NBUCKETS +
+		    golat_bucket(ns);
+	__u64 *slot = bpf_map_lookup_elem(&bd_hist, &idx);
+
+	if (slot)
+		inc(slot);
+}
+
+/* At every RET, beside golat_ret: one sample per component of the call's differences. */
+SEC("uprobe")
+int golat_bd_ret(struct pt_regs *ctx)
+{
+	__u64 now = bpf_ktime_get_ns(), gp = ctx->r14, acc[GOLAT_BD_NCOMP], d,
+	      waiting = 0, stw;
+	__u32 probe = bpf_get_attach_cookie(ctx) & GOLAT_COOKIE_PROBE_MASK, c;
+	struct golat_bd_frame *fr;
+	struct golat_gstate *gs;
+	struct golat_key key;
+
+	if (make_key(ctx, probe, &key))
+		return 0;
+	fr = bpf_map_lookup_elem(&bd_frames, &key);
+	if (!fr) {
+		bd_count(probe, lost);
+		return 0;
+	}
+	if (fr->gen != hot.gen) {
+		bpf_map_delete_elem(&bd_frames, &key);
+		return 0;
+	}
+	gs = bpf_map_lookup_elem(&gstates, &gp);
+	if (!gs || gs->born != fr->born) {
+		bpf_map_delete_elem(&bd_frames, &key);
+		bd_count(probe, lost);
+		return 0;
+	}
+	acc_now(gs, now, acc);
+	for (c = 0; c < GOLAT_BD_NCOMP; c++) {
+		if (c == GOLAT_BD_WAITING || c == GOLAT_BD_STW)
+			continue;
+		d = acc[c] > fr->acc[c] ? acc[c] - fr->acc[c] : 0;
+		if (c >= GOLAT_BD_WAIT_CHAN)
+			waiting += d;
+		bd_add(probe, c, d);
+	}
+	bd_add(probe, GOLAT_BD_WAITING, waiting);
+	stw = stw_at(now);
+	bd_add(probe, GOLAT_BD_STW, stw > fr->stw ? stw - fr->stw : 0);
+	bpf_map_delete_elem(&bd_frames, &key);
+	bd_count(probe, calls);
+	return 0;
+}
+
 /* mode=empty: the same sites with no work, the floor the kernel charges per probe hit. */
 SEC("uprobe")
 int golat_empty(struct pt_regs *ctx)

@@ -26,7 +26,7 @@
 #define GOLAT_NBUCKETS 4480
 
 /* Probe ids are 0 .. GOLAT_MAX_PROBES - 1; the loader sizes maps by the highest id. */
-#define GOLAT_MAX_PROBES 256
+#define GOLAT_MAX_PROBES 4096
 
 /*
  * Frames in flight live in a direct-mapped table of 2^GOLAT_SLOT_BITS slots indexed by a
@@ -53,6 +53,28 @@
 
 /* In-flight flag: the frame called runtime.morestack; its prologue will run again. */
 #define GOLAT_FLAG_REENTRY_PENDING 1
+
+/*
+ * Breakdown (opt-in per probe): each call's wall time split by what its goroutine did. The
+ * components index per-probe histograms; RUNNING..WAIT_OTHER are goroutine states (one at a
+ * time, so they add up to the call's wall time), WAITING is the sum of the WAIT_* classes, and
+ * STW is the part of the call during which the world was stopped (it overlaps the others).
+ */
+#define GOLAT_BD_RUNNING 0
+#define GOLAT_BD_OFFCPU 1
+#define GOLAT_BD_RUNNABLE 2
+#define GOLAT_BD_WAITING 3
+#define GOLAT_BD_STW 4
+#define GOLAT_BD_OTHER 5
+#define GOLAT_BD_WAIT_CHAN 6
+#define GOLAT_BD_WAIT_SELECT 7
+#define GOLAT_BD_WAIT_SYNC 8
+#define GOLAT_BD_WAIT_SLEEP 9
+#define GOLAT_BD_WAIT_NET 10
+#define GOLAT_BD_WAIT_GC 11
+#define GOLAT_BD_WAIT_SYSCALL 12
+#define GOLAT_BD_WAIT_OTHER 13
+#define GOLAT_BD_NCOMP 14
 
 /* Error codes of "error <CODE> <message>" lines. */
 #define GOLAT_ERR_EPERM "EPERM"
@@ -166,6 +188,49 @@ struct golat_span_counters {
 	__u64 overflow; /* pushes onto a full stack: the oldest open start was dropped */
 	__u64 stale; /* end sites that popped a start from before the last reset: dropped */
 	__u64 errors; /* g.stack.hi unreadable, or the span map could not take the goroutine */
+};
+
+/*
+ * Breakdown: one goroutine's time so far per state (acc, indexed by GOLAT_BD_*), the state it is
+ * in and since when. born tells a goroutine's entry apart from the one the LRU hash gave its slot
+ * to. offcpu: 0, or the state + 1 in which its thread left the CPU (sched_switch set the current
+ * state, and restores that one when the thread is back).
+ */
+struct golat_gstate {
+	__u64 since;
+	__u64 born;
+	__u32 state;
+	__u32 offcpu;
+	__u64 acc[GOLAT_BD_NCOMP];
+};
+
+/* Breakdown: a traced call in flight, its goroutine's accumulators at the entry. */
+struct golat_bd_frame {
+	__u64 ts;
+	__u64 born;
+	__u64 stw;
+	__u32 gen;
+	__u32 flags;
+	__u64 acc[GOLAT_BD_NCOMP];
+};
+
+/* Breakdown counters per probe, per CPU. */
+struct golat_bd_counters {
+	__u64 calls; /* returns broken down: each component histogram got one sample */
+	__u64 lost; /* returns with no breakdown frame, or whose goroutine's state was evicted */
+	__u64 errors; /* entries: g.stack.hi unreadable, or no room in the frame or goroutine maps */
+	__u64 pad;
+};
+
+/* Breakdown globals (golat.bpf.c's .bss): the world's stops, the target's tgid, counts. */
+struct golat_bd_global {
+	__u64 stw_since; /* entry of stopTheWorldWithSema; 0 while the world runs */
+	__u64 stw_total; /* ns the world was stopped, over finished stops */
+	__u32 tgid; /* the target, as the kernel numbers it (learnt at the first casgstatus) */
+	__u32 pad;
+	__u64 transitions; /* casgstatus hits */
+	__u64 switches; /* sched_switch hits that moved a traced goroutine's state */
+	__u64 errors; /* goroutine or thread maps full */
 };
 
 /*

@@ -60,6 +60,18 @@ int agent_map_tables(struct agent *a)
 	a->hist = map_table(a->skel->maps.hist, a->hist_len);
 	if (!a->hist)
 		return -errno;
+	if (!a->nbreakdown)
+		return 0;
+	a->bd_counters_len = mapped_size(n, sizeof(struct golat_bd_counters));
+	a->bd_hist_len =
+		mapped_size(n * GOLAT_BD_NCOMP * GOLAT_NBUCKETS, sizeof(__u64));
+	a->bd_counters =
+		map_table(a->skel->maps.bd_counters, a->bd_counters_len);
+	if (!a->bd_counters)
+		return -errno;
+	a->bd_hist = map_table(a->skel->maps.bd_hist, a->bd_hist_len);
+	if (!a->bd_hist)
+		return -errno;
 	return 0;
 }
 
@@ -71,9 +83,15 @@ void agent_unmap_tables(struct agent *a)
 		munmap(a->span_counters, a->span_counters_len);
 	if (a->hist)
 		munmap(a->hist, a->hist_len);
+	if (a->bd_counters)
+		munmap(a->bd_counters, a->bd_counters_len);
+	if (a->bd_hist)
+		munmap(a->bd_hist, a->bd_hist_len);
 	a->counters = NULL;
 	a->span_counters = NULL;
 	a->hist = NULL;
+	a->bd_counters = NULL;
+	a->bd_hist = NULL;
 }
 
 /*
@@ -260,6 +278,62 @@ static void print_hist(int id, const __u64 *h)
 	printf("\n");
 }
 
+/* The component names of "bhist" lines, in GOLAT_BD_* order. */
+static const char *const bd_names[GOLAT_BD_NCOMP] = {
+	"running", "offcpu", "runnable", "waiting",    "stw",
+	"other",   "chan",   "select",	 "sync",       "sleep",
+	"net",	   "gc",     "syscall",	 "wait-other",
+};
+
+/* The breakdown of probe id: its counters and one histogram per component. */
+static int print_breakdown(struct agent *a, int id)
+{
+	__u64 c[NSLOTS(struct golat_bd_counters)] = { 0 }, *h;
+	size_t n = NSLOTS(struct golat_bd_counters), i;
+	int cpu, comp, b;
+
+	h = calloc(GOLAT_NBUCKETS, sizeof(*h));
+	if (!h)
+		return fail(GOLAT_ERR_INTERNAL, "out of memory");
+	for (cpu = 0; cpu < a->ncpus; cpu++) {
+		const volatile __u64 *row =
+			(__u64 *)&a->bd_counters[(size_t)cpu * a->nkeys + id];
+
+		for (i = 0; i < n; i++)
+			c[i] += row[i];
+	}
+	printf("breakdown %d calls=%llu lost=%llu errors=%llu\n", id, c[0],
+	       c[1], c[2]);
+	for (comp = 0; comp < GOLAT_BD_NCOMP; comp++) {
+		memset(h, 0, GOLAT_NBUCKETS * sizeof(*h));
+		for (cpu = 0; cpu < a->ncpus; cpu++) {
+			const volatile __u64 *row =
+				a->bd_hist + (((size_t)cpu * a->nkeys + id) *
+						      GOLAT_BD_NCOMP +
+					      comp) * GOLAT_NBUCKETS;
+
+			for (b = 0; b < GOLAT_NBUCKETS; b++)
+				h[b] += row[b];
+		}
+		printf("bhist %d %s", id, bd_names[comp]);
+		for (b = 0; b < GOLAT_NBUCKETS; b++)
+			if (h[b])
+				printf(" %d:%llu", b, h[b]);
+		printf("\n");
+	}
+	free(h);
+	return 0;
+}
+
+/* The runtime hooks' own counts: state changes seen, switches that moved a goroutine. */
+static void print_hooks(struct agent *a)
+{
+	const volatile struct golat_bd_global *g = &a->skel->bss->bd;
+
+	printf("hooks transitions=%llu switches=%llu stw_ns=%llu errors=%llu\n",
+	       g->transitions, g->switches, g->stw_total, g->errors);
+}
+
 int agent_snapshot(struct agent *a)
 {
 	const size_t nc = NSLOTS(struct golat_counters);
@@ -281,7 +355,12 @@ int agent_snapshot(struct agent *a)
 		else
 			continue;
 		print_hist(id, t.hist + (size_t)id * GOLAT_NBUCKETS);
+		if (a->probes[id].defined && a->probes[id].breakdown &&
+		    (err = print_breakdown(a, id)))
+			goto cleanup;
 	}
+	if (a->nbreakdown)
+		print_hooks(a);
 	printf("end\n");
 	fflush(stdout);
 cleanup:
@@ -300,6 +379,10 @@ int agent_reset(struct agent *a)
 	memset(a->counters, 0, a->counters_len);
 	memset(a->span_counters, 0, a->span_counters_len);
 	memset(a->hist, 0, a->hist_len);
+	if (a->bd_counters)
+		memset(a->bd_counters, 0, a->bd_counters_len);
+	if (a->bd_hist)
+		memset(a->bd_hist, 0, a->bd_hist_len);
 	printf("ok\n");
 	fflush(stdout);
 	return 0;

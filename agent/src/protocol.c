@@ -113,6 +113,7 @@ static int parse_entry(struct probe *p, const char *val)
 /*
  * probe <id> <name> entry=<hex>:<jcc|first|offset> morestack=<hex,...|->
  *       ret=<hex,...> [key=goroutine|thread] [mode=measure|empty]
+ *       [breakdown=on|off]
  */
 static int cmd_probe(struct agent *a, char *args)
 {
@@ -155,6 +156,9 @@ static int cmd_probe(struct agent *a, char *args)
 		} else if (!strcmp(tok, "key=goroutine") ||
 			   !strcmp(tok, "key=thread")) {
 			p->thread_key = !strcmp(tok, "key=thread");
+		} else if (!strcmp(tok, "breakdown=on") ||
+			   !strcmp(tok, "breakdown=off")) {
+			p->breakdown = !strcmp(tok, "breakdown=on");
 		} else if (!strcmp(tok, "mode=measure") ||
 			   !strcmp(tok, "mode=empty")) {
 			p->empty = !strcmp(tok, "mode=empty");
@@ -167,8 +171,15 @@ static int cmd_probe(struct agent *a, char *args)
 	if (!have_entry || !have_ret)
 		return fail(GOLAT_ERR_PROTOCOL,
 			    "probe %ld %s: needs entry= and ret=", id, p->name);
+	if (p->breakdown && (p->thread_key || p->empty))
+		return fail(
+			GOLAT_ERR_PROTOCOL,
+			"probe %ld %s: breakdown=on needs key=goroutine and mode=measure",
+			id, p->name);
 	p->defined = true;
 	a->nprobes++;
+	if (p->breakdown)
+		a->nbreakdown++;
 	define_id(a, id);
 	return 0;
 }
@@ -261,6 +272,89 @@ static int cmd_span(struct agent *a, char *args)
 	sp->defined = true;
 	a->nspans++;
 	define_id(a, id);
+	return 0;
+}
+
+/* "<field>=<hex>" into *out; 0 if tok is not that field, -1 when malformed. */
+static int hex_field(const char *tok, const char *field, unsigned long *out)
+{
+	size_t len = strlen(field);
+	char *end;
+
+	if (strncmp(tok, field, len) || tok[len] != '=')
+		return 0;
+	errno = 0;
+	*out = strtoul(tok + len + 1, &end, 16);
+	return errno || end == tok + len + 1 || *end ? -1 : 1;
+}
+
+/* classes=<c0>,<c1>,...: the GOLAT_BD_WAIT_* of wait reason 0, 1, ... (0: unknown, other). */
+static int parse_classes(const char *s, __u8 *class)
+{
+	unsigned long c;
+	char *end;
+	int n = 0;
+
+	for (;;) {
+		errno = 0;
+		c = strtoul(s, &end, 10);
+		if (errno || end == s || (*end && *end != ',') || n >= 256 ||
+		    (c && (c < GOLAT_BD_WAIT_CHAN || c > GOLAT_BD_WAIT_OTHER)))
+			return -1;
+		class[n++] = c;
+		if (!*end)
+			return 0;
+		s = end + 1;
+	}
+}
+
+/*
+ * breakdown casgstatus=<hex> stopworld=<hex> startworld=<hex> waitreason=<dec>
+ *           classes=<dec,...>
+ */
+static int cmd_breakdown(struct agent *a, char *args)
+{
+	struct breakdown *bd = &a->bd;
+	bool have[3] = { false };
+	unsigned long v;
+	char *tok, *save = NULL, *end;
+	int r;
+
+	if (bd->defined)
+		return fail(GOLAT_ERR_PROTOCOL, "breakdown given twice");
+	memset(bd, 0, sizeof(*bd));
+	while ((tok = strtok_r(args, " ", &save))) {
+		args = NULL;
+		if ((r = hex_field(tok, "casgstatus", &bd->casgstatus)))
+			have[0] = true;
+		else if ((r = hex_field(tok, "stopworld", &bd->stopworld)))
+			have[1] = true;
+		else if ((r = hex_field(tok, "startworld", &bd->startworld)))
+			have[2] = true;
+		else if (!strncmp(tok, "waitreason=", 11)) {
+			errno = 0;
+			v = strtoul(tok + 11, &end, 10);
+			r = errno || end == tok + 11 || *end || !v || v > 4096 ?
+				    -1 :
+				    1;
+			bd->waitreason_off = v;
+		} else if (!strncmp(tok, "classes=", 8)) {
+			r = parse_classes(tok + 8, bd->wait_class) ? -1 : 1;
+		} else {
+			return fail(GOLAT_ERR_PROTOCOL,
+				    "breakdown: unknown field '%s'", tok);
+		}
+		if (r < 0)
+			return fail(
+				GOLAT_ERR_PROTOCOL,
+				"breakdown: '%s' is malformed (see agent/PROTOCOL.md, breakdown)",
+				tok);
+	}
+	if (!have[0] || !have[1] || !have[2] || !bd->waitreason_off)
+		return fail(
+			GOLAT_ERR_PROTOCOL,
+			"breakdown: needs casgstatus=, stopworld=, startworld= and waitreason=");
+	bd->defined = true;
 	return 0;
 }
 
@@ -384,6 +478,7 @@ static const struct command commands[] = {
 	{ "stacks", SETUP, cmd_stacks },
 	{ "probe", SETUP, cmd_probe },
 	{ "span", SETUP, cmd_span },
+	{ "breakdown", SETUP, cmd_breakdown },
 	{ "attach", SETUP, cmd_attach },
 	{ "snapshot", SERVING, cmd_snapshot },
 	{ "reset", SERVING, cmd_reset },

@@ -5,6 +5,8 @@
 // its probes saw against an independent figure. The last line on stdout is one JSON object:
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
+//	{"mode":"fleet","count":N,"functions":K,"elapsedNs":…}
+//	{"mode":"breakdown","variant":"cpu","count":N,"p50":…,…,"inner":{…},"own":{…}}   (see breakdown.go)
 //	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
 // With -rounds R the mode runs R times and prints one such line per round (with -wait stdin, each round after the
@@ -13,7 +15,8 @@
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
 //
 // Traced functions (never inlined): main.blockSleep, main.blockSpin, main.blockChan, main.recurse, main.mayPanic,
-// main.mayGoexit, main.trivial, main.smallNonLeaf.
+// main.mayGoexit, main.trivial, main.smallNonLeaf, and the 1,000 methods main.(*fleet).M0000 … M0999 and main.grüße
+// (fleet.go).
 package main
 
 import (
@@ -40,6 +43,9 @@ type config struct {
 	wait       string
 	rounds     int
 	quiet      bool
+	fleet      int
+	spin       time.Duration
+	heapMB     int
 }
 
 // result is what one mode measured: the durations of the calls that returned, and the calls that did not.
@@ -66,6 +72,20 @@ func main() {
 
 // runOnce runs the mode once and prints its JSON line.
 func runOnce(cfg config) {
+	if cfg.mode == "fleet" {
+		r := runFleet(cfg.n, cfg.fleet)
+		if !cfg.quiet {
+			fmt.Fprintf(os.Stderr, "fleet: %d methods called %d times each in %v\n", r.functions, cfg.n, r.elapsed.Round(time.Millisecond))
+		}
+		fmt.Printf(`{"mode":"fleet","count":%d,"functions":%d,"elapsedNs":%d}`+"\n", cfg.n, r.functions, r.elapsed.Nanoseconds())
+		return
+	}
+	if cfg.mode == "breakdown" {
+		start := time.Now()
+		r := runBreakdown(cfg)
+		printBreakdown(cfg, r, time.Since(start))
+		return
+	}
 	if cfg.mode == "loop" {
 		r := runLoop(cfg.n)
 		if !cfg.quiet {
@@ -107,7 +127,10 @@ func runOnce(cfg config) {
 
 func parseFlags() config {
 	var c config
-	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop")
+	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop|fleet|breakdown")
+	flag.IntVar(&c.fleet, "fleet", 1000, "fleet mode: call the first K of the 1,000 methods main.(*fleet).M0000 … M0999, each -n times")
+	flag.DurationVar(&c.spin, "spin", time.Millisecond, "breakdown cpu/runnable: how long each spin runs")
+	flag.IntVar(&c.heapMB, "heap", 64, "breakdown gc: MB of pointers kept alive")
 	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
 	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
 	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep), spin (main.blockSpin: busy-waits -sleep) or chan (main.blockChan)")
@@ -124,19 +147,23 @@ func parseFlags() config {
 		os.Exit(2)
 	}
 	switch c.mode {
-	case "block", "recurse", "panic", "goexit", "loop":
+	case "block", "recurse", "panic", "goexit", "loop", "fleet", "breakdown":
 	default:
-		fail("-mode %q: want block, recurse, panic, goexit or loop", c.mode)
+		fail("-mode %q: want block, recurse, panic, goexit, loop, fleet or breakdown", c.mode)
 	}
-	switch c.variant {
-	case "sleep", "spin", "chan":
+	switch {
+	case c.variant == "sleep" || c.variant == "spin" || c.variant == "chan":
+	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc"):
 	default:
-		fail("-variant %q: want sleep, spin or chan", c.variant)
+		fail("-variant %q: want sleep, spin or chan (breakdown: also cpu, runnable or gc)", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":
 	default:
 		fail("-wait %q: want none, stdin or signal", c.wait)
+	}
+	if c.fleet < 0 || c.fleet > len(fleetMethods) {
+		fail("-fleet %d: want 0 … %d", c.fleet, len(fleetMethods))
 	}
 	if c.n < 0 || c.goroutines < 1 || c.depth < 1 || c.every < 1 || c.sleep < 0 || c.rounds < 1 {
 		fail("need -n >= 0, -goroutines >= 1, -depth >= 1, -every >= 1, -sleep >= 0, -rounds >= 1 (got %d, %d, %d, %d, %v, %d)",

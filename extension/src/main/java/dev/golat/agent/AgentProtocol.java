@@ -17,7 +17,7 @@ public final class AgentProtocol {
 
     public static final int PROTOCOL_VERSION = 1;
     /** Probe ids are 0 .. MAX_PROBES - 1. */
-    public static final int MAX_PROBES = 256;
+    public static final int MAX_PROBES = 4096;
     /** Default log2 of the in-flight slot table. */
     public static final int SLOT_BITS = 16;
     public static final int MAX_SPILL = 16384;
@@ -27,6 +27,23 @@ public final class AgentProtocol {
     public static final int SPAN_STACK = 64;
     /** Goroutines with an open span start at once (beyond them, a start finds no room: an error). */
     public static final int MAX_SPAN_KEYS = 4096;
+
+    /** Breakdown components ({@link Component}): the index of each per-probe component histogram. */
+    static final int BD_RUNNING = 0;
+    static final int BD_OFFCPU = 1;
+    static final int BD_RUNNABLE = 2;
+    static final int BD_WAITING = 3;
+    static final int BD_STW = 4;
+    static final int BD_OTHER = 5;
+    static final int BD_WAIT_CHAN = 6;
+    static final int BD_WAIT_SELECT = 7;
+    static final int BD_WAIT_SYNC = 8;
+    static final int BD_WAIT_SLEEP = 9;
+    static final int BD_WAIT_NET = 10;
+    static final int BD_WAIT_GC = 11;
+    static final int BD_WAIT_SYSCALL = 12;
+    static final int BD_WAIT_OTHER = 13;
+    static final int BD_NCOMP = 14;
 
     public static final String ERR_EPERM = "EPERM";
     public static final String ERR_NOBPF = "NOBPF";

@@ -40,6 +40,7 @@ public final class AgentSession implements AutoCloseable {
     private final AutoCloseable transport;
     private final Map<Integer, ProbeSpec> probes = new LinkedHashMap<>();
     private final Map<Integer, SpanSpec> spans = new LinkedHashMap<>();
+    private HookCounts hooks;
     private Duration timeout = Duration.ofSeconds(30);
     private int slotBits;
     private boolean perfLinks;
@@ -145,6 +146,20 @@ public final class AgentSession implements AutoCloseable {
      * {@code ready}.
      */
     public void start(long pid, String binaryPath, List<ProbeSpec> probes, List<SpanSpec> spans) {
+        start(pid, binaryPath, probes, spans, null);
+    }
+
+    /**
+     * Attaches function probes and spans; {@code breakdown} names the runtime's hooks and must be given when a probe
+     * asks for a breakdown ({@link ProbeSpec#breakdown()}), {@code null} otherwise.
+     */
+    public void start(long pid, String binaryPath, List<ProbeSpec> probes, List<SpanSpec> spans,
+            BreakdownSpec breakdown) {
+        boolean wanted = probes.stream().anyMatch(ProbeSpec::breakdown);
+        if (wanted && breakdown == null) {
+            throw new IllegalArgumentException("a probe asks for a breakdown but no BreakdownSpec names the"
+                    + " runtime's hooks: plan them with Planner.planBreakdown()");
+        }
         if (attached) {
             throw new IllegalStateException("agent session already started");
         }
@@ -175,6 +190,9 @@ public final class AgentSession implements AutoCloseable {
         if (slotBits > 0) {
             cmds.add("slots " + slotBits);
         }
+        if (wanted) {
+            cmds.add(breakdown.toLine());
+        }
         List<Long> moves = stackMoves != null ? stackMoves
                 : hostPaths ? stackMoveSites(binaryPath) : List.of();
         if (!moves.isEmpty()) {
@@ -202,7 +220,13 @@ public final class AgentSession implements AutoCloseable {
         send("snapshot");
         List<ProbeSnapshot> result = new ArrayList<>();
         for (String line = answer("snapshot"); !line.equals("end"); line = answer("snapshot")) {
-            if (line.startsWith("span ")) {
+            if (line.startsWith("breakdown ") && !result.isEmpty()) {
+                ProbeSnapshot last = result.get(result.size() - 1);
+                BreakdownSnapshot b = SnapshotParser.breakdown(line, last.id(), () -> answer("snapshot"));
+                result.set(result.size() - 1, last.withBreakdown(b));
+            } else if (line.startsWith("hooks ")) {
+                hooks = SnapshotParser.hooks(line);
+            } else if (line.startsWith("span ")) {
                 Map.Entry<Integer, SpanCounters> entry = SnapshotParser.spanLine(line);
                 SpanSpec spec = spans.get(entry.getKey());
                 if (spec == null) {
@@ -240,6 +264,11 @@ public final class AgentSession implements AutoCloseable {
         if (!ok.equals("ok")) {
             throw unexpected(ok, "ok");
         }
+    }
+
+    /** The breakdown hooks' counts at the last snapshot, or {@code null} (no breakdown, or no snapshot yet). */
+    public HookCounts hooks() {
+        return hooks;
     }
 
     /** Whether the agent reported that the target exited (its probes are then detached; snapshots still work). */

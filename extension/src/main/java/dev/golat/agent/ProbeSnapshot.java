@@ -3,6 +3,7 @@ package dev.golat.agent;
 
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import org.HdrHistogram.Histogram;
 import org.apiguardian.api.API;
 
@@ -18,6 +19,7 @@ public final class ProbeSnapshot {
     private final SpanCounters spanCounters; // null for a function probe
     private final int[] buckets;
     private final long[] counts;
+    private BreakdownSnapshot breakdown; // null without breakdown; set once, by the session's parser
 
     /** A function probe's figures: {@code buckets} ascending, {@code counts[i]} samples in {@code buckets[i]}. */
     public ProbeSnapshot(int id, String function, Counters counters, int[] buckets, long[] counts) {
@@ -76,6 +78,19 @@ public final class ProbeSnapshot {
             throw new IllegalStateException(function + " is a function probe: read counters()");
         }
         return spanCounters;
+    }
+
+    /** The per-call breakdown of a probe started with one ({@link ProbeSpec#breakdown()}). */
+    public Optional<BreakdownSnapshot> breakdown() {
+        return Optional.ofNullable(breakdown);
+    }
+
+    /** This snapshot with its breakdown (the agent prints it after the histogram). */
+    ProbeSnapshot withBreakdown(BreakdownSnapshot b) {
+        ProbeSnapshot copy = isSpan() ? new ProbeSnapshot(id, function, spanCounters, buckets, counts)
+                : new ProbeSnapshot(id, function, counters, buckets, counts);
+        copy.breakdown = Objects.requireNonNull(b, "breakdown");
+        return copy;
     }
 
     /** Indexes of the non-zero buckets, ascending (see {@link Buckets}). */

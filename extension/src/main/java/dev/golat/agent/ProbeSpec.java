@@ -21,10 +21,11 @@ import org.apiguardian.api.API;
  * @param returnOffsets    file offsets of every RET (at least one)
  * @param keyMode          how entries and returns are paired ({@link KeyMode#THREAD} is a test-only control)
  * @param mode             {@link Mode#EMPTY} attaches empty programs at the same sites (benchmark floor)
+ * @param breakdown        also break each call down by goroutine state (needs a {@link BreakdownSpec} in the session)
  */
 @API(status = API.Status.INTERNAL)
 public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind entryKind, List<Long> morestackOffsets,
-        List<Long> returnOffsets, KeyMode keyMode, Mode mode) {
+        List<Long> returnOffsets, KeyMode keyMode, Mode mode, boolean breakdown) {
 
     /** Pairing key: the goroutine frame (correct) or the thread (wrong on purpose, for tests). */
     public enum KeyMode { GOROUTINE, THREAD }
@@ -51,6 +52,10 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
             throw new IllegalArgumentException("probe " + id + " " + name + " has no RET: a function that ends in a"
                     + " tail jump cannot be measured; trace its caller or the function it jumps to");
         }
+        if (breakdown && (keyMode != KeyMode.GOROUTINE || mode != Mode.MEASURE)) {
+            throw new IllegalArgumentException("probe " + id + " " + name + ": a breakdown needs goroutine keys and"
+                    + " mode MEASURE");
+        }
         checkOffset(id, name, "entry", entryFileOffset);
         for (long off : morestackOffsets) {
             checkOffset(id, name, "morestack", off);
@@ -58,6 +63,17 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
         for (long off : returnOffsets) {
             checkOffset(id, name, "return", off);
         }
+    }
+
+    /** A spec without breakdown. */
+    public ProbeSpec(int id, String name, long entryFileOffset, EntryKind entryKind, List<Long> morestackOffsets,
+            List<Long> returnOffsets, KeyMode keyMode, Mode mode) {
+        this(id, name, entryFileOffset, entryKind, morestackOffsets, returnOffsets, keyMode, mode, false);
+    }
+
+    /** The same probe, with or without the per-call breakdown. */
+    public ProbeSpec withBreakdown(boolean on) {
+        return new ProbeSpec(id, name, entryFileOffset, entryKind, morestackOffsets, returnOffsets, keyMode, mode, on);
     }
 
     /** A measuring, goroutine-keyed probe. */
@@ -94,7 +110,8 @@ public record ProbeSpec(int id, String name, long entryFileOffset, EntryKind ent
                 + " morestack=" + (morestackOffsets.isEmpty() ? "-" : hex(morestackOffsets))
                 + " ret=" + hex(returnOffsets)
                 + " key=" + keyMode.name().toLowerCase(Locale.ROOT)
-                + " mode=" + mode.name().toLowerCase(Locale.ROOT);
+                + " mode=" + mode.name().toLowerCase(Locale.ROOT)
+                + (breakdown ? " breakdown=on" : "");
     }
 
     private static String hex(List<Long> offsets) {

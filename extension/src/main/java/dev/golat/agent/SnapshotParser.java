@@ -36,6 +36,46 @@ final class SnapshotParser {
         return Map.entry(id, c);
     }
 
+    /** {@code breakdown <id> calls= lost= errors=} and then, per component, {@code bhist <id> <name> <b>:<c>...}. */
+    static BreakdownSnapshot breakdown(String line, int id, java.util.function.Supplier<String> next) {
+        Map<String, Long> v = new HashMap<>();
+        if (fields(line, "breakdown", v) != id) {
+            throw bad(line, "'breakdown " + id + " ...'");
+        }
+        Map<Component, long[][]> hists = new java.util.EnumMap<>(Component.class);
+        for (Component c : Component.values()) {
+            String h = next.get();
+            String prefix = "bhist " + id + " " + c.wireName();
+            if (!h.equals(prefix) && !h.startsWith(prefix + " ")) {
+                throw bad(h, "'" + prefix + " <bucket>:<count> ...'");
+            }
+            hists.put(c, pairs(h, h.split(" "), 3));
+        }
+        try {
+            return new BreakdownSnapshot(get(v, "calls", line), get(v, "lost", line), get(v, "errors", line), hists);
+        } catch (IllegalArgumentException e) {
+            throw bad(line, e.getMessage());
+        }
+    }
+
+    /** {@code hooks transitions= switches= stw_ns= errors=}. */
+    static HookCounts hooks(String line) {
+        Map<String, Long> v = new HashMap<>();
+        String[] f = line.split(" ");
+        if (f.length < 1 || !f[0].equals("hooks")) {
+            throw bad(line, "'hooks name=value...'");
+        }
+        for (int i = 1; i < f.length; i++) {
+            int eq = f[i].indexOf('=');
+            if (eq <= 0) {
+                throw bad(line, "name=value fields");
+            }
+            v.put(f[i].substring(0, eq), parseLong(f[i].substring(eq + 1), line));
+        }
+        return new HookCounts(get(v, "transitions", line), get(v, "switches", line), get(v, "stw_ns", line),
+                get(v, "errors", line));
+    }
+
     /** Reads {@code <kind> <id> name=value...} into {@code values}; returns the id. */
     private static int fields(String line, String kind, Map<String, Long> values) {
         String[] f = line.split(" ");
@@ -82,11 +122,16 @@ final class SnapshotParser {
         if (f.length < 2 || !f[0].equals("hist") || parseInt(f[1], line) != id) {
             throw bad(line, "'hist " + id + " <bucket>:<count> ...'");
         }
-        int n = f.length - 2;
+        return pairs(line, f, 2);
+    }
+
+    /** The {@code <bucket>:<count>} pairs of {@code f} from index {@code from} on, as buckets and counts. */
+    private static long[][] pairs(String line, String[] f, int from) {
+        int n = f.length - from;
         long[] buckets = new long[n];
         long[] counts = new long[n];
         for (int i = 0; i < n; i++) {
-            String pair = f[i + 2];
+            String pair = f[i + from];
             int colon = pair.indexOf(':');
             if (colon <= 0) {
                 throw bad(line, "<bucket>:<count> pairs");

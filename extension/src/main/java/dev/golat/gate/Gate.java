@@ -32,11 +32,15 @@ import java.util.Random;
  *   <li><b>Effect.</b> The ratio {@code candidate_q / baseline_q} with a 95% bootstrap interval over the
  *       histogram counts (by rounds when a side has rounds, see {@link Bootstrap}; when both sides have the
  *       same number of rounds, round {@code i} of one is resampled with round {@code i} of the other, which
- *       keeps a duet's ABBA blocks together).</li>
+ *       keeps a duet's ABBA blocks together). A candidate of one window against a baseline of at least
+ *       {@value Bootstrap#MIN_ROUNDS} rounds (a stored baseline recorded run by run, {@code golat.baseline.mode=append})
+ *       is judged as one more run: the interval is the 95% prediction interval of {@link RunPrediction}, as wide
+ *       as the runs' own spread.</li>
  *   <li><b>Significance.</b> The percentile's p-value is the largest of the function's Mann–Whitney p (the
  *       distributions differ), a test of this percentile (the shares of calls above the pooled
  *       percentile differ; {@link QuantileTest}) and, when both sides have rounds, a test with whole rounds
- *       as units ({@link #roundTest}): all must reject. The p-values of every gated percentile
+ *       as units ({@link #roundTest}), or against a baseline of runs the run-level t test of {@link RunPrediction}:
+ *       all must reject. The p-values of every gated percentile
  *       of every function are then adjusted by Holm–Bonferroni, and compared with {@link #alpha()}.</li>
  *   <li><b>Verdict.</b> <em>Regression</em> when significant, {@code ratio >= 1 + tolerance}, and the
  *       interval lies above 1. <em>Pass</em> when the interval's upper end is below {@code 1 + tolerance}:
@@ -47,6 +51,8 @@ import java.util.Random;
  * pass. The bootstrap uses a fixed seed, so one pair of recordings always gets one verdict.
  */
 public final class Gate {
+    /** Rounds (or, in a baseline recorded run by run, runs) a side needs before whole rounds become the units: 5. */
+    public static final int MIN_ROUNDS = Bootstrap.MIN_ROUNDS;
     static final int MIN_TAIL = 10;
     static final double CONFIDENCE = 0.95;
 
@@ -172,8 +178,10 @@ public final class Gate {
                 Bootstrap.Resampler br = Bootstrap.of(bRounds, bs);
                 interval = (qc, qb, random) -> Bootstrap.ratio(cr, qc, br, qb, replicates, CONFIDENCE, random);
             }
+            // a one-window candidate against a baseline of several runs (recorded run by run): judged as one more run
+            List<Sample> baselineRuns = cRounds.size() == 1 && bRounds.size() >= Bootstrap.MIN_ROUNDS ? bRounds : null;
             for (double q : percentiles) {
-                pending.add(percentile(c, b, cs, bs, interval, mw, q, roundTest(cRounds, bRounds, q)));
+                pending.add(percentile(c, b, cs, bs, interval, mw, q, roundTest(cRounds, bRounds, q), baselineRuns));
             }
         }
         double[] adjusted = holm(pending.stream().mapToDouble(x -> x.p).toArray());
@@ -306,7 +314,7 @@ public final class Gate {
     }
 
     private Pending percentile(Recording c, Recording b, Sample cs, Sample bs, Interval interval, MannWhitney mw,
-            double q, double roundP) {
+            double q, double roundP, List<Sample> baselineRuns) {
         String pq = pLabel(q);
         long need = (long) Math.ceil(MIN_TAIL / (1 - q / 100) - 1e-9);
         if (cs.n < need || bs.n < need) {
@@ -324,6 +332,14 @@ public final class Gate {
         if (!Double.isNaN(roundP)) {
             p = Math.max(p, roundP);
         }
+        double low = ci.low();
+        double high = ci.high();
+        if (baselineRuns != null) {
+            RunPrediction run = RunPrediction.of(baselineRuns, cq, q, (double) cq / Math.max(1, bq));
+            p = Math.max(p, run.p());
+            low = run.low();
+            high = run.high();
+        }
         Noise noise = null;
         String undecidable = null;
         double d = c.witness().known() && b.witness().known()
@@ -340,13 +356,15 @@ public final class Gate {
                         + pLabel(Math.max(0, Math.round(100 - 100 * Math.abs(d)))) + "; rerun on a quieter machine or use a duet";
                 noise = new Noise(d > 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, who, beyond);
             } else {
-                Bootstrap.Interval adjusted = interval.of(q, shifted, random);
                 long bShifted = bs.valueAtPercentile(shifted);
-                noise = new Noise(d > 0, shifted, (double) cq / Math.max(1, bShifted), adjusted.low(), adjusted.high(), who,
-                        null);
+                double shiftedRatio = (double) cq / Math.max(1, bShifted);
+                Bootstrap.Interval adjusted = baselineRuns == null ? interval.of(q, shifted, random) : null;
+                RunPrediction run = baselineRuns == null ? null : RunPrediction.of(baselineRuns, cq, shifted, shiftedRatio);
+                noise = new Noise(d > 0, shifted, shiftedRatio, run == null ? adjusted.low() : run.low(),
+                        run == null ? adjusted.high() : run.high(), who, null);
             }
         }
-        Pending pending = new Pending(c.name(), q, bq, cq, ci.low(), ci.high(), p, bs.n, cs.n, undecidable);
+        Pending pending = new Pending(c.name(), q, bq, cq, low, high, p, bs.n, cs.n, undecidable);
         pending.noise = noise;
         return pending;
     }

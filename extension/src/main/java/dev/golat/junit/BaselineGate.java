@@ -12,6 +12,7 @@ import dev.golat.gate.Recording;
 import dev.golat.gate.RecordingInfo;
 import dev.golat.gate.Verdict;
 import dev.golat.result.Latency;
+import org.HdrHistogram.Histogram;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ final class BaselineGate {
     static final String MODE = GolatConfiguration.BASELINE_MODE;
     static final String INCONCLUSIVE = GolatConfiguration.GATE_INCONCLUSIVE;
 
-    enum Mode { COMPARE, RECORD, OFF }
+    enum Mode { COMPARE, RECORD, APPEND, OFF }
 
     private BaselineGate() {}
 
@@ -66,6 +67,29 @@ final class BaselineGate {
             if (mode == Mode.RECORD) {
                 BaselineFile.write(file, now);
                 say("recorded the baseline of " + l.name() + " in " + test + ": " + file + " (n=" + l.count() + ")");
+                continue;
+            }
+            if (mode == Mode.APPEND) {
+                Recording runs = now;
+                if (Files.exists(file)) {
+                    Recording earlier;
+                    try {
+                        earlier = BaselineFile.read(file);
+                    } catch (BaselineFormatException e) {
+                        failures.add("cannot add this run to the baseline of " + l.name() + " for " + test + ": "
+                                + e.getMessage() + " (mvn verify -D" + MODE + "=record -Dit.test=" + testClass + ")");
+                        continue;
+                    }
+                    List<Histogram> all = new ArrayList<>(earlier.rounds());
+                    all.add(l.histogram());
+                    runs = new Recording(l.name(), all, now.info(), earlier.witness().plus(now.witness()));
+                }
+                BaselineFile.write(file, runs);
+                int k = runs.rounds().size();
+                say("added this run to the baseline of " + l.name() + " in " + test + ": " + file + " (" + k
+                        + (k == 1 ? " run" : " runs") + ", n=" + runs.count() + ")"
+                        + (k < Gate.MIN_ROUNDS ? "; from " + Gate.MIN_ROUNDS + " runs on, compare judges a run"
+                                + " against the runs' spread" : ""));
                 continue;
             }
             if (!Files.exists(file)) {

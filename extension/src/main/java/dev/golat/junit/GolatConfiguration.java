@@ -27,7 +27,8 @@ import org.apiguardian.api.API;
  *       probe bias calibrated on this machine subtracted from its samples ({@code Latency.withoutProbeBias()}), in
  *       assertions and reports alike</td></tr>
  *   <tr><td>{@value #BASELINE_MODE}</td><td>{@code compare}</td><td>{@link LatencyBaseline} gates: {@code compare},
- *       {@code record} (write this run as the baseline) or {@code off}</td></tr>
+ *       {@code record} (write this run as the baseline), {@code append} (add this run to the baseline's runs) or
+ *       {@code off}</td></tr>
  *   <tr><td>{@value #BASELINE_DIR}</td><td>{@code src/test/golat-baselines}</td><td>where stored baselines live, one
  *       file per test and function: {@code <dir>/<TestClass>/<method>/<function>.hlog}</td></tr>
  *   <tr><td>{@value #BASELINE_CI}</td><td>{@code true} when the environment has {@code CI=true}</td><td>{@code
@@ -49,7 +50,7 @@ public final class GolatConfiguration {
 
     /** {@code true}: the calibrated probe bias is subtracted from every sample. */
     public static final String BIAS_SUBTRACT = "golat.bias.subtract";
-    /** {@code compare}, {@code record} or {@code off}: what {@link LatencyBaseline} gates do. */
+    /** {@code compare}, {@code record}, {@code append} or {@code off}: what {@link LatencyBaseline} gates do. */
     public static final String BASELINE_MODE = "golat.baseline.mode";
     /** Folder of the stored baselines, relative to the working directory. */
     public static final String BASELINE_DIR = "golat.baseline.dir";
@@ -103,9 +104,9 @@ public final class GolatConfiguration {
         return bool(BIAS_SUBTRACT, false);
     }
 
-    /** {@value #BASELINE_MODE}, lower case: {@code compare} (the default), {@code record} or {@code off}. */
+    /** {@value #BASELINE_MODE}, lower case: {@code compare} (the default), {@code record}, {@code append} or {@code off}. */
     public String baselineMode() {
-        return choice(BASELINE_MODE, "compare", "compare", "record", "off");
+        return choice(BASELINE_MODE, "compare", "compare", "record", "append", "off");
     }
 
     /** {@value #BASELINE_DIR}, else {@code src/test/golat-baselines}. */

@@ -208,6 +208,14 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         TraceTargets.Target target;
         if (own.size() == 1) {
             target = own.get(0);
+            List<String> names = target.isSpan() || target.isOverNodes() ? List.of(target.name())
+                    : state.tracers.get(serviceKey(state, target)).expand(target.name());
+            if (names.size() > 1 || !names.get(0).equals(target.name())) {
+                throw new ParameterResolutionException("@TraceLatency(\"" + target.name() + "\") on a Latency parameter of "
+                        + where + " is a glob that matches " + names.size() + " functions (" + shown(names)
+                        + "), each measured on its own; a Latency parameter takes one function: take Latencies and "
+                        + "get(\"" + names.get(0) + "\"), or name one function");
+            }
         } else if (run.targets.size() == 1) {
             target = run.targets.iterator().next();
         } else if (run.targets.isEmpty()) {
@@ -215,10 +223,15 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     + "@TraceLatency(\"function\") to the method, its class or the parameter");
         } else {
             throw new ParameterResolutionException(where + " traces " + run.targets.size() + " functions ("
-                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::name).toList())
+                    + shown(run.targets.stream().map(TraceTargets.Target::name).toList())
                     + "): say which one this Latency parameter is: @TraceLatency(\"name\") Latency name, or take Latencies");
         }
         return run.live(target);
+    }
+
+    private static String shown(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 5)) + ", and " + (names.size() - 5) + " more";
     }
 
     private static ClassState state(ExtensionContext context) {
@@ -370,7 +383,22 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         MethodRun(ClassState state, Method method, Set<TraceTargets.Target> targets) {
             this.state = state;
             this.method = method;
-            this.targets = targets;
+            this.targets = expand(state, targets);
+        }
+
+        /** A glob over several functions becomes one target per function, named by its full name. */
+        static Set<TraceTargets.Target> expand(ClassState state, Set<TraceTargets.Target> targets) {
+            Set<TraceTargets.Target> out = new LinkedHashSet<>();
+            for (TraceTargets.Target t : targets) {
+                if (t.isSpan() || t.isOverNodes()) {
+                    out.add(t);
+                    continue;
+                }
+                for (String name : state.tracers.get(serviceKey(state, t)).expand(t.name())) {
+                    out.add(new TraceTargets.Target(t.service(), name));
+                }
+            }
+            return out;
         }
 
         /** The CPU wait of each service at the start of the window, when the method is gated on a baseline. */

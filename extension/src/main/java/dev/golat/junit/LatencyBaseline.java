@@ -17,7 +17,8 @@ import java.lang.annotation.Target;
  * <p>Settings, as JUnit configuration parameters or system properties:
  * <ul>
  *   <li>{@code golat.baseline.mode}: {@code compare} (default), {@code record} (write the baseline; this is
- *       how a new baseline is accepted), {@code off};</li>
+ *       how a new baseline is accepted), {@code append} (add this run to the baseline as one more run: from 5
+ *       runs on, compare judges a run against the runs' own spread), {@code off};</li>
  *   <li>{@code golat.baseline.dir}: default {@code src/test/golat-baselines};</li>
  *   <li>{@code golat.baseline.ci}: whether this is CI (default: the environment variable {@code CI} is {@code true}).
  *       A missing baseline fails under CI and says how to record it; elsewhere it is recorded, and the test

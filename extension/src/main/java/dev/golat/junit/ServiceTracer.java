@@ -29,6 +29,7 @@ final class ServiceTracer implements AutoCloseable {
     private final GoContainer container;
     private final GoBinary binary;
     private final ProbeSet probes;
+    private final List<ProbeSet.Selected> globs;
     private AgentSession session;
     private ProbeBias bias;
 
@@ -37,11 +38,13 @@ final class ServiceTracer implements AutoCloseable {
     /** This machine's probe bias: calibrated once per JVM, by the first agent that attaches. */
     private static ProbeBias machineBias;
 
-    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes) {
+    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes,
+            List<ProbeSet.Selected> globs) {
         this.serviceName = serviceName;
         this.container = container;
         this.binary = binary;
         this.probes = probes;
+        this.globs = List.copyOf(globs);
     }
 
     /** Plans every target against the service's binary on the host; fails before the container starts. */
@@ -55,19 +58,31 @@ final class ServiceTracer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         ProbeSet.Builder set = ProbeSet.planning(planner);
+        List<ProbeSet.Selected> globs = new java.util.ArrayList<>();
         for (TraceTargets.Target t : targets) {
             try {
                 if (t.isSpan()) {
                     set.span(t.name(), t.from(), t.to());
                 } else {
-                    set.function(t.name());
+                    ProbeSet.Selected s = set.functions(t.name());
+                    if (s.many()) {
+                        globs.add(s);
+                    }
                 }
             } catch (RuntimeException e) {
                 String what = t.isSpan() ? "@TraceSpan(name = \"" + t.name() + "\") in " : "@TraceLatency on ";
                 throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
         }
-        return new ServiceTracer(serviceName, container, planner.binary(), set.build());
+        return new ServiceTracer(serviceName, container, planner.binary(), set.build(), globs);
+    }
+
+    /**
+     * The names a traced name is traced and reported under: the full names of the functions a glob over several
+     * selected (see {@link ProbeSet#expand}), else the name itself.
+     */
+    List<String> expand(String name) {
+        return probes.expand(name);
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
@@ -95,7 +110,15 @@ final class ServiceTracer implements AutoCloseable {
         StringBuilder biasLine = new StringBuilder();
         bias = calibrated(session, biasLine);
         StringBuilder sb = new StringBuilder();
+        java.util.Set<String> inGlobs = new java.util.HashSet<>();
+        for (ProbeSet.Selected g : globs) {
+            inGlobs.addAll(g.names());
+            sb.append(describe(g));
+        }
         for (ProbeSet.Entry e : probes.entries()) {
+            if (inGlobs.contains(e.name())) {
+                continue;
+            }
             if (e.isAlias()) {
                 sb.append("golat: tracing ").append(e.name()).append(": the same function as ").append(e.sameAs())
                         .append(" (").append(e.describe()).append("), probed once: both names see the same figures")
@@ -130,6 +153,23 @@ final class ServiceTracer implements AutoCloseable {
                 + "): " + plan.instances().size() + " instantiations measured as one latency" + nl);
         for (ProbePlan p : plan.instances()) {
             sb.append(describe(p).replaceFirst("^golat: tracing ", "golat:   ")).append(nl);
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Printed for a glob over several functions: how many it traces, those it left out (one line each) and the
+     * other warnings; the probe sites of each function are in the report, not on the console.
+     */
+    static String describe(ProbeSet.Selected glob) {
+        String nl = System.lineSeparator();
+        int probes = glob.plans().stream().mapToInt(p -> p.instances().stream()
+                .mapToInt(i -> 1 + i.returns().size() + i.morestackSites().size()).sum()).sum();
+        StringBuilder sb = new StringBuilder("golat: tracing '" + glob.spec() + "' ("
+                + glob.plans().get(0).instances().get(0).goVersion() + "): " + glob.plans().size() + " functions, "
+                + probes + " uprobes, each function measured on its own under its full name" + nl);
+        for (String w : glob.warnings()) {
+            sb.append("golat:   warning: ").append(w).append(nl);
         }
         return sb.toString();
     }

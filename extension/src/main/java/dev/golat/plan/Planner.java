@@ -2,6 +2,7 @@
 package dev.golat.plan;
 
 import dev.golat.binary.FunctionSelection;
+import dev.golat.binary.GlobSelection;
 import dev.golat.binary.GoBinary;
 import dev.golat.binary.GoFunction;
 import dev.golat.x86.ProbeSites;
@@ -54,12 +55,38 @@ public final class Planner {
             ProbePlan p = plan(spec);
             return new FunctionPlan(fs.text(), p.function(), List.of(p));
         }
-        FunctionSelection selection = binary.select(fs.name());
+        return planSelection(fs, fs.text(), binary.select(fs.name()));
+    }
+
+    /**
+     * Plans what a traced name selects when it may be a glob over many functions (see {@link GoBinary#selectAll}):
+     * one plan per function, each named by its full name (a generic function's by its generic name). A plain name,
+     * an address, an offset, or a glob that matches one function plans what {@link #planFunction} plans. Plans that
+     * cannot be measured are returned too (their warnings say why): the caller decides.
+     */
+    public GlobPlan planFunctions(String spec) {
+        PointName fs = PointName.parse(spec);
+        if (fs.isAddress() || fs.hasOffset() || !GoBinary.isGlob(fs.name())) {
+            return new GlobPlan(fs.text(), false, List.of(planFunction(spec)), List.of(), java.util.Map.of());
+        }
+        GlobSelection all = binary.selectAll(fs.name());
+        if (!all.isMany()) {
+            return new GlobPlan(fs.text(), false, List.of(planSelection(fs, fs.text(), all.functions().get(0))), all.wrappers(),
+                    java.util.Map.of());
+        }
+        List<FunctionPlan> plans = new ArrayList<>();
+        for (FunctionSelection s : all.functions()) {
+            plans.add(planSelection(fs, s.name(), s));
+        }
+        return new GlobPlan(fs.text(), true, plans, all.wrappers(), all.inlinedOnly());
+    }
+
+    private FunctionPlan planSelection(PointName fs, String spec, FunctionSelection selection) {
         List<ProbePlan> plans = new ArrayList<>();
         for (FunctionSelection.Instance i : selection.instances()) {
             plans.add(planAt(fs, i.function(), i.name(), i.function().entry(), false));
         }
-        return new FunctionPlan(fs.text(), selection.name(), plans);
+        return new FunctionPlan(spec, selection.name(), plans);
     }
 
     /**
@@ -94,6 +121,54 @@ public final class Planner {
         }
         GoFunction fn = binary.lookup(fs.name());
         return planAt(fs, fn, null, fs.hasOffset() ? fn.entry() + fs.offset() : fn.entry(), fs.hasOffset());
+    }
+
+    /** The runtime functions the breakdown hooks; each must have code of its own and never be inlined. */
+    static final List<String> BREAKDOWN_HOOKS = List.of("runtime.casgstatus", "runtime.stopTheWorldWithSema",
+            "runtime.startTheWorldWithSema");
+
+    /**
+     * Plans the runtime hooks of the per-call breakdown ({@link BreakdownPlan}). Refuses, naming the binary and
+     * what is missing, a Go version with no derived wait-reason table ({@link WaitReasons}) and a hook that is
+     * missing or inlined anywhere (its inlined copies would change goroutine states unseen).
+     */
+    public BreakdownPlan planBreakdown() {
+        var v = binary.goVersion();
+        String what = "breakdown of " + binary.path() + " (Go " + v.raw() + ")";
+        WaitReasons reasons = WaitReasons.of(v.major(), v.minor()).orElseThrow(() -> new PlanException(what
+                + ": no g.waitreason offset and wait-reason table derived for Go " + v.major() + "." + v.minor()
+                + " (derived from DWARF for Go " + WaitReasons.derivedVersions()
+                + "); trace without breakdown, or derive the table for this version (WaitReasonsTest)"));
+        long[] sites = new long[BREAKDOWN_HOOKS.size()];
+        List<String> warnings = new ArrayList<>();
+        for (int i = 0; i < sites.length; i++) {
+            String hook = BREAKDOWN_HOOKS.get(i);
+            GoFunction fn;
+            try {
+                fn = binary.lookup(hook);
+            } catch (dev.golat.binary.GoBinaryException e) {
+                throw new PlanException(what + ": the runtime hook " + hook + " is not in the binary ("
+                        + e.getMessage() + "); trace without breakdown");
+            }
+            if (!fn.name().equals(hook)) {
+                throw new PlanException(what + ": the runtime hook " + hook + " is not in the binary (closest: "
+                        + fn.name() + "); trace without breakdown");
+            }
+            List<String> inlined = binary.inlinedInto(fn);
+            if (!inlined.isEmpty()) {
+                throw new PlanException(what + ": the runtime hook " + hook + " was inlined into "
+                        + summarize(inlined) + ", so some goroutine state changes would not be seen; trace"
+                        + " without breakdown");
+            }
+            ProbeSites ps = ProbeSites.find(fn.name(), binary.code(fn), fn.entry(), this::symbolAt);
+            sites[i] = binary.fileOffset(ps.entry().address());
+        }
+        List<String> unread = binary.inlineTreeProblems();
+        if (!unread.isEmpty()) {
+            warnings.add("some inline trees of " + binary.path().getFileName() + " could not be read: an inlined"
+                    + " copy of a breakdown hook there would go unseen");
+        }
+        return new BreakdownPlan(v.raw(), sites[0], sites[1], sites[2], reasons, warnings);
     }
 
     private GoFunction containing(PointName fs) {

@@ -75,6 +75,54 @@ class AgentSessionTest {
         }
     }
 
+    @Test
+    void should_send_the_breakdown_command_before_the_probes_and_read_a_breakdown_after_its_probes_histogram() {
+        ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        AgentOutput out = new AgentOutput();
+        feed(out, AgentProtocol.greeting(), "ready probes=1 spans=0 uprobes=9");
+        BreakdownSpec hooks = new BreakdownSpec(0x37d60, 0x386e0, 0x38bc0, 184, new int[] {13, 11, 10, 6});
+        try (AgentSession agent = AgentSession.over(sent, out, () -> { }).timeout(Duration.ofSeconds(1))) {
+            agent.start(42, "/proc/42/exe", List.of(PROBE.withBreakdown(true)), List.of(), hooks);
+
+            assertThat(sent.toString(StandardCharsets.US_ASCII)).isEqualTo("pid 42\nbinary /proc/42/exe\n"
+                    + "breakdown casgstatus=37d60 stopworld=386e0 startworld=38bc0 waitreason=184 classes=13,11,10,6\n"
+                    + PROBE.toLine() + " breakdown=on\nattach\n");
+
+            List<String> lines = new java.util.ArrayList<>(List.of(
+                    "probe 0 entries=2 returns=2 matched=2 unmatched=0 stale=0 reentries=0 dnr=0 inflight=0 errors=0",
+                    "hist 0 1792:2", "breakdown 0 calls=2 lost=1 errors=0"));
+            for (Component c : Component.values()) {
+                lines.add("bhist 0 " + c.wireName() + (c == Component.WAIT_SLEEP || c == Component.WAITING
+                        ? " 1790:2" : c == Component.RUNNING ? " 100:1 120:1" : " 0:2"));
+            }
+            lines.add("hooks transitions=10 switches=3 stw_ns=0 errors=0");
+            lines.add("end");
+            feed(out, lines.toArray(String[]::new));
+            List<ProbeSnapshot> s = agent.snapshot();
+
+            BreakdownSnapshot b = s.get(0).breakdown().orElseThrow();
+            assertThat(b.calls()).isEqualTo(2);
+            assertThat(b.lost()).isEqualTo(1);
+            assertThat(b.count(Component.OFFCPU)).isEqualTo(2);
+            assertThat(b.histogram(Component.RUNNING).getMaxValue()).isEqualTo(120);
+            assertThat(b.totalNanos(Component.WAIT_SLEEP)).isEqualTo(2 * Buckets.representative(1790));
+            assertThat(b.totalNanos(Component.WAIT_CHAN)).isZero();
+            assertThat(agent.hooks()).isEqualTo(new HookCounts(10, 3, 0, 0));
+            feed(out, "bye");
+        }
+    }
+
+    @Test
+    void should_refuse_a_breakdown_probe_without_the_runtimes_hooks() {
+        AgentOutput out = new AgentOutput();
+        out.endOfStdout();
+        try (AgentSession agent = AgentSession.over(new ByteArrayOutputStream(), out, () -> { })) {
+            assertThatThrownBy(() -> agent.start(42, "/proc/42/exe", List.of(PROBE.withBreakdown(true)), List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("Planner.planBreakdown()");
+        }
+    }
+
     private static void feed(AgentOutput out, String... lines) {
         byte[] b = (String.join("\n", lines) + "\n").getBytes(StandardCharsets.US_ASCII);
         out.acceptStdout(b, 0, b.length);

@@ -276,6 +276,48 @@ class GateTest {
         assertThat(report.result("handle", 50).verdict()).isNotEqualTo(Verdict.REGRESSION);
     }
 
+    /** A baseline of one run per {@code scales} entry, each 2,000 calls of lognormal(scale), as mode=append keeps them. */
+    private static Recording runs(Random data, double... scales) {
+        List<Histogram> runs = new java.util.ArrayList<>();
+        for (double s : scales) {
+            runs.add(lognormal(data, 2_000, s));
+        }
+        return new Recording("handle", runs, INFO, NoiseWitness.NONE);
+    }
+
+    @Test
+    void should_judge_one_run_against_a_baseline_of_runs_by_their_spread() {
+        // GIVEN 8 baseline runs whose medians spread like this machine's runs (sd ~8%), and a run 15% slower
+        Random data = new Random(21);
+        Recording spread = runs(data, 0.88, 0.95, 1.0, 1.05, 1.12, 0.92, 1.08, 1.0);
+        Recording slower = recording(lognormal(data, 2_000, 1.15));
+        Gate median = Gate.atPercentiles(50).withTolerance(0.10);
+        // WHEN
+        PercentileResult asRuns = median.compare(spread, slower).result("handle", 50);
+        PercentileResult pooled = median.compare(recording(spread.merged()), slower).result("handle", 50);
+        // THEN pooled into one window, +15% is a regression; as one more run it lies within the runs' spread
+        assertThat(pooled.verdict()).isEqualTo(Verdict.REGRESSION);
+        assertThat(asRuns.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(asRuns.high() - asRuns.low()).as("a prediction interval as wide as the runs' spread")
+                .isGreaterThan(0.3);
+        // and a run twice as slow is a regression all the same
+        assertThat(median.compare(spread, recording(lognormal(data, 2_000, 2.0))).result("handle", 50).verdict())
+                .isEqualTo(Verdict.REGRESSION);
+    }
+
+    @Test
+    void should_find_a_20_percent_regression_against_runs_that_agree_and_pass_an_equal_run() {
+        // GIVEN 6 baseline runs of one distribution
+        Random data = new Random(22);
+        Recording agreeing = runs(data, 1, 1, 1, 1, 1, 1);
+        Gate median = Gate.atPercentiles(50).withTolerance(0.10);
+        // THEN
+        assertThat(median.compare(agreeing, recording(lognormal(data, 2_000, 1.2))).result("handle", 50).verdict())
+                .isEqualTo(Verdict.REGRESSION);
+        assertThat(median.compare(agreeing, recording(lognormal(data, 2_000, 1.0))).result("handle", 50).verdict())
+                .isEqualTo(Verdict.PASS);
+    }
+
     static Recording recording(Histogram h) {
         return new Recording("handle", List.of(h), INFO, NoiseWitness.NONE);
     }

@@ -63,7 +63,7 @@ class GolatConfigurationTest {
     void should_refuse_a_choice_it_does_not_know_naming_the_key_and_the_choices() {
         assertThatThrownBy(() -> of(Map.of("golat.baseline.mode", "update")).baselineMode())
                 .isInstanceOf(GolatConfigurationException.class)
-                .hasMessage("configuration parameter golat.baseline.mode=update: use compare, record or off (default compare)");
+                .hasMessage("configuration parameter golat.baseline.mode=update: use compare, record, append or off (default compare)");
         assertThatThrownBy(() -> of(Map.of("golat.gate.inconclusive", "warn")).failWhenInconclusive())
                 .isInstanceOf(GolatConfigurationException.class)
                 .hasMessage("configuration parameter golat.gate.inconclusive=warn: use abort or fail (default abort)");

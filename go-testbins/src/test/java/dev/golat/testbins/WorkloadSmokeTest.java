@@ -75,6 +75,15 @@ class WorkloadSmokeTest {
                 .isLessThanOrEqualTo(num(r, "elapsedNs") / 100_000 + 2); // each figure is rounded
     }
 
+    @EachGoBuild
+    void fleet_calls_the_first_k_methods_n_times_each(String go, Variant variant) throws Exception {
+        Map<String, Object> r = run(go, variant, "-mode", "fleet", "-n", "7", "-fleet", "30");
+
+        assertThat(str(r, "mode")).isEqualTo("fleet");
+        assertThat(num(r, "count")).isEqualTo(7);
+        assertThat(num(r, "functions")).isEqualTo(30);
+    }
+
     @Test
     void wait_stdin_holds_the_first_call_until_a_line_arrives() throws Exception {
         String go = GoTestBinaries.goVersions().get(0);
@@ -129,11 +138,28 @@ class WorkloadSmokeTest {
     }
 
     @Test
+    void breakdown_cpu_prints_its_clocks_and_its_threads_cpu_time() throws Exception {
+        try (RunningProgram p = RunningProgram.start(command(newest(), "-mode", "breakdown", "-variant", "cpu", "-n",
+                "5", "-spin", "1ms"))) {
+            List<String> out = p.awaitExit(TIMEOUT);
+            assertThat(p.process().exitValue()).isZero();
+            Map<String, Object> json = MiniJson.parseObject(out.get(out.size() - 1));
+            long inner = num(MiniJson.obj(json, "inner"), "p50");
+            assertThat(num(json, "count")).isEqualTo(5);
+            assertThat(inner).isLessThanOrEqualTo(num(json, "p50"));
+            // The spin is a number of iterations calibrated to ~1 ms of this thread's CPU time.
+            assertThat(num(MiniJson.obj(json, "own"), "p50")).as("thread CPU time of a ~1 ms spin")
+                    .isBetween(500_000L, inner);
+            assertThat(num(MiniJson.obj(json, "offcpu"), "p50")).isLessThanOrEqualTo(inner);
+        }
+    }
+
+    @Test
     void bad_flags_fail_with_the_choices() throws Exception {
         try (RunningProgram p = RunningProgram.start(command(newest(), "-mode", "sideways"))) {
             p.awaitExit(TIMEOUT);
             assertThat(p.process().exitValue()).isEqualTo(2);
-            assertThat(p.stderr()).contains("-mode \"sideways\"", "block, recurse, panic, goexit or loop");
+            assertThat(p.stderr()).contains("-mode \"sideways\"", "block, recurse, panic, goexit, loop, fleet or breakdown");
         }
     }
 

@@ -50,7 +50,13 @@ public final class Workload implements AutoCloseable {
 
     /** Another go-testbins program that speaks the same {@code -wait stdin -quiet} protocol (generics). */
     public static Workload start(Path bin, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(bin.toString()));
+        return start(List.of(), bin, args);
+    }
+
+    /** {@code bin} started through {@code prefix} (e.g. {@code taskset -c 0}), which must exec it in place. */
+    public static Workload start(List<String> prefix, Path bin, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add(bin.toString());
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("-wait", "stdin", "-quiet"));
         return new Workload(bin, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());

@@ -99,6 +99,30 @@ class BaselineGateIT {
     }
 
     @Test
+    void append_mode_keeps_one_round_per_run_and_compare_judges_a_run_against_their_spread() throws Exception {
+        // GIVEN five runs appended to one baseline
+        List<Run> appended = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            appended.add(run(Map.of("golat.baseline.mode", "append")));
+        }
+        // THEN each added one round of 2,000 calls, and said so
+        assertThat(appended).allSatisfy(r -> assertThat(r.failures()).as(r.out).isEmpty());
+        String added = "golat: added this run to the baseline of handleStmtExecute in GatedTestCase.executes(): " + file();
+        assertThat(appended.get(0).out).contains(added + " (1 run, n=2000); from 5 runs on, compare judges a run against"
+                + " the runs' spread");
+        assertThat(appended.get(1).out).contains(added + " (2 runs, n=4000); from 5 runs on");
+        assertThat(appended.get(4).out).contains(added + " (5 runs, n=10000)" + System.lineSeparator());
+        Recording runs = BaselineFile.read(file());
+        assertThat(runs.rounds()).hasSize(5).allSatisfy(h -> assertThat(h.getTotalCount()).isEqualTo(2000));
+        assertThat(runs.witness().known()).isTrue();
+        // WHEN a sixth run of the same binary is compared with them: not a regression (a pass, or inconclusive when
+        // the runs' spread or the CPU wait cannot tell)
+        Run compared = run(Map.of());
+        assertThat(compared.failures()).as(compared.out).isEmpty();
+        assertThat(compared.out).containsPattern("handleStmtExecute\\s+p50\\s.*(PASS|INCONCLUSIVE)");
+    }
+
+    @Test
     void a_missing_baseline_fails_under_ci_and_says_how_to_record_it() throws Exception {
         Run r = run(Map.of("golat.baseline.ci", "true"));
         assertThat(r.failures()).hasSize(1);

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.golat.testbins.GoTestBinaries;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** {@link Planner#planBreakdown()} against {@code go tool nm} and the first PT_LOAD of each binary. */
+class BreakdownPlanTest {
+
+    static List<String> toolchains() {
+        return GoTestBinaries.MATRIX;
+    }
+
+    @ParameterizedTest
+    @MethodSource("toolchains")
+    void the_hooks_are_the_entry_sites_of_the_runtime_functions_go_tool_nm_names(String go) throws Exception {
+        Path bin = GoTestBinaries.program(go, "workload");
+        BreakdownPlan plan = Planner.of(bin).planBreakdown();
+        Map<String, Long> nm = nm(go, bin);
+        // Non-PIE: the text segment maps file offset 0 at 0x400000.
+        long base = 0x400000;
+        assertHook(plan.casgstatus(), nm.get("runtime.casgstatus") - base);
+        assertHook(plan.stopWorld(), nm.get("runtime.stopTheWorldWithSema") - base);
+        assertHook(plan.startWorld(), nm.get("runtime.startTheWorldWithSema") - base);
+        assertThat(plan.warnings()).isEmpty();
+    }
+
+    /** The entry site is the function's first instruction or its stack-check jump, within its first 16 bytes. */
+    private static void assertHook(long site, long entry) {
+        assertThat(site).isBetween(entry, entry + 16);
+    }
+
+    @Test
+    void a_go_version_without_a_derived_table_is_refused_with_the_versions_that_have_one() {
+        Path bin = GoTestBinaries.cached("esbuild-go125");
+        assertThat(Files.isRegularFile(bin)).as("%s (scripts/bootstrap fetches it)", bin).isTrue();
+        assertThatThrownBy(() -> Planner.of(bin).planBreakdown())
+                .isInstanceOf(PlanException.class)
+                .hasMessageContaining("esbuild-go125 (Go go1.25.4)")
+                .hasMessageContaining("no g.waitreason offset and wait-reason table derived for Go 1.25")
+                .hasMessageContaining("1.19, 1.21, 1.22, 1.23, 1.26, 1.27")
+                .hasMessageContaining("trace without breakdown");
+    }
+
+    private static Map<String, Long> nm(String go, Path bin) throws Exception {
+        Process p = new ProcessBuilder(GoTestBinaries.goTool(go).toString(), "tool", "nm", bin.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Map<String, Long> m = new HashMap<>();
+        out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 3 && f[1].equals("T"))
+                .forEach(f -> m.put(f[2], Long.parseLong(f[0], 16)));
+        return m;
+    }
+}
