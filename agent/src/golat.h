@@ -26,7 +26,7 @@
 #define GOLAT_NBUCKETS 4480
 
 /* Probe ids are 0 .. GOLAT_MAX_PROBES - 1; the loader sizes maps by the highest id. */
-#define GOLAT_MAX_PROBES 256
+#define GOLAT_MAX_PROBES 4096
 
 /*
  * Frames in flight live in a direct-mapped table of 2^GOLAT_SLOT_BITS slots indexed by a

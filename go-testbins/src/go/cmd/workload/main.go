@@ -5,6 +5,7 @@
 // its probes saw against an independent figure. The last line on stdout is one JSON object:
 //
 //	{"mode":"block","variant":"sleep","count":N,"p50":…,"p90":…,"p99":…,"p999":…,"max":…,"panics":0,"goexits":0}
+//	{"mode":"fleet","count":N,"functions":K,"elapsedNs":…}
 //	{"mode":"breakdown","variant":"cpu","count":N,"p50":…,…,"inner":{…},"own":{…}}   (see breakdown.go)
 //	{"mode":"loop","count":N,"nsPerCallTrivial":…,"nsPerCallNonLeaf":…,"cpuNsPerCallNonLeaf":…,"elapsedNs":…}
 //
@@ -13,8 +14,9 @@
 // Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
 //
-// Traced functions (never inlined): main.blockSleep, main.blockChan, main.recurse, main.mayPanic,
-// main.mayGoexit, main.trivial, main.smallNonLeaf.
+// Traced functions (never inlined): main.blockSleep, main.blockSpin, main.blockChan, main.recurse, main.mayPanic,
+// main.mayGoexit, main.trivial, main.smallNonLeaf, and the 1,000 methods main.(*fleet).M0000 … M0999 and main.grüße
+// (fleet.go).
 package main
 
 import (
@@ -41,6 +43,7 @@ type config struct {
 	wait       string
 	rounds     int
 	quiet      bool
+	fleet      int
 	spin       time.Duration
 	heapMB     int
 }
@@ -69,6 +72,14 @@ func main() {
 
 // runOnce runs the mode once and prints its JSON line.
 func runOnce(cfg config) {
+	if cfg.mode == "fleet" {
+		r := runFleet(cfg.n, cfg.fleet)
+		if !cfg.quiet {
+			fmt.Fprintf(os.Stderr, "fleet: %d methods called %d times each in %v\n", r.functions, cfg.n, r.elapsed.Round(time.Millisecond))
+		}
+		fmt.Printf(`{"mode":"fleet","count":%d,"functions":%d,"elapsedNs":%d}`+"\n", cfg.n, r.functions, r.elapsed.Nanoseconds())
+		return
+	}
 	if cfg.mode == "breakdown" {
 		start := time.Now()
 		r := runBreakdown(cfg)
@@ -116,12 +127,13 @@ func runOnce(cfg config) {
 
 func parseFlags() config {
 	var c config
-	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop|breakdown")
+	flag.StringVar(&c.mode, "mode", "block", "block|recurse|panic|goexit|loop|fleet|breakdown")
+	flag.IntVar(&c.fleet, "fleet", 1000, "fleet mode: call the first K of the 1,000 methods main.(*fleet).M0000 … M0999, each -n times")
 	flag.DurationVar(&c.spin, "spin", time.Millisecond, "breakdown cpu/runnable: how long each spin runs")
 	flag.IntVar(&c.heapMB, "heap", 64, "breakdown gc: MB of pointers kept alive")
 	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
 	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
-	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep) or chan (main.blockChan)")
+	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep), spin (main.blockSpin: busy-waits -sleep) or chan (main.blockChan)")
 	flag.DurationVar(&c.sleep, "sleep", 200*time.Microsecond, "how long each blocking call waits (block, panic, goexit; 0: no wait in panic/goexit)")
 	flag.IntVar(&c.depth, "depth", 64, "recurse mode: frames per top-level call")
 	flag.IntVar(&c.every, "every", 10, "panic/goexit mode: every k-th call panics / calls runtime.Goexit")
@@ -135,20 +147,23 @@ func parseFlags() config {
 		os.Exit(2)
 	}
 	switch c.mode {
-	case "block", "recurse", "panic", "goexit", "loop", "breakdown":
+	case "block", "recurse", "panic", "goexit", "loop", "fleet", "breakdown":
 	default:
-		fail("-mode %q: want block, recurse, panic, goexit, loop or breakdown", c.mode)
+		fail("-mode %q: want block, recurse, panic, goexit, loop, fleet or breakdown", c.mode)
 	}
 	switch {
-	case c.variant == "sleep" || c.variant == "chan":
+	case c.variant == "sleep" || c.variant == "spin" || c.variant == "chan":
 	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc"):
 	default:
-		fail("-variant %q: want sleep or chan (breakdown: also cpu, runnable or gc)", c.variant)
+		fail("-variant %q: want sleep, spin or chan (breakdown: also cpu, runnable or gc)", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":
 	default:
 		fail("-wait %q: want none, stdin or signal", c.wait)
+	}
+	if c.fleet < 0 || c.fleet > len(fleetMethods) {
+		fail("-fleet %d: want 0 … %d", c.fleet, len(fleetMethods))
 	}
 	if c.n < 0 || c.goroutines < 1 || c.depth < 1 || c.every < 1 || c.sleep < 0 || c.rounds < 1 {
 		fail("need -n >= 0, -goroutines >= 1, -depth >= 1, -every >= 1, -sleep >= 0, -rounds >= 1 (got %d, %d, %d, %d, %v, %d)",

@@ -17,7 +17,7 @@ public final class AgentProtocol {
 
     public static final int PROTOCOL_VERSION = 1;
     /** Probe ids are 0 .. MAX_PROBES - 1. */
-    public static final int MAX_PROBES = 256;
+    public static final int MAX_PROBES = 4096;
     /** Default log2 of the in-flight slot table. */
     public static final int SLOT_BITS = 16;
     public static final int MAX_SPILL = 16384;

@@ -4,13 +4,16 @@ package dev.golat.agent;
 import dev.golat.plan.PlanException;
 import dev.golat.plan.Planner;
 import dev.golat.plan.FunctionPlan;
+import dev.golat.plan.GlobPlan;
 import dev.golat.plan.SpanPlan;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apiguardian.api.API;
 
 /**
@@ -37,10 +40,21 @@ public final class ProbeSet {
      * @param ids      the agent's ids: one per instantiation of the function, in its plan's order, or the span's
      * @param function the function's plan, or {@code null} for a span
      * @param span     the span's plan, or {@code null} for a function
+     * @param sameAs   the name under which the same function was named first (its probes are this entry's), or
+     *                 {@code null}: the same sites are probed once, and every name sees the same figures
      */
-    public record Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span) {
+    public record Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span, String sameAs) {
         public Entry {
             ids = List.copyOf(ids);
+        }
+
+        Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span) {
+            this(name, ids, function, span, null);
+        }
+
+        /** Whether an earlier name already probes this function ({@link #sameAs()}). */
+        public boolean isAlias() {
+            return sameAs != null;
         }
 
         public boolean isSpan() {
@@ -66,11 +80,19 @@ public final class ProbeSet {
     private final List<ProbeSpec> probes;
     private final List<SpanSpec> spans;
 
-    private ProbeSet(Map<String, Entry> byName) {
+    private final Map<String, List<String>> members;
+
+    private ProbeSet(Map<String, Entry> byName, Map<String, List<String>> members) {
         this.byName = Collections.unmodifiableMap(new LinkedHashMap<>(byName));
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        members.forEach((k, v) -> m.put(k, List.copyOf(v)));
+        this.members = Collections.unmodifiableMap(m);
         List<ProbeSpec> p = new ArrayList<>();
         List<SpanSpec> s = new ArrayList<>();
-        for (Entry e : byName.values()) {
+        for (Entry e : entries()) {
+            if (e.isAlias()) {
+                continue; // its ids are the first name's, already listed
+            }
             if (e.isSpan()) {
                 s.add(SpanSpec.of(e.id(), e.span()));
             } else {
@@ -88,9 +110,10 @@ public final class ProbeSet {
         return new Builder(planner);
     }
 
-    /** Every function and span, in the order named. */
+    /** Every function and span, in the order named; one traced under two names (a glob's and another) once. */
     public List<Entry> entries() {
-        return List.copyOf(byName.values());
+        Set<Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        return byName.values().stream().filter(seen::add).toList();
     }
 
     /** The entry named {@code name}. */
@@ -101,6 +124,78 @@ public final class ProbeSet {
                     + String.join(", ", byName.keySet()));
         }
         return e;
+    }
+
+    /**
+     * The names a traced name is traced under: the full names of the functions a glob over several selected, else
+     * the name itself.
+     */
+    public List<String> expand(String name) {
+        return members.getOrDefault(name, List.of(name));
+    }
+
+    /** Whether {@code name} is a glob that selected several functions, each traced under its own name. */
+    public boolean isMany(String name) {
+        return members.containsKey(name);
+    }
+
+    /**
+     * What one traced name selected: the names it is traced under, their plans, and what was left out.
+     *
+     * @param spec     what the user wrote
+     * @param many     a glob over several functions (each traced under its full name), else one traced under spec
+     * @param names    the names the functions are traced under ({@link #get}), in plan order
+     * @param plans    the plans of the traced functions, in the same order
+     * @param skipped  one warning per function left out because it cannot be measured
+     * @param wrappers compiler-generated wrappers the glob matched and left out
+     */
+    public record Selected(String spec, boolean many, List<String> names, List<FunctionPlan> plans, List<String> skipped,
+            List<String> wrappers) {
+        public Selected {
+            names = List.copyOf(names);
+            plans = List.copyOf(plans);
+            skipped = List.copyOf(skipped);
+            wrappers = List.copyOf(wrappers);
+        }
+
+        /** What the user should see while planning: skipped functions, left-out wrappers, each plan's warnings. */
+        public List<String> warnings() {
+            List<String> out = new ArrayList<>();
+            for (String s : skipped) {
+                out.add("not traced: " + s);
+            }
+            if (!wrappers.isEmpty()) {
+                out.add("'" + spec + "' also matched " + wrappers.size() + " compiler-generated wrapper"
+                        + (wrappers.size() == 1 ? "" : "s") + " (" + String.join(", ", wrappers.subList(0, Math.min(3, wrappers.size())))
+                        + (wrappers.size() > 3 ? ", ..." : "") + "), left out: they only call other functions; name one exactly to trace it");
+            }
+            if (!many) {
+                out.addAll(plans.get(0).warnings());
+                return out;
+            }
+            // Many functions: one line for all that were inlined somewhere, each other warning once.
+            List<String> inlined = new ArrayList<>();
+            java.util.Set<String> other = new java.util.LinkedHashSet<>();
+            for (FunctionPlan p : plans) {
+                for (String w : p.warnings()) {
+                    if (w.startsWith(p.instances().get(0).function() + " was also inlined into")
+                            || w.startsWith(p.function() + " was also inlined into")) {
+                        inlined.add(p.function());
+                    } else if (!w.startsWith("some inline trees of ")) {
+                        other.add(w);
+                    } else {
+                        other.add(w.replaceFirst("so copies of .* inlined there are not listed", "so inlined copies are not listed"));
+                    }
+                }
+            }
+            if (!inlined.isEmpty()) {
+                out.add(inlined.size() + " of the " + plans.size() + " functions '" + spec + "' traces were also inlined into "
+                        + "callers, whose calls to them will not be seen: " + String.join(", ", inlined.subList(0, Math.min(5, inlined.size())))
+                        + (inlined.size() > 5 ? ", and " + (inlined.size() - 5) + " more" : ""));
+            }
+            out.addAll(other);
+            return out;
+        }
     }
 
     /** The agent's {@code probe} commands. */
@@ -147,7 +242,9 @@ public final class ProbeSet {
 
         /**
          * Plans a function, or every instantiation of a generic one (one probe each); naming the same function
-         * again is a no-op.
+         * again is a no-op. Naming it again by another name (its full name, a shorter suffix, a pattern that
+         * selects the same instantiations) probes nothing more: the new name is an alias of the first, with the
+         * same ids, so the sites are probed once and both names see the same figures ({@link Entry#sameAs()}).
          *
          * @return its plan (its warnings are for the user to see)
          * @throws PlanException when it cannot be planned or measured (no RET), or the name is a span's
@@ -165,12 +262,97 @@ public final class ProbeSet {
             if (!plan.measurable()) {
                 throw new PlanException(String.join("; ", plan.warnings()));
             }
+            add(name, plan);
+            return plan;
+        }
+
+        /** Registers {@code plan} under {@code name}, or as an alias of a name that already probes the same sites. */
+        private void add(String name, FunctionPlan plan) {
+            for (Entry e : byName.values()) {
+                if (!e.isSpan() && !e.isAlias() && sameSites(e.function(), plan)) {
+                    byName.put(name, new Entry(name, e.ids(), plan, null, e.name()));
+                    return;
+                }
+            }
+            register(name, plan);
+        }
+
+        /**
+         * Plans what a traced name selects, a glob possibly many functions (see {@link Planner#planFunctions}). A
+         * plain name, or a glob that selects one function, is {@link #function}, with its errors. For a glob over
+         * several, each function is traced under its full name (one already traced, under any name, is not traced
+         * again); those that cannot be measured (no RET) are left out with one warning each.
+         *
+         * @return what was traced and what was left out
+         * @throws PlanException when none of the glob's functions can be measured, or as {@link #function}
+         * @throws dev.golat.binary.GoBinaryException when the name is unknown, ambiguous, or the glob matches nothing
+         */
+        public Selected functions(String spec) {
+            List<String> seen = members.get(spec);
+            if (seen != null) {
+                return selected.get(spec);
+            }
+            if (byName.containsKey(spec) || !dev.golat.binary.GoBinary.isGlob(spec)) {
+                FunctionPlan plan = function(spec);
+                return new Selected(spec, false, List.of(spec), List.of(plan), List.of(), List.of());
+            }
+            GlobPlan glob = planner.planFunctions(spec);
+            if (!glob.many()) {
+                FunctionPlan plan = glob.functions().get(0);
+                add(spec, plan);
+                return new Selected(spec, false, List.of(spec), List.of(plan), List.of(), glob.wrappers());
+            }
+            List<FunctionPlan> measurable = new ArrayList<>();
+            List<String> skipped = new ArrayList<>();
+            for (FunctionPlan p : glob.functions()) {
+                if (p.measurable()) {
+                    measurable.add(p);
+                } else {
+                    skipped.add(p.warnings().stream().filter(w -> w.contains("cannot be measured")).findFirst()
+                            .orElse(p.function() + ": " + String.join("; ", p.warnings())));
+                }
+            }
+            glob.inlinedOnly().forEach((name, callers) -> skipped.add(name + " was inlined into " + (callers.size() == 1
+                    ? "its one caller" : "all " + callers.size() + " of its callers") + " (" + String.join(", ",
+                    callers.subList(0, Math.min(3, callers.size()))) + (callers.size() > 3 ? ", ..." : "")
+                    + "), so it has no code of its own to probe: trace a caller, or build with -gcflags=-l"));
+            if (measurable.isEmpty()) {
+                throw new PlanException("none of the " + glob.functions().size() + " functions '" + spec
+                        + "' matches can be measured: " + String.join("; ", skipped));
+            }
+            List<String> names = new ArrayList<>();
+            for (FunctionPlan p : measurable) {
+                long entry = p.instances().get(0).entry();
+                Entry named = byName.get(p.function());
+                boolean same = named != null && named.function() != null && named.function().instances().get(0).entry() == entry;
+                String traced = named == null || same ? p.function() : p.function() + "@0x" + Long.toHexString(entry);
+                String already = byEntry.get(entry);
+                if (already == null) {
+                    register(traced, p);
+                } else if (!byName.containsKey(traced)) {
+                    byName.put(traced, byName.get(already)); // traced once, under both names
+                }
+                names.add(traced);
+            }
+            Selected s = new Selected(spec, true, names, measurable, skipped, glob.wrappers());
+            members.put(spec, names);
+            selected.put(spec, s);
+            return s;
+        }
+
+        private final Map<String, List<String>> members = new LinkedHashMap<>();
+        private final Map<String, Selected> selected = new LinkedHashMap<>();
+        private final Map<Long, String> byEntry = new LinkedHashMap<>();
+
+        private void register(String name, FunctionPlan plan) {
             List<Integer> ids = new ArrayList<>();
             for (int i = 0; i < plan.instances().size(); i++) {
                 ids.add(nextId(plan.instances().size() - i));
             }
             byName.put(name, new Entry(name, ids, plan, null));
-            return plan;
+            for (dev.golat.plan.ProbePlan p : plan.instances()) {
+                byEntry.putIfAbsent(p.entry(), name);
+            }
         }
 
         /**
@@ -187,8 +369,24 @@ public final class ProbeSet {
             return plan;
         }
 
+        /** Whether two plans put their probes at the same sites (entry and every RET), instance by instance. */
+        private static boolean sameSites(FunctionPlan a, FunctionPlan b) {
+            if (a.instances().size() != b.instances().size()) {
+                return false;
+            }
+            for (int i = 0; i < a.instances().size(); i++) {
+                var x = a.instances().get(i);
+                var y = b.instances().get(i);
+                if (!x.entrySite().equals(y.entrySite()) || !x.returns().equals(y.returns())
+                        || !x.morestackSites().equals(y.morestackSites())) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
         public ProbeSet build() {
-            return new ProbeSet(byName);
+            return new ProbeSet(byName, members);
         }
 
         private int next;

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -98,6 +99,7 @@ final class ElfFile {
 
     /** Maps {@code file} and reads its ELF, program and section headers. */
     static ElfFile from(Path file) {
+        checkReadableFile(file);
         long length;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             length = ch.size();
@@ -108,8 +110,48 @@ final class ElfFile {
             return new ElfFile(file, mapped);
         } catch (NoSuchFileException e) {
             throw new GoBinaryException("no such file: " + file, e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new GoBinaryException("cannot read " + file + ": permission denied for user "
+                    + System.getProperty("user.name") + ": make it readable by this user, or run golat as one who can read it", e);
         } catch (IOException e) {
-            throw new GoBinaryException("cannot read " + file + ": " + e, e);
+            throw new GoBinaryException("cannot read " + file + ": " + (e.getMessage() == null ? e.toString() : e.getMessage())
+                    + ": give the path of a Go executable that can be read", e);
+        }
+    }
+
+    /**
+     * Refuses what cannot be a binary before opening it: a directory (naming the executables in it), and a FIFO,
+     * socket or device (opening a FIFO would block until someone writes to it).
+     */
+    private static void checkReadableFile(Path file) {
+        if (Files.isDirectory(file)) {
+            List<String> executables = new ArrayList<>();
+            try (var entries = Files.list(file)) {
+                entries.filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).map(p -> p.getFileName().toString())
+                        .sorted().limit(4).forEach(executables::add);
+            } catch (IOException | RuntimeException e) {
+                // listing is a hint only
+            }
+            throw new GoBinaryException(file + " is a directory, not a Go binary: give the path of the executable"
+                    + (executables.isEmpty() ? " file" : " inside it, e.g. " + file.resolve(executables.get(0))
+                    + (executables.size() > 1 ? " (executables there: " + String.join(", ", executables.subList(0, Math.min(3,
+                    executables.size()))) + (executables.size() > 3 ? ", ..." : "") + ")" : "")));
+        }
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+            String kind = "not a regular file";
+            try {
+                int mode = (Integer) Files.getAttribute(file, "unix:mode");
+                kind = switch (mode & 0170000) {
+                    case 0010000 -> "a FIFO (named pipe)";
+                    case 0140000 -> "a socket";
+                    case 0020000 -> "a character device";
+                    case 0060000 -> "a block device";
+                    default -> kind;
+                };
+            } catch (IOException | RuntimeException e) {
+                // the kind is a hint only
+            }
+            throw new GoBinaryException(file + " is " + kind + ", not a Go binary: give the path of the executable file");
         }
     }
 

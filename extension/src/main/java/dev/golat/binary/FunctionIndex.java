@@ -200,6 +200,21 @@ final class FunctionIndex {
         return out;
     }
 
+    /** Whether {@code glob} matches the plain name {@code name} (the same rules as {@link #matches} for globs). */
+    static boolean globMatches(String glob, String name) {
+        Pattern p = FunctionNames.globPattern(glob);
+        if (!FunctionNames.globMatchesFullName(glob)) {
+            return p.matcher(FunctionNames.shortName(name)).matches();
+        }
+        return p.matcher(name).matches() || (FunctionNames.hasTypeArgs(name) && (p.matcher(FunctionNames.genericName(name)).matches()
+                || p.matcher(FunctionNames.bareName(name)).matches()));
+    }
+
+    /** Whether some function of the binary has exactly this name. */
+    boolean hasFunctionNamed(String name) {
+        return byName.containsKey(name);
+    }
+
     private static List<Integer> ids(int[] a) {
         List<Integer> out = new ArrayList<>(a.length);
         for (int i : a) {
@@ -254,8 +269,9 @@ final class FunctionIndex {
             }
         }
         if (matches.isEmpty()) {
-            throw new GoBinaryException(String.format(Locale.ROOT, "no Go function '%s' in %s (%s, %,d functions); closest: %s",
-                    query, binary, version, functions.size(), String.join(", ", closest(query))));
+            throw new GoBinaryException(String.format(Locale.ROOT, "%s in %s (%s, %,d functions)%s; closest: %s",
+                    FunctionNames.isGlob(query) ? "no Go function matches the glob '" + query + "'" : "no Go function '" + query + "'",
+                    binary, version, functions.size(), spellingHint(query), String.join(", ", closest(query))));
         }
         Map<String, List<Integer>> groups = new LinkedHashMap<>();
         for (int id : matches) {
@@ -282,6 +298,84 @@ final class FunctionIndex {
         }
         String name = bodies.size() == 1 && wrappers.isEmpty() ? bodies.get(0).name() : generic;
         return new FunctionSelection(name, bodies, wrappers);
+    }
+
+    /**
+     * Why a name that matched nothing may be misspelt: a space outside type arguments (Go names have none there: a
+     * quoting slip), or a character outside ASCII that no function name here has (a lookalike letter pasted in).
+     */
+    private String spellingHint(String query) {
+        int depth = 0;
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (Character.isWhitespace(c) && depth <= 0) {
+                return String.format(Locale.ROOT, "; the name has a space at index %d, and Go function names have none "
+                        + "outside type arguments: check the quoting (e.g. \"main.(*T).Method\")", i);
+            }
+        }
+        for (int i = 0; i < query.length(); ) {
+            int cp = query.codePointAt(i);
+            if (cp > 0x7f) {
+                String ch = new String(Character.toChars(cp));
+                boolean known = functions.stream().anyMatch(f -> f.name().contains(ch));
+                if (!known) {
+                    return String.format(Locale.ROOT, "; the name has the non-ASCII character '%s' (U+%04X, %s) at index %d, "
+                            + "which no function name in this binary has: retype it in ASCII", ch, cp, Character.getName(cp), i);
+                }
+            }
+            i += Character.charCount(cp);
+        }
+        return "";
+    }
+
+    /**
+     * What a query selects when a glob may match many functions: for a plain name, or a glob whose matches are one
+     * function (or the instantiations of one generic function), exactly what {@link #select} selects, with its
+     * errors; for a glob that matches several, one selection per function (every generic function one, with all its
+     * instantiations), sorted by name, leaving out compiler-generated wrappers (funcID wrapper: ABI, method value and
+     * dictionary wrappers, which only call a function the glob also matches or that can be named exactly).
+     */
+    GlobSelection selectAll(String query, String binary, GoVersion version) {
+        if (query == null || !FunctionNames.isGlob(query)) {
+            return new GlobSelection(query, List.of(select(query, binary, version)), List.of());
+        }
+        List<Integer> matches = matches(query);
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int id : matches) {
+            groups.computeIfAbsent(FunctionNames.genericName(functions.get(id).name()), k -> new ArrayList<>()).add(id);
+        }
+        if (groups.size() <= 1) {
+            return new GlobSelection(query, List.of(select(query, binary, version)), List.of());
+        }
+        List<FunctionSelection> selected = new ArrayList<>();
+        List<String> wrappers = new ArrayList<>();
+        for (Map.Entry<String, List<Integer>> g : groups.entrySet()) {
+            List<FunctionSelection.Instance> bodies = new ArrayList<>();
+            List<FunctionSelection.Instance> left = new ArrayList<>();
+            for (int id : sortedByEntry(g.getValue())) {
+                (wrapper[id] ? left : bodies).add(new FunctionSelection.Instance(functions.get(id), labels[id]));
+            }
+            left.forEach(i -> wrappers.add(i.name()));
+            if (bodies.isEmpty()) {
+                continue;
+            }
+            if (FunctionNames.hasTypeArgs(g.getKey()) && bodies.size() > 1) {
+                selected.add(new FunctionSelection(g.getKey(), bodies, left));
+            } else {
+                for (FunctionSelection.Instance b : bodies) {
+                    selected.add(new FunctionSelection(b.name(), List.of(b), List.of()));
+                }
+            }
+        }
+        if (selected.isEmpty()) {
+            throw new GoBinaryException(String.format(Locale.ROOT, "the glob '%s' in %s (%s) matches only %,d "
+                    + "compiler-generated wrappers (%s%s), which only call other functions; name one exactly to trace it",
+                    query, binary, version, wrappers.size(), String.join(", ", wrappers.subList(0, Math.min(SHOWN, wrappers.size()))),
+                    wrappers.size() > SHOWN ? ", ..." : ""));
+        }
+        selected.sort(Comparator.comparing(FunctionSelection::name).thenComparingLong(s -> s.instances().get(0).function().entry()));
+        return new GlobSelection(query, selected, wrappers);
     }
 
     /**
@@ -370,11 +464,65 @@ final class FunctionIndex {
     }
 
     /**
+     * For a glob: the names whose start is closest to the glob's text before its first wildcard ({@code main.smalNon}
+     * of {@code main.smalNon*} is one edit from {@code main.smallNon}), compared with the full name for a glob with a
+     * dot or slash, else with the short name; empty when the glob starts with a wildcard.
+     */
+    private List<String> closestToGlob(String query) {
+        boolean[] wild = FunctionNames.wildcards(query);
+        int end = 0;
+        while (end < query.length() && !wild[end]) {
+            end++;
+        }
+        String prefix = query.substring(0, end).toLowerCase(Locale.ROOT);
+        if (prefix.length() < 2) {
+            return List.of();
+        }
+        boolean full = FunctionNames.globMatchesFullName(query);
+        record Scored(int score, String name) {}
+        Comparator<Scored> order = Comparator.comparingInt(Scored::score)
+                .thenComparing(s -> !s.name().startsWith("main.")).thenComparingInt(s -> s.name().length())
+                .thenComparing(Scored::name);
+        PriorityQueue<Scored> best = new PriorityQueue<>(order.reversed());
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int limit = Math.max(2, prefix.length() / 3) + 1;
+        for (GoFunction f : functions) {
+            if (!seen.add(f.name())) {
+                continue;
+            }
+            String text = (full ? f.name() : FunctionNames.shortName(f.name())).toLowerCase(Locale.ROOT);
+            int d = limit;
+            for (int k = Math.max(0, prefix.length() - 2); k <= Math.min(text.length(), prefix.length() + 2); k++) {
+                d = Math.min(d, FunctionNames.levenshtein(prefix, text.substring(0, k), limit));
+            }
+            if (d >= limit) {
+                continue;
+            }
+            Scored sc = new Scored(d, f.name());
+            if (best.size() < SHOWN || order.compare(sc, best.peek()) < 0) {
+                best.add(sc);
+                if (best.size() > SHOWN) {
+                    best.poll();
+                }
+            }
+        }
+        List<Scored> ranked = new ArrayList<>(best);
+        ranked.sort(order);
+        return ranked.stream().map(Scored::name).toList();
+    }
+
+    /**
      * Up to five names closest to the query, closest first: ranked by short name (see
      * {@link FunctionNames#distance}); for a qualified query ({@code runtime.(*mspan).base}) names under the
      * same qualifier ({@code runtime.(*mspan).}) come first, then names in the same package.
      */
     List<String> closest(String query) {
+        if (FunctionNames.isGlob(query)) {
+            List<String> near = closestToGlob(query);
+            if (!near.isEmpty()) {
+                return near;
+            }
+        }
         String literal = FunctionNames.literal(query);
         String qShort = FunctionNames.shortName(literal);
         String qualifier = literal.endsWith(qShort) ? literal.substring(0, literal.length() - qShort.length()) : "";

@@ -198,6 +198,55 @@ public final class GoBinary {
         }
     }
 
+    /** Whether a traced name is a glob ({@code *}, {@code ?}, {@code [...]} outside type arguments). */
+    public static boolean isGlob(String query) {
+        return query != null && FunctionNames.isGlob(query);
+    }
+
+    /**
+     * What {@code query} selects when it may be a glob over many functions: see {@link FunctionIndex#selectAll}. A
+     * plain name, or a glob that matches one function, selects what {@link #select} does, with the same errors.
+     *
+     * @throws GoBinaryException as {@link #select} does, and for a glob that matches only compiler-generated wrappers
+     */
+    public GlobSelection selectAll(String query) {
+        if (query == null || !FunctionNames.isGlob(query)) {
+            return new GlobSelection(query, List.of(select(query)), List.of());
+        }
+        GlobSelection all;
+        try {
+            all = index().selectAll(query, path.toString(), version);
+        } catch (GoBinaryException e) {
+            throw withGlobInlining(query, e);
+        }
+        if (!all.isMany()) {
+            return all;
+        }
+        FunctionIndex idx = index();
+        java.util.SortedMap<String, List<String>> inlined = inlineTrees().callersMatching(
+                name -> !idx.hasFunctionNamed(name) && FunctionIndex.globMatches(query, name));
+        return new GlobSelection(query, all.functions(), all.wrappers(), inlined);
+    }
+
+    /** A glob that matched no function: say which functions it matches that were inlined into every caller. */
+    private GoBinaryException withGlobInlining(String query, GoBinaryException e) {
+        if (!e.getMessage().startsWith("no Go function matches the glob")) {
+            return e;
+        }
+        FunctionIndex idx = index();
+        java.util.SortedMap<String, List<String>> inlined = inlineTrees().callersMatching(
+                name -> !idx.hasFunctionNamed(name) && FunctionIndex.globMatches(query, name));
+        if (inlined.isEmpty()) {
+            return e;
+        }
+        List<String> shown = new java.util.ArrayList<>(inlined.keySet()).subList(0, Math.min(5, inlined.size()));
+        return new GoBinaryException(e.getMessage() + String.format(Locale.ROOT, "; the glob matches %,d function%s that %s "
+                + "inlined into every caller, so %s no code of %s own to probe (%s%s): trace the callers, or build with "
+                + "-gcflags=-l", inlined.size(), inlined.size() == 1 ? "" : "s", inlined.size() == 1 ? "was" : "were",
+                inlined.size() == 1 ? "it has" : "they have", inlined.size() == 1 ? "its" : "their", String.join(", ", shown),
+                inlined.size() > shown.size() ? ", ..." : ""));
+    }
+
     /** An unknown name that was inlined everywhere has no code of its own: say where it went. */
     private GoBinaryException withInlining(String query, GoBinaryException e) {
         if (query == null || !e.getMessage().startsWith("no Go function")) {

@@ -151,6 +151,25 @@ final class InlineTrees {
         return List.copyOf(out);
     }
 
+    /**
+     * Every inlined function whose full name {@code matches} says yes to, by name, with the sorted names of the
+     * functions it was inlined into.
+     */
+    java.util.SortedMap<String, List<String>> callersMatching(java.util.function.Predicate<String> matches) {
+        java.util.TreeMap<String, TreeSet<String>> found = new java.util.TreeMap<>();
+        for (int slot = 0; slot < keys.length; slot++) {
+            if (keys[slot] >= 0) {
+                String callee = FuncTable.name(names, keys[slot]);
+                if (callee != null && matches.test(callee)) {
+                    addCallers(slot, found.computeIfAbsent(callee, k -> new TreeSet<>()));
+                }
+            }
+        }
+        java.util.TreeMap<String, List<String>> out = new java.util.TreeMap<>();
+        found.forEach((k, v) -> out.put(k, List.copyOf(v)));
+        return out;
+    }
+
     /** Sorted names of the functions into which any function whose short name is {@code shortName} was inlined. */
     List<String> callersByShortName(String shortName) {
         TreeSet<String> out = new TreeSet<>();

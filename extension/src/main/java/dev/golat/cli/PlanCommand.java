@@ -23,13 +23,14 @@ final class PlanCommand {
         }
         Planner planner = Planner.of(Path.of(args.get(0)));
         for (String spec : args.subList(1, args.size())) {
-            FunctionPlan plan = planner.planFunction(spec);
-            for (ProbePlan p : plan.instances()) {
-                Map<String, Object> m = toJson(p);
-                if (plan.isGeneric()) {
-                    m.put("generic", plan.function());
+            for (FunctionPlan plan : planner.planFunctions(spec).functions()) { // a glob: every function it matches
+                for (ProbePlan p : plan.instances()) {
+                    Map<String, Object> m = toJson(p);
+                    if (plan.isGeneric()) {
+                        m.put("generic", plan.function());
+                    }
+                    out.println(Json.write(m));
                 }
-                out.println(Json.write(m));
             }
         }
         return 0;

@@ -4,6 +4,7 @@ package dev.golat.cli;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeBias;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.binary.GoBinary;
@@ -15,8 +16,10 @@ import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import dev.golat.report.ConsoleHistogram;
+import dev.golat.report.LatencyTable;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
+import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,7 +43,7 @@ final class TraceCommand {
     private TraceCommand() {}
 
     record Options(long pid, List<String> functions, List<List<String>> spans, Duration duration, Duration interval, boolean json,
-            List<String> exec, Path save) {}
+            List<String> exec, Path save, LatencyTable.Sort sort) {}
 
     static Options parse(List<String> args) {
         long pid = -1;
@@ -51,6 +54,7 @@ final class TraceCommand {
         boolean json = false;
         List<String> exec = List.of();
         Path save = null;
+        LatencyTable.Sort sort = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -59,6 +63,13 @@ final class TraceCommand {
                 case "--interval" -> interval = parseDuration(value(args, ++i, a), a);
                 case "--json" -> json = true;
                 case "--save" -> save = Path.of(value(args, ++i, a));
+                case "--sort" -> {
+                    try {
+                        sort = LatencyTable.Sort.parse(value(args, ++i, a));
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException("--sort: " + e.getMessage());
+                    }
+                }
                 case "--span" -> {
                     if (i + 3 >= args.size()) {
                         throw new UsageException("--span needs NAME FROM TO; " + USAGE);
@@ -91,28 +102,33 @@ final class TraceCommand {
                 && !Files.isDirectory(save.toAbsolutePath().getParent())) {
             throw new UsageException("--save: directory " + save.toAbsolutePath().getParent() + " does not exist");
         }
-        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec, save);
+        return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec, save,
+                sort == null ? LatencyTable.Sort.TOTAL : sort);
     }
 
     static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--span NAME FROM TO]... [--duration 10s]"
-            + " [--interval 1s] [--json] [--save FILE] | golat trace FUNCTION... [--span NAME FROM TO]... [--json] [--save FILE]"
-            + " --exec -- CMD ARGS";
+            + " [--interval 1s] [--json] [--save FILE] [--sort total|count|p50|p99|max|name]"
+            + " | golat trace FUNCTION... [--span NAME FROM TO]... [--json] [--save FILE] [--sort COLUMN] --exec -- CMD ARGS";
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
-        Path binary = o.exec().isEmpty() ? Path.of("/proc/" + o.pid() + "/exe") : resolveExecutable(o.exec().get(0));
-        if (o.exec().isEmpty() && !Files.exists(binary)) {
-            throw new UsageException("no process " + o.pid() + " (/proc/" + o.pid() + "/exe does not exist)");
-        }
+        Path binary = o.exec().isEmpty() ? TargetProcess.executable(o.pid()) : resolveExecutable(o.exec().get(0));
         // Plan first: a wrong name fails before anything is started.
         Planner planner = Planner.of(binary);
         ProbeSet.Builder set = ProbeSet.planning(planner);
         for (String f : o.functions()) {
-            FunctionPlan plan = set.function(f);
-            plan.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
-            if (plan.isGeneric()) {
-                System.err.println("golat trace: " + plan.function() + ": " + plan.instances().size()
-                        + " instantiations measured as one");
+            ProbeSet.Selected selected = set.functions(f);
+            selected.warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
+            if (selected.many()) {
+                System.err.println("golat trace: '" + f + "' matches " + selected.plans().size() + " functions"
+                        + (selected.skipped().isEmpty() ? "" : " that can be measured (" + selected.skipped().size()
+                        + " more cannot)"));
+            }
+            for (FunctionPlan plan : selected.plans()) {
+                if (plan.isGeneric()) {
+                    System.err.println("golat trace: " + plan.function() + ": " + plan.instances().size()
+                            + " instantiations measured as one");
+                }
             }
         }
         for (List<String> span : o.spans()) {
@@ -121,6 +137,10 @@ final class TraceCommand {
         ProbeSet probes = set.build();
         List<Traced> traced = new ArrayList<>();
         for (ProbeSet.Entry e : probes.entries()) {
+            if (e.isAlias()) {
+                System.err.println("golat trace: " + e.name() + " is the same function as " + e.sameAs() + " ("
+                        + e.describe() + "): probed once, both names show the same figures");
+            }
             traced.add(e.isSpan() ? new Traced("span " + e.name(), "span " + e.name(), null, e.ids())
                     : new Traced(e.function().function(), e.name(), e.function(), e.ids()));
         }
@@ -129,6 +149,9 @@ final class TraceCommand {
         try {
             try (AgentSession agent = HostAgent.start()) {
                 agent.start(pid, binary.toString(), probes.probes(), probes.spans());
+                ProbeBias bias = agent.calibrate(CALIBRATION_CALLS);
+                System.err.println("golat trace: probe bias on this machine: " + Units.duration(bias.p50Nanos())
+                        + " per measured call (p50 of " + bias.calls() + " calibration calls), included in the figures");
                 System.err.println("golat trace: tracing " + traced.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 Saved saved = new Saved(pid);
@@ -142,7 +165,7 @@ final class TraceCommand {
                     removeHook(hook);
                 }
                 List<ProbeSnapshot> last = agent.snapshot();
-                print(last, traced, o.json(), out);
+                print(last, traced, o.json(), o.sort(), bias.p50Nanos(), out);
                 if (o.save() != null) {
                     saved.ticks.add(last);
                     saved.write(o.save(), planner.binary(), traced);
@@ -182,8 +205,12 @@ final class TraceCommand {
                 nextInterval += o.interval().toNanos();
                 List<ProbeSnapshot> tick = agent.snapshot();
                 saved.ticks.add(tick);
-                for (Traced t : traced) {
-                    System.err.println("golat trace: " + t.latency(tick));
+                if (traced.size() > LatencyTable.HISTOGRAMS_UP_TO) {
+                    System.err.print(LatencyTable.render(traced.stream().map(t -> t.latency(tick)).toList(), o.sort()));
+                } else {
+                    for (Traced t : traced) {
+                        System.err.println("golat trace: " + t.latency(tick));
+                    }
                 }
             }
         }
@@ -212,9 +239,24 @@ final class TraceCommand {
         }
     }
 
-    static void print(List<ProbeSnapshot> snapshots, List<Traced> traced, boolean json, PrintStream out) {
+    /** Calls of the agent's probe-bias calibration: a few ms. */
+    static final int CALIBRATION_CALLS = 2000;
+
+    /**
+     * The figures at the end: one JSON line per function and span with {@code --json}; else a histogram each, or,
+     * above {@link LatencyTable#HISTOGRAMS_UP_TO} functions, the table of the functions (sorted by {@code sort}, the
+     * never-called ones on one line) followed by a histogram per span.
+     */
+    static void print(List<ProbeSnapshot> snapshots, List<Traced> traced, boolean json, LatencyTable.Sort sort,
+            long biasNanos, PrintStream out) {
+        List<Traced> functions = traced.stream().filter(t -> t.plan() != null).toList();
+        if (!json && functions.size() > LatencyTable.HISTOGRAMS_UP_TO) {
+            out.print(LatencyTable.render(functions.stream().map(t -> t.latency(snapshots)).toList(), sort));
+            out.println();
+            traced = traced.stream().filter(t -> t.plan() == null).toList();
+        }
         for (Traced t : traced) {
-            Latency l = t.latency(snapshots);
+            Latency l = Snapshots.withProbeBias(t.latency(snapshots), biasNanos, false);
             if (json) {
                 Map<String, Object> m = t.plan() == null ? toJson(l, l.spanCounts().byName()) : toJson(l, t.counters(snapshots));
                 if (t.plan() != null && t.plan().isGeneric()) {
@@ -275,6 +317,10 @@ final class TraceCommand {
         m.put("p99", any ? l.p99().toNanos() : null);
         m.put("p999", any ? l.p999().toNanos() : null);
         m.put("max", any ? l.max().toNanos() : null);
+        l.probeBias().ifPresent(b -> {
+            m.put("probeBias", b.toNanos());
+            m.put("probeBiasSubtracted", l.probeBiasSubtracted());
+        });
         m.put("counters", new LinkedHashMap<>(counters));
         return m;
     }

@@ -89,7 +89,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         GolatConfiguration config = GolatConfiguration.from(context::getConfigurationParameter);
         Path reportDir = config.reportDir(AnnotationSupport.findAnnotation(testClass, GoTest.class)
                 .map(GoTest::reportDir).orElse(""));
-        ClassState state = new ClassState(testClass, reportDir, config.quiet());
+        ClassState state = new ClassState(testClass, reportDir, config.quiet(), config.subtractProbeBias());
         context.getStore(NAMESPACE).put(CLASS_STATE, state);
         // Plan everything first: a wrong function name fails in milliseconds, before any container starts.
         for (Map.Entry<String, Set<TraceTargets.Target>> e : specsByService.entrySet()) {
@@ -208,6 +208,14 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         TraceTargets.Target target;
         if (own.size() == 1) {
             target = own.get(0);
+            List<String> names = target.isSpan() || target.isOverNodes() ? List.of(target.name())
+                    : state.tracers.get(serviceKey(state, target)).expand(target.name());
+            if (names.size() > 1 || !names.get(0).equals(target.name())) {
+                throw new ParameterResolutionException("@TraceLatency(\"" + target.name() + "\") on a Latency parameter of "
+                        + where + " is a glob that matches " + names.size() + " functions (" + shown(names)
+                        + "), each measured on its own; a Latency parameter takes one function: take Latencies and "
+                        + "get(\"" + names.get(0) + "\"), or name one function");
+            }
         } else if (run.targets.size() == 1) {
             target = run.targets.iterator().next();
         } else if (run.targets.isEmpty()) {
@@ -215,10 +223,15 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     + "@TraceLatency(\"function\") to the method, its class or the parameter");
         } else {
             throw new ParameterResolutionException(where + " traces " + run.targets.size() + " functions ("
-                    + String.join(", ", run.targets.stream().map(TraceTargets.Target::name).toList())
+                    + shown(run.targets.stream().map(TraceTargets.Target::name).toList())
                     + "): say which one this Latency parameter is: @TraceLatency(\"name\") Latency name, or take Latencies");
         }
         return run.live(target);
+    }
+
+    private static String shown(List<String> names) {
+        return names.size() <= 5 ? String.join(", ", names)
+                : String.join(", ", names.subList(0, 5)) + ", and " + (names.size() - 5) + " more";
     }
 
     private static ClassState state(ExtensionContext context) {
@@ -309,17 +322,19 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         final List<GoContainer> started = new ArrayList<>();
         final Reports reports;
         final boolean quiet;
+        final boolean subtractBias;
         volatile Path lastPage;
 
-        ClassState(Class<?> testClass, Path reportDir, boolean quiet) {
-            this(testClass, reportDir, quiet, new LinkedHashMap<>(), true);
+        ClassState(Class<?> testClass, Path reportDir, boolean quiet, boolean subtractBias) {
+            this(testClass, reportDir, quiet, subtractBias, new LinkedHashMap<>(), true);
         }
 
-        private ClassState(Class<?> testClass, Path reportDir, boolean quiet, Map<String, ServiceTracer> tracers,
-                boolean owns) {
+        private ClassState(Class<?> testClass, Path reportDir, boolean quiet, boolean subtractBias,
+                Map<String, ServiceTracer> tracers, boolean owns) {
             this.testClass = testClass;
             this.reportDir = reportDir;
             this.quiet = quiet;
+            this.subtractBias = subtractBias;
             this.tracers = tracers;
             this.ownsTracers = owns;
             this.reports = new Reports(testClass, reportDir, quiet);
@@ -327,7 +342,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         /** The state of a {@code @Nested} class inside this one. */
         ClassState nested(Class<?> nestedClass) {
-            return new ClassState(nestedClass, reportDir, quiet, tracers, false);
+            return new ClassState(nestedClass, reportDir, quiet, subtractBias, tracers, false);
         }
 
         @Override
@@ -368,7 +383,22 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         MethodRun(ClassState state, Method method, Set<TraceTargets.Target> targets) {
             this.state = state;
             this.method = method;
-            this.targets = targets;
+            this.targets = expand(state, targets);
+        }
+
+        /** A glob over several functions becomes one target per function, named by its full name. */
+        static Set<TraceTargets.Target> expand(ClassState state, Set<TraceTargets.Target> targets) {
+            Set<TraceTargets.Target> out = new LinkedHashSet<>();
+            for (TraceTargets.Target t : targets) {
+                if (t.isSpan() || t.isOverNodes()) {
+                    out.add(t);
+                    continue;
+                }
+                for (String name : state.tracers.get(serviceKey(state, t)).expand(t.name())) {
+                    out.add(new TraceTargets.Target(t.service(), name));
+                }
+            }
+            return out;
         }
 
         /** The CPU wait of each service at the start of the window, when the method is gated on a baseline. */
@@ -447,11 +477,12 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {
             FunctionPlan plan = tracer.plan(t.name());
-            if (plan != null) {
-                return Snapshots.toLatency(t.name(), plan, snapshot.get(t.name()), state.reports.pagePath());
-            }
-            return Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()).get(0),
-                    state.reports.pagePath());
+            Latency latency = plan != null
+                    ? Snapshots.toLatency(t.name(), plan, snapshot.get(t.name()), state.reports.pagePath())
+                    : Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()).get(0),
+                            state.reports.pagePath());
+            long bias = tracer.probeBiasNanos();
+            return bias < 0 ? latency : Snapshots.withProbeBias(latency, bias, state.subtractBias);
         }
 
         Latencies latencies() {

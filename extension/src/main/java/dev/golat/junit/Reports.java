@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.HgrmWriter;
 import dev.golat.report.HtmlReport;
+import dev.golat.report.LatencyTable;
 import dev.golat.result.GateResult;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latencies;
@@ -48,11 +49,21 @@ final class Reports {
     synchronized Written record(String method, List<Latency> latencies, Throwable failure, List<GateResult> gates) {
         StringBuilder console = new StringBuilder();
         List<Path> hgrm = new java.util.ArrayList<>();
-        for (Latency l : latencies) {
+        boolean table = latencies.size() > LatencyTable.HISTOGRAMS_UP_TO;
+        if (table) {
             console.append(System.lineSeparator())
                     .append("golat: ").append(testClass.getSimpleName()).append('.').append(method).append("() ")
-                    .append(l.function()).append(System.lineSeparator())
-                    .append(ConsoleHistogram.render(l));
+                    .append(latencies.size()).append(" functions and spans (histograms in the report)")
+                    .append(System.lineSeparator())
+                    .append(LatencyTable.render(latencies, LatencyTable.Sort.TOTAL));
+        }
+        for (Latency l : latencies) {
+            if (!table) {
+                console.append(System.lineSeparator())
+                        .append("golat: ").append(testClass.getSimpleName()).append('.').append(method).append("() ")
+                        .append(l.function()).append(System.lineSeparator())
+                        .append(ConsoleHistogram.render(l));
+            }
             hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, l));
             for (Map.Entry<String, Latency> node : l.perNode().entrySet()) {
                 hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, node.getValue(), node.getKey()));

@@ -3,15 +3,19 @@ package dev.golat.junit;
 
 import dev.golat.agent.AgentException;
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeBias;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.ContainerAgent;
 import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
+import dev.golat.container.GoContainerException;
+import dev.golat.container.RunningBinary;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
+import dev.golat.result.Units;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,13 +29,22 @@ final class ServiceTracer implements AutoCloseable {
     private final GoContainer container;
     private final GoBinary binary;
     private final ProbeSet probes;
+    private final List<ProbeSet.Selected> globs;
     private AgentSession session;
+    private ProbeBias bias;
 
-    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes) {
+    /** Calls of the agent's calibration: a few ms. */
+    private static final int CALIBRATION_CALLS = 2000;
+    /** This machine's probe bias: calibrated once per JVM, by the first agent that attaches. */
+    private static ProbeBias machineBias;
+
+    private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes,
+            List<ProbeSet.Selected> globs) {
         this.serviceName = serviceName;
         this.container = container;
         this.binary = binary;
         this.probes = probes;
+        this.globs = List.copyOf(globs);
     }
 
     /** Plans every target against the service's binary on the host; fails before the container starts. */
@@ -45,19 +58,31 @@ final class ServiceTracer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         ProbeSet.Builder set = ProbeSet.planning(planner);
+        List<ProbeSet.Selected> globs = new java.util.ArrayList<>();
         for (TraceTargets.Target t : targets) {
             try {
                 if (t.isSpan()) {
                     set.span(t.name(), t.from(), t.to());
                 } else {
-                    set.function(t.name());
+                    ProbeSet.Selected s = set.functions(t.name());
+                    if (s.many()) {
+                        globs.add(s);
+                    }
                 }
             } catch (RuntimeException e) {
                 String what = t.isSpan() ? "@TraceSpan(name = \"" + t.name() + "\") in " : "@TraceLatency on ";
                 throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
         }
-        return new ServiceTracer(serviceName, container, planner.binary(), set.build());
+        return new ServiceTracer(serviceName, container, planner.binary(), set.build(), globs);
+    }
+
+    /**
+     * The names a traced name is traced and reported under: the full names of the functions a glob over several
+     * selected (see {@link ProbeSet#expand}), else the name itself.
+     */
+    List<String> expand(String name) {
+        return probes.expand(name);
     }
 
     /** The full function name behind a traced name, or {@code from → to} for a span. */
@@ -71,18 +96,34 @@ final class ServiceTracer implements AutoCloseable {
     }
 
     /**
-     * Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet, each line
-     * ending with {@code  on <service>} when {@code nameService} (a class with several services).
+     * Checks that the (started) container runs the build that was planned from, copies the agent into it and
+     * attaches every probe; prints the plan unless quiet, each line ending with {@code  on <service>} when
+     * {@code nameService} (a class with several services).
      */
     void attach(boolean quiet, boolean nameService) {
         try {
+            RunningBinary.requireSame(container, binary, "@GoService " + serviceName);
             session = ContainerAgent.start(container, probes.probes(), probes.spans(), "@GoService " + serviceName);
-        } catch (AgentException e) {
+        } catch (AgentException | GoContainerException e) {
             throw new GolatConfigurationException(e.getMessage(), e);
         }
+        StringBuilder biasLine = new StringBuilder();
+        bias = calibrated(session, biasLine);
         StringBuilder sb = new StringBuilder();
+        java.util.Set<String> inGlobs = new java.util.HashSet<>();
+        for (ProbeSet.Selected g : globs) {
+            inGlobs.addAll(g.names());
+            sb.append(describe(g));
+        }
         for (ProbeSet.Entry e : probes.entries()) {
-            if (e.isSpan()) {
+            if (inGlobs.contains(e.name())) {
+                continue;
+            }
+            if (e.isAlias()) {
+                sb.append("golat: tracing ").append(e.name()).append(": the same function as ").append(e.sameAs())
+                        .append(" (").append(e.describe()).append("), probed once: both names see the same figures")
+                        .append(System.lineSeparator());
+            } else if (e.isSpan()) {
                 sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe())
                         .append(System.lineSeparator());
             } else {
@@ -93,6 +134,7 @@ final class ServiceTracer implements AutoCloseable {
             String nl = System.lineSeparator();
             sb = new StringBuilder(sb.toString().replace(nl, " on " + serviceName + nl));
         }
+        sb.insert(0, biasLine); // of the machine, not of one service
         if (!quiet) {
             System.out.print(sb);
         }
@@ -115,6 +157,23 @@ final class ServiceTracer implements AutoCloseable {
         return sb.toString();
     }
 
+    /**
+     * Printed for a glob over several functions: how many it traces, those it left out (one line each) and the
+     * other warnings; the probe sites of each function are in the report, not on the console.
+     */
+    static String describe(ProbeSet.Selected glob) {
+        String nl = System.lineSeparator();
+        int probes = glob.plans().stream().mapToInt(p -> p.instances().stream()
+                .mapToInt(i -> 1 + i.returns().size() + i.morestackSites().size()).sum()).sum();
+        StringBuilder sb = new StringBuilder("golat: tracing '" + glob.spec() + "' ("
+                + glob.plans().get(0).instances().get(0).goVersion() + "): " + glob.plans().size() + " functions, "
+                + probes + " uprobes, each function measured on its own under its full name" + nl);
+        for (String w : glob.warnings()) {
+            sb.append("golat:   warning: ").append(w).append(nl);
+        }
+        return sb.toString();
+    }
+
     /** One line per probe plan: where its probes went. */
     static String describe(ProbePlan p) {
         String line = "golat: tracing " + p.function() + " (" + p.goVersion() + "): entry probe at file offset 0x"
@@ -122,6 +181,33 @@ final class ServiceTracer implements AutoCloseable {
                 + p.returns().size() + " RET" + (p.returns().size() == 1 ? "" : "s") + ", "
                 + p.morestackSites().size() + " morestack site" + (p.morestackSites().size() == 1 ? "" : "s");
         return p.warnings().isEmpty() ? line : line + "; warning: " + String.join("; ", p.warnings());
+    }
+
+    /**
+     * The machine's probe bias, calibrated by the first session of this JVM (one {@code calibrate} of
+     * {@value #CALIBRATION_CALLS} calls); {@code null}, with a warning in {@code out}, when the agent could not.
+     */
+    private static synchronized ProbeBias calibrated(AgentSession session, StringBuilder out) {
+        if (machineBias == null) {
+            try {
+                machineBias = session.calibrate(CALIBRATION_CALLS);
+                out.append("golat: probe bias on this machine: ").append(Units.duration(machineBias.p50Nanos()))
+                        .append(" per measured call (p50 of ").append(Units.count(machineBias.calls()))
+                        .append(" calibration calls; min ").append(Units.duration(machineBias.minNanos()))
+                        .append(", p90 ").append(Units.duration(machineBias.p90Nanos())).append(")")
+                        .append(System.lineSeparator());
+            } catch (AgentException e) {
+                out.append("golat: warning: the probe bias could not be calibrated: ").append(e.getMessage())
+                        .append(System.lineSeparator());
+                return null;
+            }
+        }
+        return machineBias;
+    }
+
+    /** The probe bias on this machine in ns (p50 of the calibration), or -1 when it could not be calibrated. */
+    long probeBiasNanos() {
+        return bias == null ? -1 : bias.p50Nanos();
     }
 
     void reset() {

@@ -14,9 +14,15 @@ import java.lang.annotation.Target;
  *
  * <p>On a method: traced during that method. On the class: traced during every method. On a {@link Latency}
  * parameter: traced during that method and injected there ({@code void t(@TraceLatency("getTSO") Latency tso)}).
- * Names may be short ({@code handleStmtExecute}), full ({@code main.(*clientConn).handleStmtExecute}), a glob
- * that matches one function, or {@code function+offset}. Unknown and ambiguous names fail before any
- * container starts.
+ * Names may be short ({@code handleStmtExecute}), full ({@code main.(*clientConn).handleStmtExecute}), a glob,
+ * or {@code function+offset}. Unknown and ambiguous names fail before any container starts.
+ *
+ * <p>A glob that matches one function (or one generic function) is that function, injected as one {@link Latency}
+ * under the glob's text. A glob that matches several ({@code "main.(*clientConn).*"}) traces each of them on its
+ * own: the test takes {@link dev.golat.result.Latencies} and reads each by its full name
+ * ({@code latencies.get("main.(*clientConn).dispatch")}); a {@link Latency} parameter refuses such a glob. Matches
+ * that cannot be measured (no RET) are left out with one warning each, and compiler-generated wrappers with one
+ * line; a name given exactly that cannot be measured still fails.
  *
  * <p>A service of several nodes (several {@link GoService} fields, e.g. three nodes of one binary):
  * {@code @TraceLatency(value = "handleStmtExecute", services = {"node1", "node2", "node3"})} traces the function on

@@ -2,6 +2,7 @@
 package dev.golat.plan;
 
 import dev.golat.binary.FunctionSelection;
+import dev.golat.binary.GlobSelection;
 import dev.golat.binary.GoBinary;
 import dev.golat.binary.GoFunction;
 import dev.golat.x86.ProbeSites;
@@ -54,12 +55,38 @@ public final class Planner {
             ProbePlan p = plan(spec);
             return new FunctionPlan(fs.text(), p.function(), List.of(p));
         }
-        FunctionSelection selection = binary.select(fs.name());
+        return planSelection(fs, fs.text(), binary.select(fs.name()));
+    }
+
+    /**
+     * Plans what a traced name selects when it may be a glob over many functions (see {@link GoBinary#selectAll}):
+     * one plan per function, each named by its full name (a generic function's by its generic name). A plain name,
+     * an address, an offset, or a glob that matches one function plans what {@link #planFunction} plans. Plans that
+     * cannot be measured are returned too (their warnings say why): the caller decides.
+     */
+    public GlobPlan planFunctions(String spec) {
+        PointName fs = PointName.parse(spec);
+        if (fs.isAddress() || fs.hasOffset() || !GoBinary.isGlob(fs.name())) {
+            return new GlobPlan(fs.text(), false, List.of(planFunction(spec)), List.of(), java.util.Map.of());
+        }
+        GlobSelection all = binary.selectAll(fs.name());
+        if (!all.isMany()) {
+            return new GlobPlan(fs.text(), false, List.of(planSelection(fs, fs.text(), all.functions().get(0))), all.wrappers(),
+                    java.util.Map.of());
+        }
+        List<FunctionPlan> plans = new ArrayList<>();
+        for (FunctionSelection s : all.functions()) {
+            plans.add(planSelection(fs, s.name(), s));
+        }
+        return new GlobPlan(fs.text(), true, plans, all.wrappers(), all.inlinedOnly());
+    }
+
+    private FunctionPlan planSelection(PointName fs, String spec, FunctionSelection selection) {
         List<ProbePlan> plans = new ArrayList<>();
         for (FunctionSelection.Instance i : selection.instances()) {
             plans.add(planAt(fs, i.function(), i.name(), i.function().entry(), false));
         }
-        return new FunctionPlan(fs.text(), selection.name(), plans);
+        return new FunctionPlan(spec, selection.name(), plans);
     }
 
     /**

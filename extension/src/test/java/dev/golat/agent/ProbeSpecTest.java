@@ -58,8 +58,8 @@ class ProbeSpecTest {
 
     @Test
     void should_refuse_ids_names_and_offsets_the_agent_cannot_take() {
-        assertThatThrownBy(() -> ProbeSpec.of(256, "main.f", 1, EntryKind.JCC, List.of(), List.of(2L)))
-                .hasMessage("probe id 256 of main.f is outside 0..255");
+        assertThatThrownBy(() -> ProbeSpec.of(4096, "main.f", 1, EntryKind.JCC, List.of(), List.of(2L)))
+                .hasMessage("probe id 4096 of main.f is outside 0..4095");
         assertThatThrownBy(() -> ProbeSpec.of(0, "main.f g", 1, EntryKind.JCC, List.of(), List.of(2L)))
                 .hasMessage("probe 0: function name 'main.f g' must be non-empty and without whitespace");
         assertThatThrownBy(() -> ProbeSpec.of(0, "main.f", 1, EntryKind.JCC, List.of(-5L), List.of(2L)))

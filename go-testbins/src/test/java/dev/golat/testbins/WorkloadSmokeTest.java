@@ -75,6 +75,15 @@ class WorkloadSmokeTest {
                 .isLessThanOrEqualTo(num(r, "elapsedNs") / 100_000 + 2); // each figure is rounded
     }
 
+    @EachGoBuild
+    void fleet_calls_the_first_k_methods_n_times_each(String go, Variant variant) throws Exception {
+        Map<String, Object> r = run(go, variant, "-mode", "fleet", "-n", "7", "-fleet", "30");
+
+        assertThat(str(r, "mode")).isEqualTo("fleet");
+        assertThat(num(r, "count")).isEqualTo(7);
+        assertThat(num(r, "functions")).isEqualTo(30);
+    }
+
     @Test
     void wait_stdin_holds_the_first_call_until_a_line_arrives() throws Exception {
         String go = GoTestBinaries.goVersions().get(0);
@@ -150,7 +159,7 @@ class WorkloadSmokeTest {
         try (RunningProgram p = RunningProgram.start(command(newest(), "-mode", "sideways"))) {
             p.awaitExit(TIMEOUT);
             assertThat(p.process().exitValue()).isEqualTo(2);
-            assertThat(p.stderr()).contains("-mode \"sideways\"", "block, recurse, panic, goexit, loop or breakdown");
+            assertThat(p.stderr()).contains("-mode \"sideways\"", "block, recurse, panic, goexit, loop, fleet or breakdown");
         }
     }
 

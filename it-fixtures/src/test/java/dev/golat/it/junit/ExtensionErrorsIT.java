@@ -80,6 +80,17 @@ class ExtensionErrorsIT {
     }
 
     @Test
+    void a_latency_parameter_refuses_a_glob_over_several_functions() {
+        String message = failureOf(GlobOnLatencyTestCase.class);
+        assertThat(message).startsWith("@TraceLatency(\"main.(*clientConn).*\") on a Latency parameter of "
+                + "GlobOnLatencyTestCase.t() is a glob that matches ")
+                .containsPattern("matches \\d+ functions \\(main\\.\\(\\*clientConn\\)\\.\\w+, ")
+                .contains("main.(*clientConn).dispatch, ")
+                .containsPattern("\\), each measured on its own; a Latency parameter takes one function: take Latencies and "
+                        + "get\\(\"main\\.\\(\\*clientConn\\)\\.\\w+\"\\), or name one function$");
+    }
+
+    @Test
     void a_probe_that_never_fired_says_so_with_hints() {
         String message = failureOf(NeverDrivenTestCase.class);
         assertThat(message).contains("to have measured calls, but the probe never fired")
@@ -132,6 +143,14 @@ class ExtensionErrorsIT {
         @Test
         @TraceLatency("get")
         void t() {}
+    }
+
+    @GoTest
+    static class GlobOnLatencyTestCase {
+        @GoService static GoContainer server = StmtServer.container("go1.21", StmtClient.freePort());
+
+        @Test
+        void t(@TraceLatency("main.(*clientConn).*") Latency latency) {}
     }
 
     @GoTest

@@ -13,7 +13,10 @@ import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Debian's prometheus (bookworm's 2.42 package: Go 1.19, stripped, dynamically linked against glibc), started with
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * Counts are exact: the requests the test drove, prometheus' {@code _count} and {@code requests_total}.
  */
 @GoTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PrometheusTracedIT {
     static final int PORT = StmtClient.freePort();
     static final int REQUESTS = 300;
@@ -35,7 +39,24 @@ class PrometheusTracedIT {
     @GoService
     static GoContainer prometheus = Prometheus.container(PORT);
 
+    static final String HANDLER_METHODS = "*/web.(*Handler).*";
+
     @Test
+    @Order(2) // after the test that compares prometheus' own counters with the requests it drove
+    @TraceLatency(HANDLER_METHODS)
+    void a_glob_over_every_method_of_the_web_handler_counts_each_one(Latencies latencies) throws Exception {
+        HttpDriver.Calls calls = new HttpDriver().get("http://127.0.0.1:" + PORT + HANDLER, REQUESTS);
+
+        assertThat(calls.count()).isEqualTo(REQUESTS);
+        assertThat(latencies.all()).as("methods of web.(*Handler) traced").hasSizeGreaterThan(20)
+                .allSatisfy(l -> assertThat(l.name()).startsWith("github.com/prometheus/prometheus/web.(*Handler)."));
+        Latency version = latencies.get("github.com/prometheus/prometheus/web.(*Handler).version");
+        assertThat(version.count()).as("calls of web.(*Handler).version").isEqualTo(REQUESTS);
+        assertThat(version.counts().unmatchedReturns()).isZero();
+    }
+
+    @Test
+    @Order(1)
     @TraceLatency({INSTRUMENTED, VERSION})
     void agrees_with_prometheus_own_handler_histogram_and_the_callers_clock(Latencies latencies) throws Exception {
         HttpDriver http = new HttpDriver();
