@@ -76,8 +76,10 @@ func (cc *clientConn) dispatch(line string) bool {
 		cc.w.WriteString("OK reset")
 	case "QUIT":
 		return true
+	case "CRASH": // for tests of a service that dies mid-test: an unrecovered panic, exit code 2
+		panic("stmtserver: CRASH asked by a client: " + arg)
 	default:
-		fmt.Fprintf(cc.w, "ERR unknown command %q: want EXEC <statement>, STATS, RESET or QUIT", cmd)
+		fmt.Fprintf(cc.w, "ERR unknown command %q: want EXEC <statement>, STATS, RESET, QUIT or CRASH <why>", cmd)
 	}
 	cc.w.WriteByte('\n')
 	return false

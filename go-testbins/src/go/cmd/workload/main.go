@@ -15,7 +15,7 @@
 // Durations are integer nanoseconds; percentiles are nearest-rank (see golat.dev/testbins/internal/stats).
 // count is the number of calls that returned normally; panics and goexits count the calls that did not.
 //
-// Traced functions (never inlined): main.blockSleep, main.blockChan, main.recurse, main.mayPanic,
+// Traced functions (never inlined): main.blockSleep, main.blockSpin, main.blockChan, main.recurse, main.mayPanic,
 // main.mayGoexit, main.trivial, main.smallNonLeaf, and the 1,000 methods main.(*fleet).M0000 … M0999 and main.grüße
 // (fleet.go).
 package main
@@ -146,7 +146,7 @@ func parseFlags() config {
 	flag.IntVar(&c.heapMB, "heap", 64, "breakdown gc: MB of pointers kept alive")
 	flag.IntVar(&c.n, "n", 10000, "number of calls (recurse: top-level calls, each `depth` frames deep)")
 	flag.IntVar(&c.goroutines, "goroutines", 8, "goroutines calling the traced function (not loop)")
-	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep) or chan (main.blockChan)")
+	flag.StringVar(&c.variant, "variant", "sleep", "block mode: sleep (main.blockSleep), spin (main.blockSpin: busy-waits -sleep) or chan (main.blockChan)")
 	flag.DurationVar(&c.sleep, "sleep", 200*time.Microsecond, "how long each blocking call waits (block, panic, goexit; 0: no wait in panic/goexit)")
 	flag.IntVar(&c.depth, "depth", 64, "recurse mode: frames per top-level call")
 	flag.IntVar(&c.every, "every", 10, "panic/goexit mode: every k-th call panics / calls runtime.Goexit")
@@ -166,10 +166,10 @@ func parseFlags() config {
 		fail("-mode %q: want block, recurse, panic, goexit, loop, fleet or breakdown", c.mode)
 	}
 	switch {
-	case c.variant == "sleep" || c.variant == "chan":
+	case c.variant == "sleep" || c.variant == "spin" || c.variant == "chan":
 	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc"):
 	default:
-		fail("-variant %q: want sleep or chan (breakdown: also cpu, runnable or gc)", c.variant)
+		fail("-variant %q: want sleep, spin or chan (breakdown: also cpu, runnable or gc)", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":

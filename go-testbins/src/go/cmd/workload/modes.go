@@ -23,6 +23,17 @@ func blockSleep(d time.Duration) time.Duration {
 	return time.Since(t)
 }
 
+// blockSpin busy-waits d on its CPU without parking: a microsecond-scale call, whose inner clock is d plus a clock
+// read, so the probes' own time inside the interval (their bias) is a large share of what golat measures.
+//
+//go:noinline
+func blockSpin(d time.Duration) time.Duration {
+	t := time.Now()
+	for time.Since(t) < d {
+	}
+	return time.Since(t)
+}
+
 //go:noinline
 func blockChan(c <-chan struct{}) time.Duration {
 	t := time.Now()
@@ -46,6 +57,13 @@ func runBlock(cfg config) result {
 				for i := 0; i < k; i++ {
 					t := time.Now()
 					d := blockSleep(cfg.sleep)
+					ds = append(ds, time.Since(t))
+					in = append(in, d)
+				}
+			} else if cfg.variant == "spin" {
+				for i := 0; i < k; i++ {
+					t := time.Now()
+					d := blockSpin(cfg.sleep)
 					ds = append(ds, time.Since(t))
 					in = append(in, d)
 				}

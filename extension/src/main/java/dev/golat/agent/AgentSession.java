@@ -50,6 +50,8 @@ public final class AgentSession implements AutoCloseable {
     private boolean attached;
     private boolean closed;
     private boolean targetExited;
+    private java.util.function.Supplier<String> whyGone = () -> "";
+    private String gone; // set once the agent is found gone: every later call fails with it
 
     private AgentSession(OutputStream stdin, AgentOutput out, AutoCloseable transport) {
         this.stdin = Objects.requireNonNull(stdin, "stdin");
@@ -67,6 +69,30 @@ public final class AgentSession implements AutoCloseable {
      */
     public static AgentSession over(OutputStream agentStdin, AgentOutput agentOutput, AutoCloseable transport) {
         return new AgentSession(agentStdin, agentOutput, transport);
+    }
+
+    /**
+     * What to say when the agent is gone (its output ended) before an answer: the transport's account of how it
+     * ended, a whole sentence that names the agent or its service, the exit and what to do (or {@code ""}).
+     */
+    public AgentSession whenGone(java.util.function.Supplier<String> diagnosis) {
+        this.whyGone = Objects.requireNonNull(diagnosis, "diagnosis");
+        return this;
+    }
+
+    /**
+     * A process exit status as a phrase: {@code "was killed by signal 9 (SIGKILL)"} for 128 + n (how a shell,
+     * Docker and {@link Process#exitValue()} report a signal), else {@code "exited with code 2"}.
+     */
+    public static String describeExit(long status) {
+        if (status > 128 && status < 128 + 32) {
+            int sig = (int) (status - 128);
+            String[] names = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+                    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
+            String name = sig < names.length ? " (" + names[sig] + ")" : "";
+            return "was killed by signal " + sig + name + ", exit status " + status;
+        }
+        return "exited with code " + status;
     }
 
     /** How long to wait for any answer (default 30 s). */
@@ -316,12 +342,16 @@ public final class AgentSession implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("agent session is closed");
         }
+        if (gone != null) {
+            throw new AgentException("GONE", gone);
+        }
         try {
             stdin.write((lines + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
-            throw new AgentException("SESSION", "cannot write to golat-agent (" + e.getMessage() + ")"
-                    + out.stderrSuffix(), e);
+            String why = diagnose("a command");
+            throw new AgentException(why != null ? "GONE" : "SESSION", why != null ? why
+                    : "cannot write to golat-agent (" + e.getMessage() + ")" + out.stderrSuffix(), e);
         }
     }
 
@@ -336,8 +366,9 @@ public final class AgentSession implements AutoCloseable {
                 throw new AgentException("SESSION", "interrupted waiting for golat-agent to answer " + waitingFor, e);
             }
             if (line == null) {
-                throw new AgentException("SESSION", "golat-agent exited before answering " + waitingFor
-                        + out.stderrSuffix());
+                String why = diagnose(waitingFor);
+                throw why != null ? new AgentException("GONE", why) : new AgentException("SESSION",
+                        "golat-agent exited before answering " + waitingFor + out.stderrSuffix());
             }
             if (line.startsWith("exit ")) {
                 targetExited = true;
@@ -352,6 +383,27 @@ public final class AgentSession implements AutoCloseable {
             }
             return line;
         }
+    }
+
+    /**
+     * Once the agent's output has ended: the transport's account of it, remembered for every later call (or
+     * {@code null} when the transport has none to give).
+     */
+    private String diagnose(String waitingFor) {
+        if (gone == null) {
+            String why;
+            try {
+                why = whyGone.get();
+            } catch (RuntimeException e) {
+                why = "";
+            }
+            if (why == null || why.isEmpty()) {
+                return null;
+            }
+            gone = why + System.lineSeparator() + "(noticed waiting for the agent's answer to " + waitingFor + ")"
+                    + out.stderrSuffix();
+        }
+        return gone;
     }
 
     private void requireAttached(String what) {

@@ -45,7 +45,8 @@ public final class HostAgent {
             output.readStdoutFrom(process.getInputStream(), "golat-agent-stdout");
             output.readStderrFrom(process.getErrorStream(), "golat-agent-stderr");
             Path tempDir = dir;
-            return AgentSession.over(process.getOutputStream(), output, () -> stop(process, tempDir)).hostPaths();
+            return AgentSession.over(process.getOutputStream(), output, () -> stop(process, tempDir)).hostPaths()
+                    .whenGone(() -> gone(process));
         } catch (IOException e) {
             deleteQuietly(dir);
             throw new UncheckedIOException("cannot start golat-agent from " + dir + ": " + e.getMessage(), e);
@@ -69,6 +70,22 @@ public final class HostAgent {
                 }
             }
         }
+    }
+
+    /** How the agent process ended, once its output has; {@code ""} if it still runs. */
+    private static String gone(Process process) {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                return "";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+        return "golat-agent (pid " + process.pid() + ") " + AgentSession.describeExit(process.exitValue())
+                + " while it traced: the kernel detached its probes when it died, so the target runs on untraced and "
+                + "nothing more was measured. Something outside golat ended it (kill, a cleanup script, the OOM killer: "
+                + "dmesg | grep -i oom); run again";
     }
 
     private static void stop(Process process, Path dir) {

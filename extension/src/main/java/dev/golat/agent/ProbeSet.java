@@ -41,10 +41,21 @@ public final class ProbeSet {
      * @param ids      the agent's ids: one per instantiation of the function, in its plan's order, or the span's
      * @param function the function's plan, or {@code null} for a span
      * @param span     the span's plan, or {@code null} for a function
+     * @param sameAs   the name under which the same function was named first (its probes are this entry's), or
+     *                 {@code null}: the same sites are probed once, and every name sees the same figures
      */
-    public record Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span) {
+    public record Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span, String sameAs) {
         public Entry {
             ids = List.copyOf(ids);
+        }
+
+        Entry(String name, List<Integer> ids, FunctionPlan function, SpanPlan span) {
+            this(name, ids, function, span, null);
+        }
+
+        /** Whether an earlier name already probes this function ({@link #sameAs()}). */
+        public boolean isAlias() {
+            return sameAs != null;
         }
 
         public boolean isSpan() {
@@ -84,6 +95,9 @@ public final class ProbeSet {
         List<ProbeSpec> p = new ArrayList<>();
         List<SpanSpec> s = new ArrayList<>();
         for (Entry e : entries()) {
+            if (e.isAlias()) {
+                continue; // its ids are the first name's, already listed
+            }
             if (e.isSpan()) {
                 s.add(SpanSpec.of(e.id(), e.span()));
             } else {
@@ -247,7 +261,9 @@ public final class ProbeSet {
 
         /**
          * Plans a function, or every instantiation of a generic one (one probe each); naming the same function
-         * again is a no-op.
+         * again is a no-op. Naming it again by another name (its full name, a shorter suffix, a pattern that
+         * selects the same instantiations) probes nothing more: the new name is an alias of the first, with the
+         * same ids, so the sites are probed once and both names see the same figures ({@link Entry#sameAs()}).
          *
          * @return its plan (its warnings are for the user to see)
          * @throws PlanException when it cannot be planned or measured (no RET), or the name is a span's
@@ -265,8 +281,19 @@ public final class ProbeSet {
             if (!plan.measurable()) {
                 throw new PlanException(String.join("; ", plan.warnings()));
             }
-            register(name, plan);
+            add(name, plan);
             return plan;
+        }
+
+        /** Registers {@code plan} under {@code name}, or as an alias of a name that already probes the same sites. */
+        private void add(String name, FunctionPlan plan) {
+            for (Entry e : byName.values()) {
+                if (!e.isSpan() && !e.isAlias() && sameSites(e.function(), plan)) {
+                    byName.put(name, new Entry(name, e.ids(), plan, null, e.name()));
+                    return;
+                }
+            }
+            register(name, plan);
         }
 
         /**
@@ -291,7 +318,7 @@ public final class ProbeSet {
             GlobPlan glob = planner.planFunctions(spec);
             if (!glob.many()) {
                 FunctionPlan plan = glob.functions().get(0);
-                register(spec, plan);
+                add(spec, plan);
                 return new Selected(spec, false, List.of(spec), List.of(plan), List.of(), glob.wrappers());
             }
             List<FunctionPlan> measurable = new ArrayList<>();
@@ -388,6 +415,22 @@ public final class ProbeSet {
             for (String n : names) {
                 brokenDown.add(byName.get(n).name());
             }
+        }
+
+        /** Whether two plans put their probes at the same sites (entry and every RET), instance by instance. */
+        private static boolean sameSites(FunctionPlan a, FunctionPlan b) {
+            if (a.instances().size() != b.instances().size()) {
+                return false;
+            }
+            for (int i = 0; i < a.instances().size(); i++) {
+                var x = a.instances().get(i);
+                var y = b.instances().get(i);
+                if (!x.entrySite().equals(y.entrySite()) || !x.returns().equals(y.returns())
+                        || !x.morestackSites().equals(y.morestackSites())) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         public ProbeSet build() {

@@ -4,6 +4,7 @@ package dev.golat.cli;
 import dev.golat.agent.AgentSession;
 import dev.golat.agent.Counters;
 import dev.golat.agent.HostAgent;
+import dev.golat.agent.ProbeBias;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.binary.GoBinary;
@@ -18,6 +19,7 @@ import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.LatencyTable;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
+import dev.golat.result.Units;
 import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -135,6 +137,10 @@ final class TraceCommand {
         ProbeSet probes = set.build();
         List<Traced> traced = new ArrayList<>();
         for (ProbeSet.Entry e : probes.entries()) {
+            if (e.isAlias()) {
+                System.err.println("golat trace: " + e.name() + " is the same function as " + e.sameAs() + " ("
+                        + e.describe() + "): probed once, both names show the same figures");
+            }
             traced.add(e.isSpan() ? new Traced("span " + e.name(), "span " + e.name(), null, e.ids())
                     : new Traced(e.function().function(), e.name(), e.function(), e.ids()));
         }
@@ -143,6 +149,9 @@ final class TraceCommand {
         try {
             try (AgentSession agent = HostAgent.start()) {
                 agent.start(pid, binary.toString(), probes.probes(), probes.spans());
+                ProbeBias bias = agent.calibrate(CALIBRATION_CALLS);
+                System.err.println("golat trace: probe bias on this machine: " + Units.duration(bias.p50Nanos())
+                        + " per measured call (p50 of " + bias.calls() + " calibration calls), included in the figures");
                 System.err.println("golat trace: tracing " + traced.size() + " function(s) in pid " + pid
                         + (o.duration() != null ? " for " + o.duration().toSeconds() + " s" : "") + "; Ctrl-C to stop");
                 Saved saved = new Saved(pid);
@@ -156,7 +165,7 @@ final class TraceCommand {
                     removeHook(hook);
                 }
                 List<ProbeSnapshot> last = agent.snapshot();
-                print(last, traced, o.json(), o.sort(), out);
+                print(last, traced, o.json(), o.sort(), bias.p50Nanos(), out);
                 if (o.save() != null) {
                     saved.ticks.add(last);
                     saved.write(o.save(), planner.binary(), traced);
@@ -230,13 +239,16 @@ final class TraceCommand {
         }
     }
 
+    /** Calls of the agent's probe-bias calibration: a few ms. */
+    static final int CALIBRATION_CALLS = 2000;
+
     /**
      * The figures at the end: one JSON line per function and span with {@code --json}; else a histogram each, or,
      * above {@link LatencyTable#HISTOGRAMS_UP_TO} functions, the table of the functions (sorted by {@code sort}, the
      * never-called ones on one line) followed by a histogram per span.
      */
     static void print(List<ProbeSnapshot> snapshots, List<Traced> traced, boolean json, LatencyTable.Sort sort,
-            PrintStream out) {
+            long biasNanos, PrintStream out) {
         List<Traced> functions = traced.stream().filter(t -> t.plan() != null).toList();
         if (!json && functions.size() > LatencyTable.HISTOGRAMS_UP_TO) {
             out.print(LatencyTable.render(functions.stream().map(t -> t.latency(snapshots)).toList(), sort));
@@ -244,7 +256,7 @@ final class TraceCommand {
             traced = traced.stream().filter(t -> t.plan() == null).toList();
         }
         for (Traced t : traced) {
-            Latency l = t.latency(snapshots);
+            Latency l = Snapshots.withProbeBias(t.latency(snapshots), biasNanos, false);
             if (json) {
                 Map<String, Object> m = t.plan() == null ? toJson(l, l.spanCounts().byName()) : toJson(l, t.counters(snapshots));
                 if (t.plan() != null && t.plan().isGeneric()) {
@@ -305,6 +317,10 @@ final class TraceCommand {
         m.put("p99", any ? l.p99().toNanos() : null);
         m.put("p999", any ? l.p999().toNanos() : null);
         m.put("max", any ? l.max().toNanos() : null);
+        l.probeBias().ifPresent(b -> {
+            m.put("probeBias", b.toNanos());
+            m.put("probeBiasSubtracted", l.probeBiasSubtracted());
+        });
         m.put("counters", new LinkedHashMap<>(counters));
         return m;
     }

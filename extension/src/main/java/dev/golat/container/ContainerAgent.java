@@ -9,7 +9,10 @@ import dev.golat.agent.AgentSession;
 import dev.golat.agent.BreakdownSpec;
 import dev.golat.agent.ProbeSpec;
 import dev.golat.agent.SpanSpec;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apiguardian.api.API;
 
 /**
@@ -44,7 +47,8 @@ public final class ContainerAgent {
         ExecStream exec = container.exec(GoContainer.AGENT_PATH);
         AgentOutput output = new AgentOutput();
         output.readStdoutFrom(exec.stdout(), "golat-agent-stdout-" + label);
-        AgentSession session = AgentSession.over(exec.stdin(), output, exec::close);
+        AgentSession session = AgentSession.over(exec.stdin(), output, exec::close)
+                .whenGone(() -> gone(container, label, exec));
         try {
             session.stackMoves(stackMoveSites(container));
             session.start(container.servicePid(), container.binaryPathInContainer(), probes, spans, breakdown);
@@ -55,6 +59,51 @@ public final class ContainerAgent {
         } catch (RuntimeException e) {
             session.close();
             throw e;
+        }
+    }
+
+    /** Polls for the container to stop after the agent's exit: a killed container takes its processes first. */
+    private static final long CONTAINER_GRACE_MS = 1500;
+
+    /**
+     * Why the agent's output ended: the service's container stopped (the service crashed, or was killed with its
+     * container: its exit code and last log lines), or the agent alone died (its exit; the service runs on).
+     */
+    static String gone(GoContainer container, String label, ExecStream exec) {
+        OptionalLong agentExit = exec.awaitExit(Duration.ofSeconds(2));
+        long deadline = System.nanoTime() + CONTAINER_GRACE_MS * 1_000_000;
+        InspectContainerResponse.ContainerState state = container.state();
+        while (state != null && Boolean.TRUE.equals(state.getRunning()) && System.nanoTime() - deadline < 0) {
+            sleep(50);
+            state = container.state();
+        }
+        String id = RunningBinary.shortId(container.getContainerId());
+        if (state == null || !Boolean.TRUE.equals(state.getRunning())) {
+            String exit = state == null || state.getExitCodeLong() == null ? "ended (its state cannot be read)"
+                    : AgentSession.describeExit(state.getExitCodeLong());
+            String why = "";
+            if (state != null && Boolean.TRUE.equals(state.getOOMKilled())) {
+                why = ": the kernel's OOM killer ended it (give it more memory)";
+            } else if (state != null && state.getExitCodeLong() != null && state.getExitCodeLong() == 128 + 9) {
+                why = " (docker kill, docker rm -f, or the OOM killer outside Docker's limits)";
+            }
+            return "service " + container.serviceName() + " of " + label + " " + exit + why + " while it was traced: "
+                    + "its container " + id + " stopped, and golat-agent with it, so this test's figures are lost; "
+                    + "last log lines:" + System.lineSeparator() + LogTail.indent(container.lastLogLines());
+        }
+        String exit = agentExit.isPresent() ? AgentSession.describeExit(agentExit.getAsLong()) : "ended";
+        return "golat-agent (host pid " + exec.hostPid() + ") in container " + id + " of " + label + " " + exit
+                + " while it traced: the kernel detached its probes when it died, so service "
+                + container.serviceName() + " runs on untraced and this test's figures are lost. Something outside "
+                + "golat ended the agent (kill -9, a cleanup script such as pkill -f golat-agent, the OOM killer: "
+                + "dmesg | grep -i oom); run the tests again";
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

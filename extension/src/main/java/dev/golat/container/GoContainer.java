@@ -233,6 +233,15 @@ public class GoContainer extends GenericContainer<GoContainer> {
         return pid == null ? 0 : pid;
     }
 
+    /** The container's state now ({@code docker inspect}), or {@code null} when Docker cannot say. */
+    InspectContainerResponse.ContainerState state() {
+        try {
+            return getDockerClient().inspectContainerCmd(getContainerId()).exec().getState();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     /** Copies the agent executable to {@value #AGENT_PATH} (mode 0755) in the running container. */
     String copyAgent(byte[] agentBinary) {
         requireStarted("copyAgent");

@@ -23,6 +23,9 @@ import org.apiguardian.api.API;
  *       per test on the console; failure messages, report entries, files and the end-of-run summary stay</td></tr>
  *   <tr><td>{@value #SUMMARY_ENABLED}</td><td>{@code true}</td><td>{@code false}: no {@code summary.json}, no
  *       Markdown summary and no end-of-run table</td></tr>
+ *   <tr><td>{@value #BIAS_SUBTRACT}</td><td>{@code false}</td><td>{@code true}: every {@code Latency} has the
+ *       probe bias calibrated on this machine subtracted from its samples ({@code Latency.withoutProbeBias()}), in
+ *       assertions and reports alike</td></tr>
  *   <tr><td>{@value #BASELINE_MODE}</td><td>{@code compare}</td><td>{@link LatencyBaseline} gates: {@code compare},
  *       {@code record} (write this run as the baseline), {@code append} (add this run to the baseline's runs) or
  *       {@code off}</td></tr>
@@ -45,6 +48,8 @@ public final class GolatConfiguration {
     /** {@code false}: no run summary (summary.json, Markdown, end-of-run table). */
     public static final String SUMMARY_ENABLED = "golat.summary.enabled";
 
+    /** {@code true}: the calibrated probe bias is subtracted from every sample. */
+    public static final String BIAS_SUBTRACT = "golat.bias.subtract";
     /** {@code compare}, {@code record}, {@code append} or {@code off}: what {@link LatencyBaseline} gates do. */
     public static final String BASELINE_MODE = "golat.baseline.mode";
     /** Folder of the stored baselines, relative to the working directory. */
@@ -92,6 +97,11 @@ public final class GolatConfiguration {
     /** {@value #SUMMARY_ENABLED}. */
     public boolean summaryEnabled() {
         return bool(SUMMARY_ENABLED, true);
+    }
+
+    /** {@value #BIAS_SUBTRACT}. */
+    public boolean subtractProbeBias() {
+        return bool(BIAS_SUBTRACT, false);
     }
 
     /** {@value #BASELINE_MODE}, lower case: {@code compare} (the default), {@code record}, {@code append} or {@code off}. */

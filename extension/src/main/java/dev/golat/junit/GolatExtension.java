@@ -89,7 +89,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         GolatConfiguration config = GolatConfiguration.from(context::getConfigurationParameter);
         Path reportDir = config.reportDir(AnnotationSupport.findAnnotation(testClass, GoTest.class)
                 .map(GoTest::reportDir).orElse(""));
-        ClassState state = new ClassState(testClass, reportDir, config.quiet());
+        ClassState state = new ClassState(testClass, reportDir, config.quiet(), config.subtractProbeBias());
         context.getStore(NAMESPACE).put(CLASS_STATE, state);
         // Plan everything first: a wrong function name fails in milliseconds, before any container starts.
         for (Map.Entry<String, Set<TraceTargets.Target>> e : specsByService.entrySet()) {
@@ -322,17 +322,19 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         final List<GoContainer> started = new ArrayList<>();
         final Reports reports;
         final boolean quiet;
+        final boolean subtractBias;
         volatile Path lastPage;
 
-        ClassState(Class<?> testClass, Path reportDir, boolean quiet) {
-            this(testClass, reportDir, quiet, new LinkedHashMap<>(), true);
+        ClassState(Class<?> testClass, Path reportDir, boolean quiet, boolean subtractBias) {
+            this(testClass, reportDir, quiet, subtractBias, new LinkedHashMap<>(), true);
         }
 
-        private ClassState(Class<?> testClass, Path reportDir, boolean quiet, Map<String, ServiceTracer> tracers,
-                boolean owns) {
+        private ClassState(Class<?> testClass, Path reportDir, boolean quiet, boolean subtractBias,
+                Map<String, ServiceTracer> tracers, boolean owns) {
             this.testClass = testClass;
             this.reportDir = reportDir;
             this.quiet = quiet;
+            this.subtractBias = subtractBias;
             this.tracers = tracers;
             this.ownsTracers = owns;
             this.reports = new Reports(testClass, reportDir, quiet);
@@ -340,7 +342,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         /** The state of a {@code @Nested} class inside this one. */
         ClassState nested(Class<?> nestedClass) {
-            return new ClassState(nestedClass, reportDir, quiet, tracers, false);
+            return new ClassState(nestedClass, reportDir, quiet, subtractBias, tracers, false);
         }
 
         @Override
@@ -475,11 +477,12 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
 
         private Latency toLatency(TraceTargets.Target t, ServiceTracer tracer, Map<String, List<ProbeSnapshot>> snapshot) {
             FunctionPlan plan = tracer.plan(t.name());
-            if (plan != null) {
-                return Snapshots.toLatency(t.name(), plan, snapshot.get(t.name()), state.reports.pagePath());
-            }
-            return Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()).get(0),
-                    state.reports.pagePath());
+            Latency latency = plan != null
+                    ? Snapshots.toLatency(t.name(), plan, snapshot.get(t.name()), state.reports.pagePath())
+                    : Snapshots.toLatency(t.name(), tracer.describe(t.name()), snapshot.get(t.name()).get(0),
+                            state.reports.pagePath());
+            long bias = tracer.probeBiasNanos();
+            return bias < 0 ? latency : Snapshots.withProbeBias(latency, bias, state.subtractBias);
         }
 
         Latencies latencies() {

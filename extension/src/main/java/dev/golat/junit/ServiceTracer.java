@@ -3,15 +3,19 @@ package dev.golat.junit;
 
 import dev.golat.agent.AgentException;
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.ProbeBias;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.ContainerAgent;
 import dev.golat.binary.GoBinary;
 import dev.golat.container.GoContainer;
+import dev.golat.container.GoContainerException;
+import dev.golat.container.RunningBinary;
 import dev.golat.gate.NoiseWitness;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
+import dev.golat.result.Units;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,12 @@ final class ServiceTracer implements AutoCloseable {
     private final ProbeSet probes;
     private final List<ProbeSet.Selected> globs;
     private AgentSession session;
+    private ProbeBias bias;
+
+    /** Calls of the agent's calibration: a few ms. */
+    private static final int CALIBRATION_CALLS = 2000;
+    /** This machine's probe bias: calibrated once per JVM, by the first agent that attaches. */
+    private static ProbeBias machineBias;
 
     private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes,
             List<ProbeSet.Selected> globs) {
@@ -89,16 +99,20 @@ final class ServiceTracer implements AutoCloseable {
     }
 
     /**
-     * Copies the agent into the (started) container and attaches every probe; prints the plan unless quiet, each line
-     * ending with {@code  on <service>} when {@code nameService} (a class with several services).
+     * Checks that the (started) container runs the build that was planned from, copies the agent into it and
+     * attaches every probe; prints the plan unless quiet, each line ending with {@code  on <service>} when
+     * {@code nameService} (a class with several services).
      */
     void attach(boolean quiet, boolean nameService) {
         try {
+            RunningBinary.requireSame(container, binary, "@GoService " + serviceName);
             session = ContainerAgent.start(container, probes.probes(), probes.spans(), probes.breakdownSpec(),
                     "@GoService " + serviceName);
-        } catch (AgentException e) {
+        } catch (AgentException | GoContainerException e) {
             throw new GolatConfigurationException(e.getMessage(), e);
         }
+        StringBuilder biasLine = new StringBuilder();
+        bias = calibrated(session, biasLine);
         StringBuilder sb = new StringBuilder();
         java.util.Set<String> inGlobs = new java.util.HashSet<>();
         for (ProbeSet.Selected g : globs) {
@@ -109,7 +123,11 @@ final class ServiceTracer implements AutoCloseable {
             if (inGlobs.contains(e.name())) {
                 continue;
             }
-            if (e.isSpan()) {
+            if (e.isAlias()) {
+                sb.append("golat: tracing ").append(e.name()).append(": the same function as ").append(e.sameAs())
+                        .append(" (").append(e.describe()).append("), probed once: both names see the same figures")
+                        .append(System.lineSeparator());
+            } else if (e.isSpan()) {
                 sb.append("golat: tracing span ").append(e.name()).append(": ").append(e.describe())
                         .append(System.lineSeparator());
             } else {
@@ -123,6 +141,7 @@ final class ServiceTracer implements AutoCloseable {
             String nl = System.lineSeparator();
             sb = new StringBuilder(sb.toString().replace(nl, " on " + serviceName + nl));
         }
+        sb.insert(0, biasLine); // of the machine, not of one service
         if (!quiet) {
             System.out.print(sb);
         }
@@ -181,6 +200,33 @@ final class ServiceTracer implements AutoCloseable {
                 + p.returns().size() + " RET" + (p.returns().size() == 1 ? "" : "s") + ", "
                 + p.morestackSites().size() + " morestack site" + (p.morestackSites().size() == 1 ? "" : "s");
         return p.warnings().isEmpty() ? line : line + "; warning: " + String.join("; ", p.warnings());
+    }
+
+    /**
+     * The machine's probe bias, calibrated by the first session of this JVM (one {@code calibrate} of
+     * {@value #CALIBRATION_CALLS} calls); {@code null}, with a warning in {@code out}, when the agent could not.
+     */
+    private static synchronized ProbeBias calibrated(AgentSession session, StringBuilder out) {
+        if (machineBias == null) {
+            try {
+                machineBias = session.calibrate(CALIBRATION_CALLS);
+                out.append("golat: probe bias on this machine: ").append(Units.duration(machineBias.p50Nanos()))
+                        .append(" per measured call (p50 of ").append(Units.count(machineBias.calls()))
+                        .append(" calibration calls; min ").append(Units.duration(machineBias.minNanos()))
+                        .append(", p90 ").append(Units.duration(machineBias.p90Nanos())).append(")")
+                        .append(System.lineSeparator());
+            } catch (AgentException e) {
+                out.append("golat: warning: the probe bias could not be calibrated: ").append(e.getMessage())
+                        .append(System.lineSeparator());
+                return null;
+            }
+        }
+        return machineBias;
+    }
+
+    /** The probe bias on this machine in ns (p50 of the calibration), or -1 when it could not be calibrated. */
+    long probeBiasNanos() {
+        return bias == null ? -1 : bias.p50Nanos();
     }
 
     void reset() {

@@ -21,8 +21,11 @@ import org.apiguardian.api.API;
  * [128 µs, 256 µs)      12 |@                                       |
  * [256 µs, 512 µs)   8,000 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|
  * [512 µs, 1 ms)     1,988 |@@@@@@@@@@                              |
- * n=10,000  p50=312 µs  p90=498 µs  p99=610 µs  p99.9=702 µs  max=980 µs  (entries=10,000, matched=10,000)
+ * n=10,000  p50=312 µs  p90=498 µs  p99=610 µs  p99.9=702 µs  max=980 µs  (entries=10,000, matched=10,000)  probe bias=1.1 µs (included)
  * </pre>
+ *
+ * <p>The probe bias (the time golat's probes add inside each measured call, calibrated on this machine) ends the
+ * summary line when it is known: {@code (included)} in the figures, or {@code (subtracted)} from them.
  *
  * <p>Rows double within each unit (1, 2, 4 … 512 ns, then 1, 2 … 512 µs, then ms, then s), so every bound
  * reads as a round number; the last row of a unit is therefore 1.95× wide instead of 2×. Rows run from the
@@ -132,7 +135,13 @@ public final class ConsoleHistogram {
                 + "  p99=" + Units.duration(latency.p99())
                 + "  p99.9=" + Units.duration(latency.p999())
                 + "  max=" + Units.duration(latency.max())
-                + "  (" + counts.nonZero() + ")";
+                + "  (" + counts.nonZero() + ")" + bias(latency);
+    }
+
+    /** {@code "  probe bias=1.1 µs (included)"}, or {@code ""} when none was calibrated. */
+    static String bias(Latency latency) {
+        return latency.probeBias().map(b -> "  probe bias=" + Units.duration(b)
+                + (latency.probeBiasSubtracted() ? " (subtracted)" : " (included)")).orElse("");
     }
 
     /** Samples per row. */

@@ -271,6 +271,10 @@ public final class HtmlReport {
         cell(out, Units.duration(latency.max()));
         cell(out, Units.duration(latency.mean()));
         out.append("</tr>\n</table>\n");
+        latency.probeBias().ifPresent(b -> out.append("<p class=\"bias\">probe bias ")
+                .append(Html.escape(Units.duration(b))).append(" per call, ")
+                .append(latency.probeBiasSubtracted() ? "subtracted from these figures" : "included in these figures")
+                .append(" (calibrated on this machine: the time golat's probes add inside each measured call)</p>\n"));
     }
 
     private static void counters(StringBuilder out, Counts c) {

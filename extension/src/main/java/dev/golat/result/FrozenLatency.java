@@ -3,11 +3,14 @@ package dev.golat.result;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 
 /** A {@link Latency} as of one snapshot: a value that never changes. */
 final class FrozenLatency implements Latency {
@@ -23,7 +26,9 @@ final class FrozenLatency implements Latency {
     private final List<Instantiation> instantiations;
     private final Map<String, Latency> perNode;
     private final Path report;
-    private Breakdown breakdown; // null when traced without breakdown; set once, by withBreakdown
+    private final long biasNanos; // -1: not calibrated
+    private final boolean biasSubtracted;
+    private final Breakdown breakdown; // null when traced without breakdown
 
     FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
             Path report) {
@@ -32,7 +37,16 @@ final class FrozenLatency implements Latency {
 
     FrozenLatency(String name, String function, Histogram histogram, Counts counts, List<Instantiation> instantiations,
             Map<String, Latency> perNode, Path report) {
+        this(name, function, histogram, counts, instantiations, perNode, report, -1, false, null);
+    }
+
+    private FrozenLatency(String name, String function, Histogram histogram, Counts counts,
+            List<Instantiation> instantiations, Map<String, Latency> perNode, Path report, long biasNanos,
+            boolean biasSubtracted, Breakdown breakdown) {
+        this.breakdown = breakdown;
         this.perNode = Objects.requireNonNull(perNode, "perNode");
+        this.biasNanos = biasNanos;
+        this.biasSubtracted = biasSubtracted;
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.histogram = Objects.requireNonNull(histogram, "histogram");
@@ -43,9 +57,8 @@ final class FrozenLatency implements Latency {
 
     /** This latency with its breakdown. */
     FrozenLatency withBreakdown(Breakdown b) {
-        FrozenLatency copy = new FrozenLatency(name, function, histogram, counts, instantiations, perNode, report);
-        copy.breakdown = Objects.requireNonNull(b, "breakdown");
-        return copy;
+        return new FrozenLatency(name, function, histogram, counts, instantiations, perNode, report, biasNanos,
+                biasSubtracted, Objects.requireNonNull(b, "breakdown"));
     }
 
     @Override
@@ -138,6 +151,51 @@ final class FrozenLatency implements Latency {
     @Override
     public Optional<Path> report() {
         return Optional.ofNullable(report);
+    }
+
+    @Override
+    public Optional<Duration> probeBias() {
+        return biasNanos < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(biasNanos));
+    }
+
+    @Override
+    public boolean probeBiasSubtracted() {
+        return biasSubtracted;
+    }
+
+    /** The same figures, with the probe bias calibrated on this machine attached (not subtracted). */
+    FrozenLatency withProbeBias(long nanos) {
+        if (nanos < 0) {
+            throw new IllegalArgumentException("probe bias must be >= 0 ns, was " + nanos);
+        }
+        return marked(nanos, biasSubtracted);
+    }
+
+    /** The same figures marked with a probe bias, as subtracted from them or not (a latency over nodes). */
+    FrozenLatency marked(long nanos, boolean subtracted) {
+        return new FrozenLatency(name, function, histogram, counts, instantiations, perNode, report, nanos, subtracted,
+                breakdown);
+    }
+
+    @Override
+    public Latency withoutProbeBias() {
+        if (biasNanos < 0) {
+            throw new IllegalStateException("no probe bias was calibrated for " + name + " (" + function
+                    + "): golat calibrates it when it attaches its probes; a Latency made by hand has none");
+        }
+        if (biasSubtracted) {
+            return this;
+        }
+        // Each sample minus the bias, floored at 0: a call cannot take less than nothing.
+        Histogram shifted = new Histogram(histogram.getNumberOfSignificantValueDigits());
+        for (HistogramIterationValue v : histogram.recordedValues()) {
+            shifted.recordValueWithCount(Math.max(0, v.getValueIteratedTo() - biasNanos),
+                    v.getCountAtValueIteratedTo());
+        }
+        Map<String, Latency> nodes = new LinkedHashMap<>();
+        perNode.forEach((node, l) -> nodes.put(node, l.withoutProbeBias()));
+        return new FrozenLatency(name, function, shifted, counts, instantiations, Collections.unmodifiableMap(nodes),
+                report, biasNanos, true, breakdown);
     }
 
     @Override

@@ -94,11 +94,14 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
         }
         FrozenLatency merged = new FrozenLatency(name, String.join(", ", functions), all, sum, List.of(),
                 Collections.unmodifiableMap(nodes), report);
-        if (nodes.values().stream().allMatch(Latency::hasBreakdown)) {
-            return merged.withBreakdown(Breakdown.merged(name, merged.function(), sum, report,
-                    nodes.values().stream().map(Latency::breakdown).toList()));
-        }
-        return merged;
+        FrozenLatency withNodes = nodes.values().stream().allMatch(Latency::hasBreakdown)
+                ? merged.withBreakdown(Breakdown.merged(name, merged.function(), sum, report,
+                        nodes.values().stream().map(Latency::breakdown).toList()))
+                : merged;
+        // The nodes share this machine's probe bias, and it is subtracted from all of them or from none.
+        Latency first = nodes.values().iterator().next();
+        return first.probeBias().map(b -> (Latency) withNodes.marked(b.toNanos(), first.probeBiasSubtracted()))
+                .orElse(withNodes);
     }
 
     /** A function that was traced but never measured: no samples, all counters zero, no report. */
@@ -240,6 +243,28 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
 
     /** The HTML report of the test that measured this, when one is written. */
     Optional<Path> report();
+
+    /**
+     * The time golat's own probes add inside every measured call on this machine, as calibrated when the probes
+     * were attached (the median over calls of a function of the agent's own shaped like a Go function's entry check
+     * and RET): a call that takes {@code t} by its own clock is measured at about {@code t} + this. Empty when no
+     * calibration was made (a {@code Latency} built by hand).
+     */
+    Optional<Duration> probeBias();
+
+    /**
+     * Whether {@link #probeBias()} has been subtracted from every sample of this view ({@link #withoutProbeBias()},
+     * or the setting {@code golat.bias.subtract=true}).
+     */
+    boolean probeBiasSubtracted();
+
+    /**
+     * A frozen view with {@link #probeBias()} subtracted from every sample (floored at 0), counters unchanged: the
+     * functions' own time, as near as golat can tell. Returns the same figures when already subtracted.
+     *
+     * @throws IllegalStateException when no probe bias was calibrated for this latency
+     */
+    Latency withoutProbeBias();
 
     /**
      * The latency that {@code p} percent of the measured calls did not exceed (nearest rank).

@@ -107,6 +107,21 @@ final class LiveLatency implements Latency {
     }
 
     @Override
+    public Optional<Duration> probeBias() {
+        return snapshot().probeBias();
+    }
+
+    @Override
+    public boolean probeBiasSubtracted() {
+        return snapshot().probeBiasSubtracted();
+    }
+
+    @Override
+    public Latency withoutProbeBias() {
+        return snapshot().withoutProbeBias();
+    }
+
+    @Override
     public Duration percentile(double p) {
         return snapshot().percentile(p);
     }

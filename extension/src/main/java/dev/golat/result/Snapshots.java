@@ -60,4 +60,17 @@ public final class Snapshots {
         return parts.size() == snapshots.size() ? l.withBreakdown(Breakdown.merged(name, plan.function(), sum, report,
                 parts)) : l;
     }
+
+    /**
+     * {@code latency} (as made here: frozen) with the probe bias calibrated on this machine, and with it
+     * subtracted from every sample when {@code subtract}.
+     */
+    public static Latency withProbeBias(Latency latency, long biasNanos, boolean subtract) {
+        if (!(latency instanceof FrozenLatency frozen)) {
+            throw new IllegalArgumentException("a probe bias is attached to a frozen latency, not to " + latency.name()
+                    + "'s live view");
+        }
+        Latency withBias = frozen.withProbeBias(biasNanos);
+        return subtract ? withBias.withoutProbeBias() : withBias;
+    }
 }

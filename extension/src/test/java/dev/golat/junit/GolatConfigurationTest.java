@@ -22,16 +22,18 @@ class GolatConfigurationTest {
         assertThat(c.reportDir("")).isEqualTo(Path.of("target/golat"));
         assertThat(c.quiet()).isFalse();
         assertThat(c.summaryEnabled()).isTrue();
+        assertThat(c.subtractProbeBias()).isFalse();
     }
 
     @Test
     void should_read_the_parameters_and_let_the_annotation_win_for_its_class() {
         GolatConfiguration c = of(Map.of("golat.report.dir", " build/golat ", "golat.console.quiet", "TRUE",
-                "golat.summary.enabled", "false"));
+                "golat.summary.enabled", "false", "golat.bias.subtract", "true"));
         assertThat(c.reportDir()).isEqualTo(Path.of("build/golat"));
         assertThat(c.reportDir("out/latency")).isEqualTo(Path.of("out/latency"));
         assertThat(c.quiet()).isTrue();
         assertThat(c.summaryEnabled()).isFalse();
+        assertThat(c.subtractProbeBias()).isTrue();
     }
 
     @Test

@@ -4,6 +4,7 @@ package dev.golat.report;
 import dev.golat.result.CallCounts;
 import dev.golat.result.Instantiation;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import dev.golat.result.TestLatencies;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -78,6 +79,17 @@ class ConsoleHistogramTest {
                 "[2 ms, 4 ms)       110 |@                                       |",
                 "n=10,000  p50=300 µs  p90=300 µs  p99=2.7 ms  p99.9=2.7 ms  max=2.7 ms  "
                         + "(entries=10,000, matched=10,000)"));
+    }
+
+    @Test
+    void should_end_the_summary_with_the_probe_bias_when_it_is_known() {
+        Latency latency = TestLatencies.stmtExecute();
+
+        assertThat(ConsoleHistogram.summary(latency)).doesNotContain("probe bias");
+        assertThat(ConsoleHistogram.summary(Snapshots.withProbeBias(latency, 1_100, false)))
+                .endsWith("(entries=10,000, matched=10,000)  probe bias=1.1 µs (included)");
+        assertThat(ConsoleHistogram.summary(Snapshots.withProbeBias(latency, 1_100, true)))
+                .startsWith("n=10,000  p50=299 µs").endsWith("  probe bias=1.1 µs (subtracted)");
     }
 
     @Test

@@ -4,6 +4,7 @@ package dev.golat.report;
 import dev.golat.result.CallCounts;
 import dev.golat.result.GateResult;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import dev.golat.result.TestLatencies;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,22 @@ class HtmlReportTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(page);
         }
+    }
+
+    @Test
+    void should_say_the_probe_bias_and_whether_it_was_subtracted() throws Exception {
+        // GIVEN one latency with its bias included, one with it subtracted
+        HtmlReport report = new HtmlReport(dir, "BiasIT");
+        report.add("included", List.of(Snapshots.withProbeBias(TestLatencies.stmtExecute(), 1_100, false)));
+        report.add("subtracted", List.of(Snapshots.withProbeBias(TestLatencies.stmtExecute(), 1_100, true)));
+        // WHEN
+        Element html = parse(report.write()).getDocumentElement();
+        // THEN
+        assertThat(texts(html, "p")).filteredOn(t -> t.startsWith("probe bias")).containsExactly(
+                "probe bias 1.1 µs per call, included in these figures (calibrated on this machine: the time golat's "
+                        + "probes add inside each measured call)",
+                "probe bias 1.1 µs per call, subtracted from these figures (calibrated on this machine: the time "
+                        + "golat's probes add inside each measured call)");
     }
 
     @Test

@@ -50,6 +50,23 @@ public final class StmtClient implements AutoCloseable {
         return call("STATS");
     }
 
+    /**
+     * Sends {@code CRASH why}: the server panics (an unrecovered panic, exit code 2). Returns when the connection
+     * closes.
+     */
+    public void crash(String why) {
+        try {
+            out.write("CRASH " + why + "\n");
+            out.flush();
+            String answer = in.readLine();
+            if (answer != null) {
+                throw new IllegalStateException("stmtserver answered '" + answer + "' to CRASH instead of crashing");
+            }
+        } catch (IOException e) {
+            // the connection broke as the process died
+        }
+    }
+
     public void resetStats() {
         call("RESET");
     }

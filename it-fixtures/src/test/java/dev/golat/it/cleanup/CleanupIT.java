@@ -3,19 +3,10 @@ package dev.golat.it.cleanup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.golat.testbins.GoTestBinaries;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.golat.it.ChildJvm;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,29 +19,28 @@ import org.junit.jupiter.api.Test;
  * with {@code docker}, {@code pgrep}, {@code /proc} and {@code bpftool}.
  */
 class CleanupIT {
-    private static final int STARTUP_SECONDS = 120;
     private static final int CLEANUP_SECONDS = 30;
 
-    private Child child;
+    private ChildJvm child;
 
     @AfterEach
     void killChild() {
         if (child != null) {
-            child.process.destroyForcibly();
+            child.process().destroyForcibly();
         }
     }
 
     @Test
     void should_leave_nothing_when_the_jvm_is_killed_mid_test() throws Exception {
-        child = Child.start();
+        child = ChildJvm.start(CleanupChildMain.class);
         String containerId = child.awaitLine("ATTACHED ").substring("ATTACHED ".length());
         String session = HostTraces.sessionOf(containerId);
         HostTraces.Agent agent = seenWhileTracing(containerId, session);
 
         long killed = System.nanoTime();
-        child.process.destroyForcibly(); // SIGKILL: no shutdown hook, no afterAll
-        assertThat(child.process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.process.exitValue()).isEqualTo(128 + 9);
+        child.process().destroyForcibly(); // SIGKILL: no shutdown hook, no afterAll
+        assertThat(child.process().waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.process().exitValue()).isEqualTo(128 + 9);
 
         assertThat(HostTraces.awaitGone(agent, session, CLEANUP_SECONDS))
                 .as("left on the host %d s after SIGKILL of the test JVM", CLEANUP_SECONDS).isEmpty();
@@ -60,7 +50,7 @@ class CleanupIT {
 
     @Test
     void should_leave_nothing_when_the_test_class_completes() throws Exception {
-        child = Child.start();
+        child = ChildJvm.start(CleanupChildMain.class);
         String containerId = child.awaitLine("ATTACHED ").substring("ATTACHED ".length());
         String session = HostTraces.sessionOf(containerId);
         HostTraces.Agent agent = seenWhileTracing(containerId, session);
@@ -72,10 +62,10 @@ class CleanupIT {
         // The child JVM still runs, so its reaper has not fired: this is the extension's own cleanup.
         assertThat(HostTraces.awaitGone(agent, session, CLEANUP_SECONDS))
                 .as("left on the host after the test class completed").isEmpty();
-        assertThat(child.process.isAlive()).isTrue();
-        child.process.getOutputStream().close();
-        assertThat(child.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.process.exitValue()).isZero();
+        assertThat(child.process().isAlive()).isTrue();
+        child.process().getOutputStream().close();
+        assertThat(child.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.process().exitValue()).isZero();
     }
 
     /**
@@ -107,53 +97,5 @@ class CleanupIT {
             assertThat(agent.progIds()).as("program of link %d", id).contains(links.get(id));
         }
         return agent;
-    }
-
-    /** The child JVM, its output lines collected by a thread (so it never blocks on a full pipe). */
-    private record Child(Process process, BlockingQueue<String> lines, List<String> seen) {
-        static Child start() throws IOException {
-            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                    "-Dgolat.root=" + GoTestBinaries.root(), CleanupChildMain.class.getName())
-                    .redirectErrorStream(true);
-            pb.environment().keySet().removeIf(k -> k.startsWith("TESTCONTAINERS_")); // golat needs none
-            Process p = pb.start();
-            Child c = new Child(p, new LinkedBlockingQueue<>(), Collections.synchronizedList(new ArrayList<>()));
-            Thread reader = new Thread(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        c.seen.add(line);
-                        c.lines.add(line);
-                    }
-                } catch (IOException e) {
-                    // the child died
-                }
-            }, "cleanup-child-output");
-            reader.setDaemon(true);
-            reader.start();
-            return c;
-        }
-
-        /** The next line starting with {@code prefix}, waiting at most {@value #STARTUP_SECONDS} s. */
-        String awaitLine(String prefix) throws InterruptedException {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STARTUP_SECONDS);
-            while (System.nanoTime() - deadline < 0) {
-                String line = lines.poll(100, TimeUnit.MILLISECONDS);
-                if (line != null && line.startsWith(prefix)) {
-                    return line;
-                }
-                if (line == null && !process.isAlive() && lines.isEmpty()) {
-                    break;
-                }
-            }
-            throw new AssertionError("the child JVM did not print '" + prefix + "...' (alive: " + process.isAlive()
-                    + "); its output:\n" + String.join("\n", seen));
-        }
-
-        void send(String line) throws IOException {
-            Writer w = new java.io.OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-            w.write(line + "\n");
-            w.flush();
-        }
     }
 }

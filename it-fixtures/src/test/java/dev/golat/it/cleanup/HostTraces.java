@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * time, so everything is scoped: agents by the PID namespace of the service's container, BPF programs and
  * links by the ids the agent held open.
  */
-final class HostTraces {
+public final class HostTraces {
     private static final Pattern PROG_LINE = Pattern.compile("^(\\d+): \\S+\\s+name (\\S+)", Pattern.MULTILINE);
     private static final Pattern LINK_LINE = Pattern.compile("^(\\d+): [^\\n]*?\\bprog (\\d+)", Pattern.MULTILINE);
     private static final Pattern FDINFO_ID = Pattern.compile("^(prog_id|link_id):\\s+(\\d+)$", Pattern.MULTILINE);
@@ -31,24 +31,24 @@ final class HostTraces {
     private HostTraces() {}
 
     /** What one agent held while it traced. */
-    record Agent(long pid, String pidNamespace, Set<Long> progIds, Set<Long> linkIds) {}
+    public record Agent(long pid, String pidNamespace, Set<Long> progIds, Set<Long> linkIds) {}
 
     /** Container ids (short) carrying {@code dev.golat.session=<session>}, in any state. */
-    static List<String> sessionContainers(String session) {
+    public static List<String> sessionContainers(String session) {
         String out = run("docker", "ps", "-aq", "--filter", "label=dev.golat.session=" + session);
         return out.isEmpty() ? List.of() : List.of(out.split("\\s+"));
     }
 
-    static String sessionOf(String containerId) {
+    public static String sessionOf(String containerId) {
         return run("docker", "inspect", "-f", "{{index .Config.Labels \"dev.golat.session\"}}", containerId);
     }
 
-    static long initPid(String containerId) {
+    public static long initPid(String containerId) {
         return Long.parseLong(run("docker", "inspect", "-f", "{{.State.Pid}}", containerId));
     }
 
     /** {@code pgrep -f golat-agent}: every agent process on the host, whoever started it. */
-    static List<Long> agentPids() {
+    public static List<Long> agentPids() {
         String out = run(List.of("pgrep", "-f", "golat-agent"), true);
         List<Long> pids = new ArrayList<>();
         out.lines().filter(l -> !l.isBlank()).forEach(l -> pids.add(Long.parseLong(l.strip())));
@@ -56,11 +56,11 @@ final class HostTraces {
     }
 
     /** The agents (by {@code pgrep}) that run in the PID namespace {@code ns}. */
-    static List<Long> agentsIn(String ns) {
+    public static List<Long> agentsIn(String ns) {
         return agentPids().stream().filter(p -> pidNamespace(p).filter(ns::equals).isPresent()).toList();
     }
 
-    static Optional<String> pidNamespace(long pid) {
+    public static Optional<String> pidNamespace(long pid) {
         try {
             return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "ns", "pid")).toString());
         } catch (IOException e) {
@@ -69,7 +69,7 @@ final class HostTraces {
     }
 
     /** The BPF programs and links a process holds open, from {@code /proc/<pid>/fdinfo}. */
-    static Agent agent(long pid) {
+    public static Agent agent(long pid) {
         Set<Long> progs = new TreeSet<>();
         Set<Long> links = new TreeSet<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fdinfo"))) {
@@ -92,7 +92,7 @@ final class HostTraces {
     }
 
     /** {@code bpftool prog show}: program id → name (names are cut to 15 characters by the kernel). */
-    static TreeMap<Long, String> bpfPrograms() {
+    public static TreeMap<Long, String> bpfPrograms() {
         TreeMap<Long, String> progs = new TreeMap<>();
         Matcher m = PROG_LINE.matcher(run("bpftool", "prog", "show"));
         while (m.find()) {
@@ -102,7 +102,7 @@ final class HostTraces {
     }
 
     /** {@code bpftool link show}: link id → the id of the program it runs. */
-    static TreeMap<Long, Long> bpfLinks() {
+    public static TreeMap<Long, Long> bpfLinks() {
         TreeMap<Long, Long> links = new TreeMap<>();
         Matcher m = LINK_LINE.matcher(run("bpftool", "link", "show"));
         while (m.find()) {
@@ -112,12 +112,22 @@ final class HostTraces {
     }
 
     /** What of {@code agent} is still on the host, one phrase per kind; empty when nothing is. */
-    static List<String> leftovers(Agent agent, String session) {
+    public static List<String> leftovers(Agent agent, String session) {
         List<String> left = new ArrayList<>();
         List<String> containers = sessionContainers(session);
         if (!containers.isEmpty()) {
             left.add("containers of session " + session + ": " + containers);
         }
+        left.addAll(probesLeft(agent));
+        return left;
+    }
+
+    /**
+     * Of what {@code agent} held, what the host still has: golat-agent processes in its PID namespace, its BPF
+     * programs and links (by id, from {@code bpftool}); empty when all are gone.
+     */
+    public static List<String> probesLeft(Agent agent) {
+        List<String> left = new ArrayList<>();
         List<Long> agents = agentsIn(agent.pidNamespace());
         if (!agents.isEmpty()) {
             left.add("golat-agent processes in " + agent.pidNamespace() + ": " + agents);
@@ -136,7 +146,7 @@ final class HostTraces {
     }
 
     /** Polls {@link #leftovers} until it is empty or {@code seconds} pass; the last answer. */
-    static List<String> awaitGone(Agent agent, String session, int seconds) throws InterruptedException {
+    public static List<String> awaitGone(Agent agent, String session, int seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<String> left = leftovers(agent, session);
         while (!left.isEmpty() && System.nanoTime() - deadline < 0) {
@@ -146,7 +156,7 @@ final class HostTraces {
         return left;
     }
 
-    static String run(String... command) {
+    public static String run(String... command) {
         return run(List.of(command), false);
     }
 

@@ -58,6 +58,11 @@ class TraceCommandIT {
 
         assertThat(MiniJson.number(traced, "count")).isEqualTo(MiniJson.number(own, "count")).isEqualTo(2000);
         assertThat(MiniJson.number(traced, "counters.unmatched")).isZero();
+        // The calibrated probe bias: the traps' own time inside each interval, below the whole of it
+        assertThat(MiniJson.number(traced, "probeBias")).as("probe bias, ns").isPositive()
+                .isLessThan(MiniJson.number(traced, "p50"));
+        assertThat(traced).contains("\"probeBiasSubtracted\":false");
+        assertThat(r.stderr).contains("golat trace: probe bias on this machine: ");
         for (String p : List.of("p50", "p90", "p99")) {
             AgentWorkloadIT.assertBetweenClocks(p, MiniJson.number(traced, p), MiniJson.number(own, "inner." + p),
                     MiniJson.number(own, p));
