@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.cli;
 
+import static dev.golat.it.GolatCli.golat;
+
+import dev.golat.it.GolatCli.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.binary.GoBinary;
@@ -52,7 +55,7 @@ class TraceCommandIT {
         String workload = GoTestBinaries.program(go, build, "workload").toString();
         Result r = golat("trace", "main.blockSleep", "--json", "--exec", "--", workload,
                 "-mode", "block", "-n", "2000", "-goroutines", "8", "-sleep", "200us", "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
         String own = r.line("\"mode\":\"block\"");
         String traced = r.line("\"function\":\"main.blockSleep\"");
 
@@ -62,7 +65,7 @@ class TraceCommandIT {
         assertThat(MiniJson.number(traced, "probeBias")).as("probe bias, ns").isPositive()
                 .isLessThan(MiniJson.number(traced, "p50"));
         assertThat(traced).contains("\"probeBiasSubtracted\":false");
-        assertThat(r.stderr).contains("golat trace: probe bias on this machine: ");
+        assertThat(r.stderr()).contains("golat trace: probe bias on this machine: ");
         for (String p : List.of("p50", "p90", "p99")) {
             AgentWorkloadIT.assertBetweenClocks(p, MiniJson.number(traced, p), MiniJson.number(own, "inner." + p),
                     MiniJson.number(own, p));
@@ -76,8 +79,8 @@ class TraceCommandIT {
         Path saved = dir.resolve("run.hlog");
         Result r = golat("trace", "main.blockSleep", "--json", "--interval", "100ms", "--save", saved.toString(), "--exec", "--",
                 workload, "-mode", "block", "-n", "4000", "-goroutines", "8", "-sleep", "200us", "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
-        assertThat(r.stderr).contains("golat trace: saved 1 recording(s) to " + saved);
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        assertThat(r.stderr()).contains("golat trace: saved 1 recording(s) to " + saved);
         String own = r.line("\"mode\":\"block\"");
         // THEN the file holds every call, its p50 agrees with the program's own clock, and it names its origin
         Recording rec = BaselineFile.read(saved);
@@ -91,8 +94,8 @@ class TraceCommandIT {
         assertThat(rec.witness().cpuNanos()).isPositive();
         // AND compare reads it: a recording against itself passes at p50 (exit 0)
         Result c = golat("compare", saved.toString(), saved.toString(), "--percentile", "50");
-        assertThat(c.exit).as("exit code; stdout:%n%s%nstderr:%n%s", c.stdout, c.stderr).isZero();
-        assertThat(String.join("\n", c.stdout)).contains("verdict: PASS").containsPattern("main.blockSleep\\s+p50\\s.*\\s1\\.000\\s");
+        assertThat(c.exit()).as("exit code; stdout:%n%s%nstderr:%n%s", c.stdout(), c.stderr()).isZero();
+        assertThat(String.join("\n", c.stdout())).contains("verdict: PASS").containsPattern("main.blockSleep\\s+p50\\s.*\\s1\\.000\\s");
     }
 
     /** {@code go version FILE}, the independent reader of the build info. */
@@ -110,16 +113,16 @@ class TraceCommandIT {
     void unknown_function_exits_2_and_names_the_closest() throws Exception {
         String workload = GoTestBinaries.program("go1.21", "workload").toString();
         Result r = golat("trace", "blockSleeep", "--exec", "--", workload, "-mode", "block", "-n", "10");
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.stderr).contains("golat trace: no Go function 'blockSleeep' in " + workload)
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("golat trace: no Go function 'blockSleeep' in " + workload)
                 .contains("closest: main.blockSleep");
     }
 
     @Test
     void missing_pid_or_exec_is_a_usage_error() throws Exception {
         Result r = golat("trace", "main.blockSleep");
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.stderr).contains("give either --pid PID or --exec -- CMD ARGS");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("give either --pid PID or --exec -- CMD ARGS");
     }
 
     /**
@@ -134,7 +137,7 @@ class TraceCommandIT {
         int rounds = 10;
         Result r = golat("trace", "Hold", "--json", "--exec", "--", generics.toString(), "-rounds", "" + rounds,
                 "-sleep", "1ms", "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
         GenericsRun own = GenericsRun.parse(r.line("\"rounds\":"));
         String traced = r.line("\"function\":\"main.Hold[...]\"");
         long mainMain = GoBinary.open(generics).lookup("main.main").entry();
@@ -149,38 +152,6 @@ class TraceCommandIT {
         Map<Long, Long> expected = new TreeMap<>();
         own.callsByEntry("Hold", "Hold", mainMain).forEach((entry, calls) -> expected.put(entry, calls * (rounds + 1) / rounds));
         assertThat(each).as("instantiations in %s", traced).isEqualTo(expected);
-        assertThat(r.stderr).contains("golat trace: main.Hold[...]: " + expected.size() + " instantiations measured as one");
-    }
-
-    record Result(int exit, List<String> stdout, String stderr) {
-        String line(String containing) {
-            return stdout.stream().filter(l -> l.contains(containing)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no line with " + containing + " in " + stdout + "\n" + stderr));
-        }
-    }
-
-    static Result golat(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
-                "dev.golat.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var err = new java.io.ByteArrayOutputStream();
-        Thread t = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        t.start();
-        List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("golat trace did not finish in 120 s");
-        }
-        t.join(5_000);
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+        assertThat(r.stderr()).contains("golat trace: main.Hold[...]: " + expected.size() + " instantiations measured as one");
     }
 }

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.it.glob;
 
+import static dev.golat.it.GolatCli.golat;
+
+import dev.golat.it.GolatCli.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.it.MiniJson;
@@ -29,20 +32,20 @@ class GlobTraceIT {
         // GIVEN the first 990 methods called 200 times each, the last 10 never
         Result r = golat("trace", "main.(*fleet).*", "--json", "--exec", "--", WORKLOAD,
                 "-mode", "fleet", "-n", "200", "-fleet", "990", "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
         String own = r.line("\"mode\":\"fleet\"");
         assertThat(MiniJson.number(own, "count")).isEqualTo(200);
         assertThat(MiniJson.number(own, "functions")).isEqualTo(990);
 
         // THEN Fail (no RET) and the two methods inlined everywhere are left out with one warning each
-        assertThat(r.stderr).contains("golat trace: 'main.(*fleet).*' matches 1000 functions that can be measured (3 more cannot)");
-        assertThat(count(r.stderr, "not traced: ")).isEqualTo(3);
-        assertThat(r.stderr).contains("golat trace: warning: not traced: main.(*fleet).Fail cannot be measured: it has no RET")
+        assertThat(r.stderr()).contains("golat trace: 'main.(*fleet).*' matches 1000 functions that can be measured (3 more cannot)");
+        assertThat(count(r.stderr(), "not traced: ")).isEqualTo(3);
+        assertThat(r.stderr()).contains("golat trace: warning: not traced: main.(*fleet).Fail cannot be measured: it has no RET")
                 .contains("golat trace: warning: not traced: main.(*fleet).Inlined was inlined into its one caller "
                         + "(main.runFleet), so it has no code of its own to probe: trace a caller, or build with -gcflags=-l")
                 .contains("golat trace: warning: not traced: main.(*fleet).step was inlined into all 1000 of its callers "
                         + "(main.(*fleet).M0000, main.(*fleet).M0001, main.(*fleet).M0002, ...), so it has no code of its own");
-        List<String> lines = r.stdout.stream().filter(l -> l.contains("\"function\":\"main.(*fleet).")).toList();
+        List<String> lines = r.stdout().stream().filter(l -> l.contains("\"function\":\"main.(*fleet).")).toList();
         assertThat(lines).hasSize(1000);
         // AND each one's count is the workload's own: 200 for the called, 0 (never entered) for the rest
         for (int i = 0; i < 1000; i++) {
@@ -62,11 +65,11 @@ class GlobTraceIT {
         // GIVEN 100 methods matched, the first 95 called 50 times each
         Result r = golat("trace", "main.(*fleet).M00*", "--sort", "name", "--exec", "--", WORKLOAD,
                 "-mode", "fleet", "-n", "50", "-fleet", "95", "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
         // THEN one row per called function, in name order, each with the workload's count
         Pattern row = Pattern.compile("^(main\\.\\(\\*fleet\\)\\.M\\d{4})\\s+([\\d,]+)\\s+\\S+ \\S+\\s+\\S+ \\S+\\s+\\S+ \\S+\\s+\\S+ \\S+$");
         List<String> names = new ArrayList<>();
-        for (String l : r.stdout) {
+        for (String l : r.stdout()) {
             Matcher m = row.matcher(l);
             if (m.matches()) {
                 names.add(m.group(1));
@@ -74,12 +77,12 @@ class GlobTraceIT {
             }
         }
         assertThat(names).containsExactlyElementsOf(IntStream.range(0, 95).mapToObj(i -> String.format("main.(*fleet).M%04d", i)).toList());
-        assertThat(r.stdout.stream().filter(l -> l.startsWith("function ")).findFirst().orElse(""))
+        assertThat(r.stdout().stream().filter(l -> l.startsWith("function ")).findFirst().orElse(""))
                 .matches("function\\s+count\\s+total\\s+p50\\s+p99\\s+max");
         // AND the five never called share one line
-        assertThat(r.stdout).contains("never called (5): main.(*fleet).M0095, main.(*fleet).M0096, main.(*fleet).M0097, "
+        assertThat(r.stdout()).contains("never called (5): main.(*fleet).M0095, main.(*fleet).M0096, main.(*fleet).M0097, "
                 + "main.(*fleet).M0098, main.(*fleet).M0099");
-        assertThat(r.stdout).noneMatch(l -> l.contains("no call measured"));
+        assertThat(r.stdout()).noneMatch(l -> l.contains("no call measured"));
     }
 
     @Test
@@ -87,10 +90,10 @@ class GlobTraceIT {
         // GIVEN methods called the same number of times: the per-call time decides the total
         Result r = golat("trace", "main.(*fleet).M000*", "main.smallNonLeaf", "--exec", "--", WORKLOAD,
                 "-mode", "fleet", "-n", "300", "-fleet", "10", "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
         List<Long> totals = new ArrayList<>();
         Pattern row = Pattern.compile("^main\\.\\(\\*fleet\\)\\.M\\d{4}\\s+300\\s+(\\S+) (\\S+)\\s.*$");
-        for (String l : r.stdout) {
+        for (String l : r.stdout()) {
             Matcher m = row.matcher(l);
             if (m.matches()) {
                 totals.add(nanos(m.group(1), m.group(2)));
@@ -99,21 +102,21 @@ class GlobTraceIT {
         // THEN all ten rows are there, largest total first; smallNonLeaf (never called) is on the never-called line
         assertThat(totals).hasSize(10);
         assertThat(totals).isSortedAccordingTo((a, b) -> Long.compare(b, a));
-        assertThat(r.stdout).contains("never called (1): main.smallNonLeaf");
+        assertThat(r.stdout()).contains("never called (1): main.smallNonLeaf");
     }
 
     @Test
     void a_function_named_exactly_that_cannot_be_measured_still_fails() throws Exception {
         Result r = golat("trace", "main.(*fleet).Fail", "--exec", "--", WORKLOAD, "-mode", "fleet", "-n", "1");
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.stderr).contains("golat trace: main.(*fleet).Fail cannot be measured: it has no RET instruction");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("golat trace: main.(*fleet).Fail cannot be measured: it has no RET instruction");
     }
 
     @Test
     void a_glob_that_matches_only_inlined_functions_says_where_they_went() throws Exception {
         Result r = golat("trace", "main.(*fleet).Inl*", "--exec", "--", WORKLOAD, "-mode", "fleet", "-n", "1");
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.stderr).contains("golat trace: no Go function matches the glob 'main.(*fleet).Inl*' in " + WORKLOAD)
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("golat trace: no Go function matches the glob 'main.(*fleet).Inl*' in " + WORKLOAD)
                 .contains("; the glob matches 1 function that was inlined into every caller, so it has no code of its own "
                         + "to probe (main.(*fleet).Inlined): trace the callers, or build with -gcflags=-l");
     }
@@ -122,7 +125,7 @@ class GlobTraceIT {
     void a_name_outside_ascii_is_traced_by_that_name() throws Exception {
         Result r = golat("trace", "main.grüße", "--json", "--exec", "--", WORKLOAD, "-mode", "fleet", "-n", "120", "-fleet", "3",
                 "-quiet");
-        assertThat(r.exit).as("exit code; stderr:%n%s", r.stderr).isZero();
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
         assertThat(MiniJson.number(r.line("\"function\":\"main.grüße\""), "count"))
                 .isEqualTo(MiniJson.number(r.line("\"mode\":\"fleet\""), "count")).isEqualTo(120);
     }
@@ -130,8 +133,8 @@ class GlobTraceIT {
     @Test
     void a_bad_sort_column_is_a_usage_error() throws Exception {
         Result r = golat("trace", "main.(*fleet).*", "--sort", "p95", "--exec", "--", WORKLOAD, "-mode", "fleet");
-        assertThat(r.exit).isEqualTo(2);
-        assertThat(r.stderr).contains("golat trace: --sort: 'p95' is not a column to sort by; choose one of count, "
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.stderr()).contains("golat trace: --sort: 'p95' is not a column to sort by; choose one of count, "
                 + "total, p50, p99, max, name");
     }
 
@@ -153,37 +156,5 @@ class GlobTraceIT {
             n++;
         }
         return n;
-    }
-
-    record Result(int exit, List<String> stdout, String stderr) {
-        String line(String containing) {
-            return stdout.stream().filter(l -> l.contains(containing)).findFirst()
-                    .orElseThrow(() -> new AssertionError("no line with " + containing + " in " + stdout + "\n" + stderr));
-        }
-    }
-
-    static Result golat(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
-                "dev.golat.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        var err = new java.io.ByteArrayOutputStream();
-        Thread t = new Thread(() -> {
-            try {
-                p.getErrorStream().transferTo(err);
-            } catch (IOException ignored) {
-                // process ended
-            }
-        });
-        t.start();
-        List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("golat trace did not finish in 120 s");
-        }
-        t.join(5_000);
-        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
     }
 }

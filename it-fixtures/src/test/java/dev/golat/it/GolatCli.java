@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the {@code golat} command line ({@code dev.golat.cli.Main}) in a child JVM on this test classpath. */
+public final class GolatCli {
+    private GolatCli() {}
+
+    public record Result(int exit, List<String> stdout, String stderr) {
+        public String line(String containing) {
+            return stdout.stream().filter(l -> l.contains(containing)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no line with " + containing + " in " + stdout + "\n" + stderr));
+        }
+    }
+
+    public static Result golat(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
+                "dev.golat.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        var err = new java.io.ByteArrayOutputStream();
+        Thread t = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (IOException ignored) {
+                // process ended
+            }
+        });
+        t.start();
+        List<String> out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("golat trace did not finish in 120 s");
+        }
+        t.join(5_000);
+        return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    }
+}
