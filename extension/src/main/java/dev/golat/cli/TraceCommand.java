@@ -17,6 +17,7 @@ import dev.golat.plan.Planner;
 import dev.golat.plan.ProbePlan;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.LatencyTable;
+import dev.golat.result.Breakdown;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
 import dev.golat.result.Units;
@@ -43,7 +44,7 @@ final class TraceCommand {
     private TraceCommand() {}
 
     record Options(long pid, List<String> functions, List<List<String>> spans, Duration duration, Duration interval, boolean json,
-            List<String> exec, Path save, LatencyTable.Sort sort) {}
+            List<String> exec, Path save, LatencyTable.Sort sort, boolean breakdown) {}
 
     static Options parse(List<String> args) {
         long pid = -1;
@@ -52,6 +53,7 @@ final class TraceCommand {
         Duration duration = null;
         Duration interval = null;
         boolean json = false;
+        boolean breakdown = false;
         List<String> exec = List.of();
         Path save = null;
         LatencyTable.Sort sort = null;
@@ -62,6 +64,7 @@ final class TraceCommand {
                 case "--duration" -> duration = parseDuration(value(args, ++i, a), a);
                 case "--interval" -> interval = parseDuration(value(args, ++i, a), a);
                 case "--json" -> json = true;
+                case "--breakdown" -> breakdown = true;
                 case "--save" -> save = Path.of(value(args, ++i, a));
                 case "--sort" -> {
                     try {
@@ -103,12 +106,13 @@ final class TraceCommand {
             throw new UsageException("--save: directory " + save.toAbsolutePath().getParent() + " does not exist");
         }
         return new Options(pid, List.copyOf(functions), List.copyOf(spans), duration, interval, json, exec, save,
-                sort == null ? LatencyTable.Sort.TOTAL : sort);
+                sort == null ? LatencyTable.Sort.TOTAL : sort, breakdown);
     }
 
     static final String USAGE = "usage: golat trace --pid PID FUNCTION... [--span NAME FROM TO]... [--duration 10s]"
-            + " [--interval 1s] [--json] [--save FILE] [--sort total|count|p50|p99|max|name]"
-            + " | golat trace FUNCTION... [--span NAME FROM TO]... [--json] [--save FILE] [--sort COLUMN] --exec -- CMD ARGS";
+            + " [--interval 1s] [--breakdown] [--json] [--save FILE] [--sort total|count|p50|p99|max|name]"
+            + " | golat trace FUNCTION... [--span NAME FROM TO]... [--breakdown] [--json] [--save FILE] [--sort COLUMN]"
+            + " --exec -- CMD ARGS";
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
@@ -134,7 +138,17 @@ final class TraceCommand {
         for (List<String> span : o.spans()) {
             set.span(span.get(0), span.get(1), span.get(2));
         }
+        if (o.breakdown()) {
+            for (String f : o.functions()) {
+                set.breakdown(f);
+            }
+        }
         ProbeSet probes = set.build();
+        if (probes.breakdownPlan() != null) {
+            probes.breakdownPlan().warnings().forEach(w -> System.err.println("golat trace: warning: " + w));
+            System.err.println("golat trace: breaking each call down by goroutine state (hooks on runtime.casgstatus,"
+                    + " stopTheWorldWithSema and startTheWorldWithSema; every goroutine switch of the process pays)");
+        }
         List<Traced> traced = new ArrayList<>();
         for (ProbeSet.Entry e : probes.entries()) {
             if (e.isAlias()) {
@@ -148,7 +162,7 @@ final class TraceCommand {
         long pid = child != null ? child.pid() : o.pid();
         try {
             try (AgentSession agent = HostAgent.start()) {
-                agent.start(pid, binary.toString(), probes.probes(), probes.spans());
+                agent.start(pid, binary.toString(), probes.probes(), probes.spans(), probes.breakdownSpec());
                 ProbeBias bias = agent.calibrate(CALIBRATION_CALLS);
                 System.err.println("golat trace: probe bias on this machine: " + Units.duration(bias.p50Nanos())
                         + " per measured call (p50 of " + bias.calls() + " calibration calls), included in the figures");
@@ -251,8 +265,14 @@ final class TraceCommand {
             long biasNanos, PrintStream out) {
         List<Traced> functions = traced.stream().filter(t -> t.plan() != null).toList();
         if (!json && functions.size() > LatencyTable.HISTOGRAMS_UP_TO) {
-            out.print(LatencyTable.render(functions.stream().map(t -> t.latency(snapshots)).toList(), sort));
+            List<Latency> all = functions.stream().map(t -> t.latency(snapshots)).toList();
+            out.print(LatencyTable.render(all, sort));
             out.println();
+            for (Latency l : all) {
+                if (l.hasBreakdown()) {
+                    out.println("@" + l.name() + " " + l.breakdown().summary(50));
+                }
+            }
             traced = traced.stream().filter(t -> t.plan() == null).toList();
         }
         for (Traced t : traced) {
@@ -271,10 +291,16 @@ final class TraceCommand {
                     }
                     m.put("instantiations", each);
                 }
+                if (l.hasBreakdown()) {
+                    m.put("breakdown", toJson(l.breakdown()));
+                }
                 out.println(Json.write(m));
             } else {
                 out.println("@" + t.label() + ":");
                 out.print(ConsoleHistogram.render(l));
+                if (l.hasBreakdown()) {
+                    out.println(l.breakdown().summary(50));
+                }
                 out.println();
             }
         }
@@ -304,6 +330,40 @@ final class TraceCommand {
         counters.put("inflight", c.inflight());
         counters.put("errors", c.readErrors());
         return toJson(l, counters);
+    }
+
+    /**
+     * A breakdown in {@code --json}: its calls, lost and errors, then per component ({@code running}, {@code offCpu},
+     * {@code runnable}, {@code waiting}, {@code stw}, {@code other}, and each wait class under {@code waitingBy}) its
+     * p50, p90, p99 and max in ns (null without calls).
+     */
+    static Map<String, Object> toJson(Breakdown b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("calls", b.calls());
+        m.put("lost", b.lost());
+        m.put("errors", b.errors());
+        m.put("running", percentiles(b.running()));
+        m.put("offCpu", percentiles(b.offCpu()));
+        m.put("runnable", percentiles(b.runnable()));
+        m.put("waiting", percentiles(b.waiting()));
+        m.put("stw", percentiles(b.stw()));
+        m.put("other", percentiles(b.other()));
+        Map<String, Object> by = new LinkedHashMap<>();
+        for (String c : Breakdown.WAIT_CLASSES) {
+            by.put(c, percentiles(b.waiting(c)));
+        }
+        m.put("waitingBy", by);
+        return m;
+    }
+
+    private static Map<String, Object> percentiles(Latency l) {
+        Map<String, Object> one = new LinkedHashMap<>();
+        boolean any = l.count() > 0;
+        one.put("p50", any ? l.p50().toNanos() : null);
+        one.put("p90", any ? l.p90().toNanos() : null);
+        one.put("p99", any ? l.p99().toNanos() : null);
+        one.put("max", any ? l.max().toNanos() : null);
+        return one;
     }
 
     /** A latency and its counters under the names they are printed with (a span's: started, completed, ...). */

@@ -41,6 +41,7 @@ class BreakdownExtensionIT {
                 .waitingForLogLine(".*ready pid=.*");
     }
 
+    // snippet:breakdown
     @Test
     @TraceLatency(value = "main.blockSleep", service = "sleeper", breakdown = true)
     void a_sleeping_call_waits_on_its_timer_for_its_own_clock(Latency latency) {
@@ -57,6 +58,7 @@ class BreakdownExtensionIT {
         assertThat(latency.running()).as("%s; %s", latency.breakdown(), own).p50()
                 .isLessThanOrEqualTo(Duration.ofNanos(tolerance(theirs)));
     }
+    // end-snippet:breakdown
 
     @Test
     @TraceLatency(value = "main.blockChan", service = "waiter", breakdown = true)

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: Apache-2.0
+package dev.golat.it.cli;
+
+import static dev.golat.it.GolatCli.golat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.golat.it.GolatCli.Result;
+import dev.golat.it.MiniJson;
+import dev.golat.testbins.GoTestBinaries;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code golat trace --breakdown} as a user runs it (a separate JVM, the real agent, a real Go process): the
+ * components in {@code --json} and the console's breakdown line, against the workload's own clock of each call
+ * ({@code -mode breakdown}, see its breakdown.go): a sleeping call waits on its timer for that long, within
+ * max(5%, 20 µs) at p50.
+ */
+class TraceBreakdownIT {
+    private static final String WORKLOAD = GoTestBinaries.program("workload").toString();
+
+    @Test
+    void json_holds_each_component_and_a_sleeping_call_waits_on_its_timer_for_its_own_clock() throws Exception {
+        Result r = golat("trace", "main.blockSleep", "--breakdown", "--json", "--exec", "--", WORKLOAD,
+                "-mode", "breakdown", "-variant", "sleep", "-n", "300", "-sleep", "1ms", "-quiet");
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        String own = r.line("\"mode\":\"breakdown\"");
+        String traced = r.line("\"function\":\"main.blockSleep\"");
+        String bd = traced.substring(traced.indexOf("\"breakdown\":{"));
+        long theirs = MiniJson.number(own, "inner.p50");
+
+        assertThat(MiniJson.number(traced, "count")).isEqualTo(MiniJson.number(own, "count")).isEqualTo(300);
+        assertThat(MiniJson.number(bd, "breakdown.calls")).as(traced).isEqualTo(300);
+        assertThat(MiniJson.number(bd, "breakdown.lost")).as(traced).isZero();
+        String sleep = bd.substring(bd.indexOf("\"waitingBy\":{"));
+        assertNear("waitingBy.sleep p50", MiniJson.number(sleep, "sleep.p50"), theirs, traced, own);
+        assertNear("waiting p50", MiniJson.number(bd, "waiting.p50"), theirs, traced, own);
+        assertThat(MiniJson.number(sleep, "chan.p90")).as(traced).isZero();
+        assertThat(MiniJson.number(bd, "running.p50")).as(traced).isLessThanOrEqualTo(tolerance(theirs));
+        assertThat(r.stderr()).contains("golat trace: breaking each call down by goroutine state");
+    }
+
+    @Test
+    void the_console_prints_one_breakdown_line_per_function() throws Exception {
+        Result r = golat("trace", "main.blockChan", "--breakdown", "--exec", "--", WORKLOAD,
+                "-mode", "breakdown", "-variant", "chan", "-n", "300", "-sleep", "1ms", "-quiet");
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        String own = r.line("\"mode\":\"breakdown\"");
+        String line = r.line("breakdown p50 of ");
+
+        Matcher m = Pattern.compile("^breakdown p50 of 300 calls: running [0-9.]+ [nµm]?s, .*waiting chan ([0-9.]+) ms")
+                .matcher(line);
+        assertThat(m.find()).as("the breakdown line: %s", line).isTrue();
+        long ours = Math.round(Double.parseDouble(m.group(1)) * 1_000_000);
+        // the line rounds to 3 significant digits: 5 µs at 1 ms
+        assertNear("waiting chan p50 (console)", ours, MiniJson.number(own, "inner.p50"), line, own);
+    }
+
+    private static void assertNear(String what, long ours, long theirs, String traced, String own) {
+        long tol = tolerance(theirs) + 5_000;
+        assertThat(ours).as("%s: golat %d ns, the call's own clock %d ns (%s; %s)", what, ours, theirs, traced, own)
+                .isBetween(theirs - tol, theirs + tol);
+    }
+
+    /** max(5%, 20 µs): the bound for each component. */
+    private static long tolerance(long nanos) {
+        return Math.max(20_000, nanos / 20);
+    }
+}
