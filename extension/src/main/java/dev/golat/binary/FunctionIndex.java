@@ -479,36 +479,15 @@ final class FunctionIndex {
             return List.of();
         }
         boolean full = FunctionNames.globMatchesFullName(query);
-        record Scored(int score, String name) {}
-        Comparator<Scored> order = Comparator.comparingInt(Scored::score)
-                .thenComparing(s -> !s.name().startsWith("main.")).thenComparingInt(s -> s.name().length())
-                .thenComparing(Scored::name);
-        PriorityQueue<Scored> best = new PriorityQueue<>(order.reversed());
-        java.util.Set<String> seen = new java.util.HashSet<>();
         int limit = Math.max(2, prefix.length() / 3) + 1;
-        for (GoFunction f : functions) {
-            if (!seen.add(f.name())) {
-                continue;
-            }
-            String text = (full ? f.name() : FunctionNames.shortName(f.name())).toLowerCase(Locale.ROOT);
+        return closestBy(name -> {
+            String text = (full ? name : FunctionNames.shortName(name)).toLowerCase(Locale.ROOT);
             int d = limit;
             for (int k = Math.max(0, prefix.length() - 2); k <= Math.min(text.length(), prefix.length() + 2); k++) {
                 d = Math.min(d, FunctionNames.levenshtein(prefix, text.substring(0, k), limit));
             }
-            if (d >= limit) {
-                continue;
-            }
-            Scored sc = new Scored(d, f.name());
-            if (best.size() < SHOWN || order.compare(sc, best.peek()) < 0) {
-                best.add(sc);
-                if (best.size() > SHOWN) {
-                    best.poll();
-                }
-            }
-        }
-        List<Scored> ranked = new ArrayList<>(best);
-        ranked.sort(order);
-        return ranked.stream().map(Scored::name).toList();
+            return d < limit ? d : -1;
+        });
     }
 
     /**
@@ -529,6 +508,18 @@ final class FunctionIndex {
         int dot = qualifier.indexOf('.', qualifier.lastIndexOf('/') + 1);
         String pkg = dot > 0 ? qualifier.substring(0, dot + 1) : qualifier;
         String qShortLower = qShort.toLowerCase(Locale.ROOT);
+        return closestBy(name -> {
+            int level = qualifier.isEmpty() || name.startsWith(qualifier) ? 0 : name.startsWith(pkg) ? 1 : 2;
+            return level * 10_000 + FunctionNames.distance(qShortLower, FunctionNames.shortName(name).toLowerCase(Locale.ROOT));
+        });
+    }
+
+    /**
+     * The {@value #SHOWN} names with the lowest score (ties: names in {@code main} first, then shorter, then by
+     * name), lowest first; a negative score leaves a name out. A name that occurs twice (e.g. an ABI wrapper) is
+     * scored once.
+     */
+    private List<String> closestBy(java.util.function.ToIntFunction<String> score) {
         record Scored(int score, String name) {}
         Comparator<Scored> order = Comparator.comparingInt(Scored::score)
                 .thenComparing(s -> !s.name().startsWith("main.")).thenComparingInt(s -> s.name().length())
@@ -538,13 +529,15 @@ final class FunctionIndex {
         for (GoFunction f : functions) {
             String name = f.name();
             if (!seen.add(name)) {
-                continue; // a name can occur twice (e.g. an ABI wrapper); suggest it once
+                continue;
             }
-            int level = qualifier.isEmpty() || name.startsWith(qualifier) ? 0 : name.startsWith(pkg) ? 1 : 2;
-            int d = FunctionNames.distance(qShortLower, FunctionNames.shortName(name).toLowerCase(Locale.ROOT));
-            Scored s = new Scored(level * 10_000 + d, name);
-            if (best.size() < SHOWN || order.compare(s, best.peek()) < 0) {
-                best.add(s);
+            int d = score.applyAsInt(name);
+            if (d < 0) {
+                continue;
+            }
+            Scored sc = new Scored(d, name);
+            if (best.size() < SHOWN || order.compare(sc, best.peek()) < 0) {
+                best.add(sc);
                 if (best.size() > SHOWN) {
                     best.poll();
                 }
