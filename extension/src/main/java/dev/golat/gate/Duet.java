@@ -82,7 +82,11 @@ public final class Duet {
         return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
     }
 
-    /** The services' pids on this host (e.g. {@code GoContainer.hostPid()}), for the CPU-wait witness. */
+    /**
+     * The services' pids on this host (e.g. {@code GoContainer.hostPid()}), for the CPU-wait witness. Leave it out
+     * for a duet on running time ({@code Duet.of(base.running(), cand.running())}): running time leaves out the time
+     * the threads waited for a CPU, so the gate must not shift its percentiles for that wait.
+     */
     public Duet witnessing(long baselinePid, long candidatePid) {
         return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
     }
