@@ -15,13 +15,12 @@ import dev.golat.agent.ProbeSpec;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.EachGoVersion;
 import dev.golat.testbins.GoTestBinaries;
+import dev.golat.it.SlowestCalls;
+import dev.golat.it.SlowestCalls.Call;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,12 +39,6 @@ public class ExemplarIT {
     private static final long SLEEP_NS = 20_000_000;
     private static final Set<Component> STATES = EnumSet.of(Component.RUNNING, Component.OFFCPU,
             Component.RUNNABLE, Component.OTHER, Component.WAITING);
-    private static final Pattern CALL = Pattern.compile(
-            "\\{\"goroutine\":(\\d+),\"inner\":(\\d+),\"outer\":(\\d+),\"slow\":(true|false)}");
-
-    /** One call as the program saw it. */
-    record Call(long goroutine, long inner, long outer, boolean slow) {}
-
     @EachGoVersion
     void the_exemplars_are_the_programs_slowest_calls_with_their_goroutines_and_parts(String go) throws Exception {
         Path bin = GoTestBinaries.program(go, "workload");
@@ -71,18 +64,10 @@ public class ExemplarIT {
     private static void assertExemplars(BreakdownSnapshot bd, List<Call> program) {
         String both = "golat " + bd + " " + bd.exemplars() + "; program's slowest " + program;
         assertThat(bd.calls()).as("calls broken down: %s", both).isEqualTo(800);
-        assertThat(program).as("the program lists more than its %d slowest calls", K).hasSizeGreaterThan(K);
-        assertThat(program.get(K - 1).inner()).as("the program's %d slowest calls stand apart from the next by both"
-                + " clocks, so which they are is known: %s", K, both).isGreaterThan(program.get(K).outer());
+        SlowestCalls top = SlowestCalls.top(program, K);
         assertThat(bd.exemplars()).as(both).hasSize(K);
-        List<Call> left = new ArrayList<>(program.subList(0, K));
         for (ExemplarSnapshot e : bd.exemplars()) {
-            // The probe's clock reads lie between the program's: inside the function's own, inside its caller's.
-            Call match = left.stream().filter(c -> c.goroutine() == e.goroutine() && e.nanos() >= c.inner() - 1_000
-                    && e.nanos() <= c.outer() + 1_000).findFirst().orElse(null);
-            assertThat(match).as("exemplar %s is one of the program's %d slowest calls not matched yet %s (%s)", e, K,
-                    left, both).isNotNull();
-            left.remove(match);
+            Call match = top.take(e.goroutine(), e.nanos(), e);
             long states = STATES.stream().mapToLong(e::part).sum();
             assertThat(states).as("states of %s add up to its duration within 1%% + 5 µs", e)
                     .isBetween(e.nanos() - e.nanos() / 100 - 5_000, e.nanos() + e.nanos() / 100 + 5_000);
@@ -96,16 +81,8 @@ public class ExemplarIT {
     }
 
     private static List<Call> calls(String json) {
-        List<Call> out = new ArrayList<>();
-        Matcher m = CALL.matcher(json.substring(json.indexOf("\"slowest\":")));
-        while (m.find()) {
-            out.add(new Call(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                    Boolean.parseBoolean(m.group(4))));
-        }
         assertThat(number(json, "count")).as("calls the program made: %s", json).isEqualTo(800);
-        assertThat(out).as("goroutine ids the program read from its stack header: %s", json)
-                .allMatch(c -> c.goroutine() > 0);
-        return out;
+        return SlowestCalls.parse(json);
     }
 
     private static Set<Long> goroutines(List<Call> calls) {
