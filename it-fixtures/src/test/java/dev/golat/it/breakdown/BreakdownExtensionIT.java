@@ -87,6 +87,7 @@ class BreakdownExtensionIT {
      * The slowest calls in a container, through {@link Latency#exemplars()}: exactly the program's eight slowest, on
      * the goroutines it names, each duration between its own clocks and its states adding up to it.
      */
+    // snippet:exemplars
     @Test
     @TraceLatency(value = "main.bdExemplar", service = "slowest", breakdown = true)
     void the_slowest_calls_are_the_programs_with_their_goroutines(Latency latency) {
@@ -107,6 +108,7 @@ class BreakdownExtensionIT {
         }
         assertThat(latency.breakdown().slowest(1).get(0)).startsWith("slowest call ");
     }
+    // end-snippet:exemplars
 
     /** Signals the workload to start its calls and waits (bounded) for its JSON line. */
     private static String run(GoContainer workload) {
