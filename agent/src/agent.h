@@ -134,6 +134,7 @@ int agent_link_one(struct agent *a, struct bpf_program *prog, const char *path,
 /* maps.c */
 int agent_snapshot(struct agent *a);
 int agent_reset(struct agent *a);
+int agent_take(struct agent *a);
 size_t slot_table_size(const struct agent *a);
 int agent_map_tables(struct agent *a);
 void agent_unmap_tables(struct agent *a);

@@ -140,6 +140,47 @@ int golat_stack_moved(struct pt_regs *ctx)
 	return 0;
 }
 
+/* key: hash of a probed address. value: ip << 16 | role << 14 | thread-key << 13 | id (golat.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << GOLAT_SITE_BITS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sites SEC(".maps");
+
+#define ROLE_ENTRY 0
+#define ROLE_RET 1
+
+/*
+ * The uprobe's cookie (probe id, thread-key flag). bpf_get_attach_cookie costs more than the
+ * rest of the return program's own work here (see docs/machine-facts.md); the probed address
+ * (ctx->ip, set to the breakpoint's address before the handlers run) names the site as well, so
+ * each site learns its cookie once and later hits read it from one word of the sites table. The
+ * loader turns this off (hot.by_ip = 0) when two probes share a site in one role (one address,
+ * two cookies); so does calibration, which probes the agent's own address space.
+ */
+static __always_inline __u64 site_cookie(struct pt_regs *ctx, __u64 role)
+{
+	__u64 ip = ctx->ip, *e, v, c;
+	__u32 idx;
+
+	if (!hot.by_ip || (ip >> 47))
+		return bpf_get_attach_cookie(ctx);
+	idx = (ip * 0x9e3779b97f4a7c15ULL) >> (64 - GOLAT_SITE_BITS);
+	e = bpf_map_lookup_elem(&sites, &idx);
+	if (!e)
+		return bpf_get_attach_cookie(ctx);
+	v = *e;
+	if (v >> 14 == (ip << 2 | role))
+		return (v & 0x1fff) |
+		       (v & 0x2000 ? GOLAT_COOKIE_THREAD_KEY : 0);
+	c = bpf_get_attach_cookie(ctx);
+	if ((c & GOLAT_COOKIE_PROBE_MASK) <= 0x1fff)
+		*e = ip << 16 | role << 14 |
+		     (c & GOLAT_COOKIE_THREAD_KEY ? 0x2000 : 0) | (c & 0x1fff);
+	return c;
+}
+
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
 static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
 				    struct golat_key *key)
@@ -209,7 +250,7 @@ static __always_inline struct golat_counters *counters_of(__u32 probe)
 SEC("uprobe")
 int golat_entry(struct pt_regs *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 cookie = site_cookie(ctx, ROLE_ENTRY);
 	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK, gen = hot.gen;
 	struct golat_inflight *old, val;
 	struct golat_slot *s;
@@ -285,7 +326,7 @@ SEC("uprobe")
 int golat_ret(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 cookie = site_cookie(ctx, ROLE_RET);
 	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
 	struct golat_slot *s;
 	struct golat_key key;

@@ -51,6 +51,13 @@
 #define GOLAT_COOKIE_PROBE_MASK 0xffffffff
 #define GOLAT_COOKIE_THREAD_KEY 0x100000000
 
+/*
+ * The probe of a site as its programs last learnt it (golat.bpf.c, site_cookie): a direct-mapped
+ * table of 2^GOLAT_SITE_BITS entries indexed by a hash of the probed address, each one 64-bit word
+ * ip << 16 | role << 14 | thread-key << 13 | id, so a reader never sees half of another's write.
+ */
+#define GOLAT_SITE_BITS 14
+
 /* In-flight flag: the frame called runtime.morestack; its prologue will run again. */
 #define GOLAT_FLAG_REENTRY_PENDING 1
 
@@ -147,6 +154,8 @@ struct golat_hot {
 	__u32 nkeys; /* probe and span ids are 0 .. nkeys - 1 */
 	__u32 gstacks; /* 1: g.stack.hi is cached per g (stack moves are probed) */
 	__s64 spilled; /* frames in the spill map; while 0 nobody looks there */
+	__u32 by_ip; /* 1: entry and return learn their probe id per site (no two share one) */
+	__u32 pad;
 };
 
 /* A goroutine's g.stack.hi as last read; g 0 means empty, check = gstack_check(g, hi). */

@@ -455,6 +455,11 @@ static int cmd_reset(struct agent *a, char *arg)
 	return agent_reset(a);
 }
 
+static int cmd_take(struct agent *a, char *arg)
+{
+	return agent_take(a);
+}
+
 static int cmd_calibrate(struct agent *a, char *arg)
 {
 	return agent_calibrate(a, arg);
@@ -489,6 +494,7 @@ static const struct command commands[] = {
 	{ "attach", SETUP, cmd_attach },
 	{ "snapshot", SERVING, cmd_snapshot },
 	{ "reset", SERVING, cmd_reset },
+	{ "take", SERVING, cmd_take },
 	{ "calibrate", SERVING, cmd_calibrate },
 	{ "quit", ANY, cmd_quit },
 };

@@ -9,9 +9,9 @@ package dev.golat.it.soak;
  * @param blockGoroutines    goroutines calling blockChan (each with a feeder goroutine)
  * @param recursions         top-level recursions, 64 frames each
  * @param panicCalls         calls of mayPanic, and of mayGoexit (every 10th does not return)
- * @param stormCalls         blockChan calls per round of the reset storm
- * @param minimumResets      resets the storm must reach during its first round (each waits for the agent's answer:
- *                           ~2 ms idle here, tens of ms while the workload keeps both cores busy)
+ * @param stormCalls         blockChan calls per round of the window storm (a take every millisecond)
+ * @param minimumResets      windows the storm must close during its first round (each take waits for the agent's
+ *                           answer: under a millisecond idle here, tens of ms while the workload keeps both cores busy)
  * @param minimumProbedCalls probed calls (not counting spans) the four concurrent workloads must add up to
  * @param timeoutMinutes     how long one workload may take
  */
