@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
  * ({@code goroutine N [running]:}). The agent's exemplars must be exactly the program's eight slowest calls: the same
  * goroutines, each duration between the call's clock inside the function and its caller's clock, its states adding up
  * to its duration and, for a sleeping call, its sleep at least the 20 ms asked (a call the loaded machine stalled
- * longer than that is among the slowest by the program's clock too, and is matched the same way). Two rounds with a reset between: the second window's
- * exemplars are the second round's calls (new goroutines), none of the first's.
+ * longer than that is among the slowest by the program's clock too, and is matched the same way). Two rounds: the
+ * first window closed by a {@code take}, the second read by a {@code snapshot}, which must hold the second round's
+ * calls (new goroutines), none of the first's; after a {@code reset}, none at all.
  */
 public class ExemplarIT {
     private static final int K = AgentProtocol.BD_EXEMPLARS;
@@ -51,13 +52,15 @@ public class ExemplarIT {
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(spec), List.of(), hooks);
             w.go();
             List<Call> first = calls(w.roundResult());
-            assertExemplars(agent.snapshot().get(0).breakdown().orElseThrow(), first);
-            agent.reset();
+            assertExemplars(agent.take().get(0).breakdown().orElseThrow(), first);
             w.go();
             List<Call> second = calls(w.roundResult());
             assertThat(goroutines(second)).as("the second round runs on new goroutines (%s; %s)", first, second)
                     .doesNotContainAnyElementsOf(goroutines(first));
             assertExemplars(agent.snapshot().get(0).breakdown().orElseThrow(), second);
+            agent.reset();
+            assertThat(agent.snapshot().get(0).breakdown().orElseThrow().exemplars()).as("after a reset, no call yet")
+                    .isEmpty();
         }
     }
 
