@@ -87,6 +87,36 @@ class BreakdownTest {
     }
 
     @Test
+    void should_keep_a_live_latencys_components_live_so_that_rounds_can_be_driven_on_them() {
+        // GIVEN a live latency whose probe moves from 3 to 7 broken-down calls
+        AtomicReference<Latency> now = new AtomicReference<>(Snapshots.toLatency("nap", "main.nap",
+                BreakdownSnapshots.with(probe(0, "main.nap", 3, MS), 3, 0, Map.of(Component.RUNNING, 10_000L)), null));
+        int[] resets = {0};
+        Latency live = Latency.live("nap", "main.nap", now::get, () -> resets[0]++);
+        // WHEN a component is taken before the calls
+        Latency running = live.running();
+        Latency sleeping = live.waiting("sleep");
+        now.set(Snapshots.toLatency("nap", "main.nap",
+                BreakdownSnapshots.with(probe(0, "main.nap", 7, MS), 7, 0, Map.of(Component.RUNNING, 10_000L)), null));
+        // THEN it reads the current figures, is no snapshot, and resets the function's window
+        assertThat(running.count()).isEqualTo(7);
+        assertThat(running.snapshot()).isNotSameAs(running);
+        assertThat(running.snapshot().count()).isEqualTo(7);
+        assertThat(running.name()).isEqualTo("nap running").isEqualTo(running.snapshot().name());
+        assertThat(sleeping.name()).isEqualTo("nap waiting sleep");
+        assertThat(sleeping.count()).isEqualTo(7);
+        running.reset();
+        assertThat(resets[0]).isEqualTo(1);
+        // and a wrong wait class, or a latency traced without breakdown, fails when the view is taken
+        assertThatThrownBy(() -> live.waiting("mutex")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'mutex' is not a wait class");
+        Latency plain = Latency.live("h", "main.h", () -> Snapshots.toLatency("h", "main.h", probe(0, "main.h", 1, MS),
+                null));
+        assertThatThrownBy(plain::running).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was traced without its breakdown");
+    }
+
+    @Test
     void should_add_up_the_breakdowns_of_a_generic_functions_instantiations_and_of_nodes() {
         FunctionPlan plan = new FunctionPlan("Hold", "main.Hold[...]",
                 List.of(plan("main.Hold[go.shape.int]", 0x4e2720), plan("main.Hold[go.shape.string]", 0x4e19c0)));
