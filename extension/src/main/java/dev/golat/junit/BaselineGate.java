@@ -115,7 +115,8 @@ final class BaselineGate {
             GateReport report = gate.compare(baseline, now);
             GateLogging.log(report, baseline, now);
             say("gate " + l.name() + " in " + test + " against " + file + ":" + System.lineSeparator() + report.table());
-            String message = GateMessage.of(report, file.toString(), l.report().orElse(null));
+            String message = GateMessage.of(report, file.toString(), l.report().orElse(null),
+                    l.hasBreakdown() ? l.breakdown().slowest(3) : List.of());
             if (report.verdict() == Verdict.REGRESSION) {
                 failures.add(message);
             } else if (report.verdict() == Verdict.INCONCLUSIVE) {
