@@ -208,7 +208,8 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         TraceTargets.Target target;
         if (own.size() == 1) {
             target = own.get(0);
-            List<String> names = target.isSpan() || target.isOverNodes() ? List.of(target.name())
+            List<String> names = target.isSpan() ? List.of(target.name())
+                    : target.isOverNodes() ? MethodRun.expandOverNodes(state, target).stream().map(TraceTargets.Target::name).toList()
                     : state.tracers.get(serviceKey(state, target)).expand(target.name());
             if (names.size() > 1 || !names.get(0).equals(target.name())) {
                 throw new ParameterResolutionException("@TraceLatency(\"" + target.name() + "\") on a Latency parameter of "
@@ -390,7 +391,11 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         static Set<TraceTargets.Target> expand(ClassState state, Set<TraceTargets.Target> targets) {
             Set<TraceTargets.Target> out = new LinkedHashSet<>();
             for (TraceTargets.Target t : targets) {
-                if (t.isSpan() || t.isOverNodes()) {
+                if (t.isOverNodes()) {
+                    out.addAll(expandOverNodes(state, t));
+                    continue;
+                }
+                if (t.isSpan()) {
                     out.add(t);
                     continue;
                 }
@@ -398,6 +403,42 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     out.add(new TraceTargets.Target(t.service(), name, null, null, List.of(), t.breakdown()));
                 }
             }
+            return out;
+        }
+
+        /**
+         * A function traced on several nodes, or a glob over several functions traced on several nodes: one target per
+         * function, named by its full name, over the nodes whose binary has it (in the order the test named them;
+         * nodes of different binaries may match different functions). A name that selects one function on every node
+         * stays as it is.
+         */
+        static List<TraceTargets.Target> expandOverNodes(ClassState state, TraceTargets.Target t) {
+            Map<String, List<String>> nodesByFunction = new LinkedHashMap<>();
+            List<String> single = new ArrayList<>();
+            for (String node : t.nodes()) {
+                List<String> names = state.tracers.get(node).expand(t.name());
+                if (names.size() == 1 && names.get(0).equals(t.name())) {
+                    single.add(node);
+                    continue;
+                }
+                for (String name : names) {
+                    nodesByFunction.computeIfAbsent(name, n -> new ArrayList<>()).add(node);
+                }
+            }
+            if (nodesByFunction.isEmpty()) {
+                return List.of(t);
+            }
+            if (!single.isEmpty()) {
+                throw new GolatConfigurationException("@TraceLatency(value = \"" + t.name() + "\", services = {...}) in "
+                        + state.testClass.getSimpleName() + " matches one function on " + String.join(", ", single)
+                        + " but several on " + String.join(", ", new LinkedHashSet<>(nodesByFunction.values().stream()
+                                .flatMap(List::stream).toList()))
+                        + " (the nodes run different binaries): name the functions themselves, e.g. \""
+                        + nodesByFunction.keySet().iterator().next() + "\", or trace each node with service = \"...\"");
+            }
+            List<TraceTargets.Target> out = new ArrayList<>();
+            nodesByFunction.forEach((name, nodes) ->
+                    out.add(new TraceTargets.Target("", name, null, null, List.copyOf(nodes), t.breakdown())));
             return out;
         }
 
