@@ -438,14 +438,22 @@ static int cmd_attach(struct agent *a, char *arg)
 	return agent_attach(a);
 }
 
+/* The target's exit comes first, so a window that ended with the process says so. */
 static int cmd_snapshot(struct agent *a, char *arg)
 {
+	agent_check_target(a);
 	return agent_snapshot(a);
 }
 
 static int cmd_reset(struct agent *a, char *arg)
 {
+	agent_check_target(a);
 	return agent_reset(a);
+}
+
+static int cmd_schedstat(struct agent *a, char *arg)
+{
+	return proc_schedstat(a->target_pid);
 }
 
 static int cmd_calibrate(struct agent *a, char *arg)
@@ -483,6 +491,7 @@ static const struct command commands[] = {
 	{ "snapshot", SERVING, cmd_snapshot },
 	{ "reset", SERVING, cmd_reset },
 	{ "calibrate", SERVING, cmd_calibrate },
+	{ "schedstat", SERVING, cmd_schedstat },
 	{ "quit", ANY, cmd_quit },
 };
 

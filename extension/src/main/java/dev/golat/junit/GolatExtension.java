@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Witnesses;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.result.GateLog;
 import dev.golat.result.GateResult;
@@ -448,7 +449,7 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         Latency live(TraceTargets.Target t) {
             List<ServiceTracer> tracers = tracersOf(state, t);
             String function = String.join(", ", new LinkedHashSet<>(tracers.stream().map(tr -> tr.describe(t.name())).toList()));
-            return Latency.live(t.name(), function, () -> snapshot(t), () -> {
+            Latency live = Latency.live(t.name(), function, () -> snapshot(t), () -> {
                 for (ServiceTracer tracer : tracers) {
                     tracer.reset();
                     if (witnessStart.containsKey(tracer)) {
@@ -456,6 +457,10 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     }
                 }
             });
+            if (tracers.size() == 1) { // a latency over nodes has no one witness
+                Witnesses.register(live, tracers.get(0)::witness);
+            }
+            return live;
         }
 
         void startWitness(ServiceTracer tracer) {
@@ -488,11 +493,11 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             List<Latency> results = new ArrayList<>();
             for (TraceTargets.Target t : targets) {
                 if (t.isOverNodes()) {
-                    results.add(overNodes(t, tracer -> byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
+                    results.add(overNodes(t, tracer -> byTracer.computeIfAbsent(tracer, ServiceTracer::finalSnapshot)));
                     continue;
                 }
                 ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-                results.add(toLatency(t, tracer, byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
+                results.add(toLatency(t, tracer, byTracer.computeIfAbsent(tracer, ServiceTracer::finalSnapshot)));
             }
             return results;
         }
