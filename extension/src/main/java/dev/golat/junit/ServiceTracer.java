@@ -282,7 +282,7 @@ final class ServiceTracer implements AutoCloseable {
 
     /**
      * The figures at the end of a test's window. A panic in flight then (begun in the test, its deferred calls run or
-     * running, not recovered) is waited for, up to {@value #PANIC_SETTLE_NANOS} ns: a crash fails the test it began
+     * running, not recovered) is waited for, up to 10 s: a crash fails the test it began
      * in, not the next one; a recovered panic leaves these figures as they were.
      */
     Map<String, List<ProbeSnapshot>> finalSnapshot() {
