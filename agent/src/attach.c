@@ -304,14 +304,61 @@ static void size_breakdown(struct agent *a)
 		bpf_map__set_max_entries(skel->maps.bd_frames, 16);
 		bpf_map__set_max_entries(skel->maps.bd_counters, 1);
 		bpf_map__set_max_entries(skel->maps.bd_hist, 1);
+		bpf_map__set_max_entries(skel->maps.bd_exemplars, 1);
 		return;
 	}
 	bpf_map__set_max_entries(skel->maps.bd_counters, rows);
 	bpf_map__set_max_entries(skel->maps.bd_hist,
 				 rows * GOLAT_BD_NCOMP * GOLAT_NBUCKETS);
+	bpf_map__set_max_entries(skel->maps.bd_exemplars,
+				 rows * GOLAT_BD_EXEMPLARS);
 	skel->rodata->waitreason_off = a->bd.waitreason_off;
+	skel->rodata->goid_off = a->bd.goid_off;
 	memcpy((void *)skel->rodata->wait_class, a->bd.wait_class,
 	       sizeof(a->bd.wait_class));
+}
+
+static int cmp_site(const void *x, const void *y)
+{
+	unsigned long a = *(const unsigned long *)x,
+		      b = *(const unsigned long *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * Whether every entry and return site of the measuring probes carries one probe only: then
+ * golat_entry and golat_ret may learn a site's probe id from its address (golat.bpf.c,
+ * site_cookie). Role in the low bit, so an entry and a RET at one address never clash.
+ */
+static bool sites_unique(const struct agent *a)
+{
+	unsigned long *all;
+	size_t n = 0, i;
+	bool unique = true;
+	int id, r;
+
+	for (id = 0; id <= a->max_id; id++)
+		if (a->probes[id].defined && !a->probes[id].empty)
+			n += 1 + a->probes[id].ret.n;
+	all = malloc((n ? n : 1) * sizeof(*all));
+	if (!all)
+		return false;
+	n = 0;
+	for (id = 0; id <= a->max_id; id++) {
+		const struct probe *p = &a->probes[id];
+
+		if (!p->defined || p->empty)
+			continue;
+		all[n++] = p->entry << 1;
+		for (r = 0; r < p->ret.n; r++)
+			all[n++] = p->ret.off[r] << 1 | 1;
+	}
+	qsort(all, n, sizeof(*all), cmp_site);
+	for (i = 1; i < n && unique; i++)
+		unique = all[i] != all[i - 1];
+	free(all);
+	return unique;
 }
 
 /* Opens and loads the skeleton, with maps sized for the probes and spans. */
@@ -333,6 +380,7 @@ static int load(struct agent *a)
 					prog, GOLAT_TRACE_UPROBE_MULTI);
 	skel->bss->hot.slot_bits = a->slot_bits;
 	skel->bss->hot.nkeys = nkeys;
+	skel->bss->hot.by_ip = sites_unique(a);
 	/* With the stack moves probed, g.stack.hi is read once per goroutine, not per hit. */
 	skel->bss->hot.gstacks = a->stack_moves.n > 0;
 	bpf_map__set_max_entries(skel->maps.slots, 1U << a->slot_bits);

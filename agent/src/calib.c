@@ -125,6 +125,7 @@ int agent_calibrate(struct agent *a, char *arg)
 {
 	struct golat_bpf *skel = a->skel;
 	int id = a->nkeys - 1, fd[2] = { -1, -1 }, err, i;
+	__u32 by_ip;
 	struct bpf_link *link[2] = { NULL, NULL };
 	/* stack.hi far above any SP, stack guard below: the JBE is not taken. */
 	__u64 g[4] = { 0, ~0ULL >> 1, 0, 0 };
@@ -146,6 +147,9 @@ int agent_calibrate(struct agent *a, char *arg)
 	    file_offset(golat_calib_ret, &ret))
 		return fail(GOLAT_ERR_INTERNAL,
 			    "calibrate: the agent's own code is in no PT_LOAD");
+	/* The agent's addresses may equal the target's: no site learning meanwhile. */
+	by_ip = skel->bss->hot.by_ip;
+	skel->bss->hot.by_ip = 0;
 	err = agent_link_one(a, skel->progs.golat_entry, "/proc/self/exe",
 			     getpid(), entry, id, &fd[0], &link[0]);
 	if (!err)
@@ -153,6 +157,7 @@ int agent_calibrate(struct agent *a, char *arg)
 				     getpid(), ret, id, &fd[1], &link[1]);
 	if (err) {
 		unlink_all(fd, link, 2);
+		skel->bss->hot.by_ip = by_ip;
 		return fail(
 			GOLAT_ERR_INTERNAL,
 			"calibrate: probe the agent itself at 0x%lx/0x%lx: %s",
@@ -161,7 +166,9 @@ int agent_calibrate(struct agent *a, char *arg)
 	agent_hist_take(a, id, hist);
 	for (i = 0; i < calls; i++)
 		golat_calib_call(g);
+	/* Detaching waits for the programs that run: none of them reads by_ip after this. */
 	unlink_all(fd, link, 2);
+	skel->bss->hot.by_ip = by_ip;
 	agent_hist_take(a, id, hist);
 	for (i = 0; i < GOLAT_NBUCKETS; i++)
 		matched += hist[i];

@@ -140,6 +140,47 @@ int golat_stack_moved(struct pt_regs *ctx)
 	return 0;
 }
 
+/* key: hash of a probed address. value: ip << 16 | role << 14 | thread-key << 13 | id (golat.h) */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << GOLAT_SITE_BITS);
+	__type(key, __u32);
+	__type(value, __u64);
+} sites SEC(".maps");
+
+#define ROLE_ENTRY 0
+#define ROLE_RET 1
+
+/*
+ * The uprobe's cookie (probe id, thread-key flag). bpf_get_attach_cookie costs more than the
+ * rest of the return program's own work here (see docs/machine-facts.md); the probed address
+ * (ctx->ip, set to the breakpoint's address before the handlers run) names the site as well, so
+ * each site learns its cookie once and later hits read it from one word of the sites table. The
+ * loader turns this off (hot.by_ip = 0) when two probes share a site in one role (one address,
+ * two cookies); so does calibration, which probes the agent's own address space.
+ */
+static __always_inline __u64 site_cookie(struct pt_regs *ctx, __u64 role)
+{
+	__u64 ip = ctx->ip, *e, v, c;
+	__u32 idx;
+
+	if (!hot.by_ip || (ip >> 47))
+		return bpf_get_attach_cookie(ctx);
+	idx = (ip * 0x9e3779b97f4a7c15ULL) >> (64 - GOLAT_SITE_BITS);
+	e = bpf_map_lookup_elem(&sites, &idx);
+	if (!e)
+		return bpf_get_attach_cookie(ctx);
+	v = *e;
+	if (v >> 14 == (ip << 2 | role))
+		return (v & 0x1fff) |
+		       (v & 0x2000 ? GOLAT_COOKIE_THREAD_KEY : 0);
+	c = bpf_get_attach_cookie(ctx);
+	if ((c & GOLAT_COOKIE_PROBE_MASK) <= 0x1fff)
+		*e = ip << 16 | role << 14 |
+		     (c & GOLAT_COOKIE_THREAD_KEY ? 0x2000 : 0) | (c & 0x1fff);
+	return c;
+}
+
 /* Fills the pairing key; non-zero when g.stack.hi cannot be read. */
 static __always_inline int make_key(struct pt_regs *ctx, __u64 cookie,
 				    struct golat_key *key)
@@ -209,7 +250,7 @@ static __always_inline struct golat_counters *counters_of(__u32 probe)
 SEC("uprobe")
 int golat_entry(struct pt_regs *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 cookie = site_cookie(ctx, ROLE_ENTRY);
 	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK, gen = hot.gen;
 	struct golat_inflight *old, val;
 	struct golat_slot *s;
@@ -285,7 +326,7 @@ SEC("uprobe")
 int golat_ret(struct pt_regs *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
-	__u64 cookie = bpf_get_attach_cookie(ctx);
+	__u64 cookie = site_cookie(ctx, ROLE_RET);
 	__u32 probe = cookie & GOLAT_COOKIE_PROBE_MASK;
 	struct golat_slot *s;
 	struct golat_key key;
@@ -529,8 +570,12 @@ int golat_span_cancel(struct pt_regs *ctx)
 #define G_LEAKED 10
 #define G_SCAN 0x1000
 
-/* Set by the loader: g.waitreason's offset in this Go version, and each reason's GOLAT_BD_WAIT_*. */
+/*
+ * Set by the loader: g.waitreason's and g.goid's offsets in this Go version (goid 0: unknown), and
+ * each reason's GOLAT_BD_WAIT_*.
+ */
 const volatile __u32 waitreason_off = 0;
+const volatile __u32 goid_off = 0;
 const volatile __u8 wait_class[256] = {};
 
 struct golat_bd_global bd;
@@ -576,6 +621,18 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } bd_hist SEC(".maps");
+
+/*
+ * key: (cpu * nkeys + probe id) * GOLAT_BD_EXEMPLARS + slot. value: one of the slowest calls of that
+ * probe on that CPU (per CPU so that no lock is needed; the loader merges them at the snapshot)
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, GOLAT_BD_EXEMPLARS);
+	__type(key, __u32);
+	__type(value, struct golat_exemplar);
+} bd_exemplars SEC(".maps");
 
 /* The two fields of struct task_struct the switch reads, relocated against the kernel's BTF. */
 struct task_struct {
@@ -870,6 +927,47 @@ static __always_inline void bd_add(__u32 probe, __u32 comp, __u64 ns)
 		inc(slot);
 }
 
+/*
+ * Keeps the call if it is slower than the fastest of the probe's exemplars on this CPU, in that one's
+ * slot (a slot of an older window counts as empty). Only programs on this CPU write these slots, so
+ * no lock: uprobe programs run with migration disabled; only one preempted mid-write by another
+ * return of the same probe on the same CPU could leave a mixed record.
+ */
+static __always_inline void exemplar_offer(__u32 probe, __u64 ns, __u64 gp,
+					   const __u64 *part)
+{
+	__u32 base = cpu_key(probe) * GOLAT_BD_EXEMPLARS, gen = hot.gen;
+	__u32 i, min_i = 0, idx;
+	__u64 min_ns = ~0ULL, v, goid = 0;
+	struct golat_exemplar *e;
+
+	for (i = 0; i < GOLAT_BD_EXEMPLARS; i++) {
+		idx = base + i;
+		e = bpf_map_lookup_elem(&bd_exemplars, &idx);
+		if (!e)
+			return;
+		v = e->gen == gen ? e->ns : 0;
+		if (v < min_ns) {
+			min_ns = v;
+			min_i = i;
+		}
+	}
+	if (ns <= min_ns)
+		return;
+	idx = base + min_i;
+	e = bpf_map_lookup_elem(&bd_exemplars, &idx);
+	if (!e)
+		return;
+	if (goid_off)
+		bpf_probe_read_user(&goid, sizeof(goid),
+				    (void *)(gp + goid_off));
+	for (i = 0; i < GOLAT_BD_NCOMP; i++)
+		e->part[i] = part[i];
+	e->goid = goid;
+	e->gen = gen;
+	e->ns = ns;
+}
+
 /* At every RET, beside golat_ret: one sample per component of the call's differences. */
 SEC("uprobe")
 int golat_bd_ret(struct pt_regs *ctx)
@@ -899,17 +997,22 @@ int golat_bd_ret(struct pt_regs *ctx)
 		return 0;
 	}
 	acc_now(gs, now, acc);
+	/* acc[c] becomes the call's part c. */
 	for (c = 0; c < GOLAT_BD_NCOMP; c++) {
 		if (c == GOLAT_BD_WAITING || c == GOLAT_BD_STW)
 			continue;
 		d = acc[c] > fr->acc[c] ? acc[c] - fr->acc[c] : 0;
 		if (c >= GOLAT_BD_WAIT_CHAN)
 			waiting += d;
+		acc[c] = d;
 		bd_add(probe, c, d);
 	}
+	acc[GOLAT_BD_WAITING] = waiting;
 	bd_add(probe, GOLAT_BD_WAITING, waiting);
 	stw = stw_at(now);
-	bd_add(probe, GOLAT_BD_STW, stw > fr->stw ? stw - fr->stw : 0);
+	acc[GOLAT_BD_STW] = stw > fr->stw ? stw - fr->stw : 0;
+	bd_add(probe, GOLAT_BD_STW, acc[GOLAT_BD_STW]);
+	exemplar_offer(probe, now > fr->ts ? now - fr->ts : 0, gp, acc);
 	bpf_map_delete_elem(&bd_frames, &key);
 	bd_count(probe, calls);
 	return 0;

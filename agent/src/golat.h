@@ -51,6 +51,13 @@
 #define GOLAT_COOKIE_PROBE_MASK 0xffffffff
 #define GOLAT_COOKIE_THREAD_KEY 0x100000000
 
+/*
+ * The probe of a site as its programs last learnt it (golat.bpf.c, site_cookie): a direct-mapped
+ * table of 2^GOLAT_SITE_BITS entries indexed by a hash of the probed address, each one 64-bit word
+ * ip << 16 | role << 14 | thread-key << 13 | id, so a reader never sees half of another's write.
+ */
+#define GOLAT_SITE_BITS 14
+
 /* In-flight flag: the frame called runtime.morestack; its prologue will run again. */
 #define GOLAT_FLAG_REENTRY_PENDING 1
 
@@ -75,6 +82,9 @@
 #define GOLAT_BD_WAIT_SYSCALL 12
 #define GOLAT_BD_WAIT_OTHER 13
 #define GOLAT_BD_NCOMP 14
+
+/* Breakdown exemplars: per probe, the slowest calls of the window kept with their parts (per CPU, merged). */
+#define GOLAT_BD_EXEMPLARS 8
 
 /* Error codes of "error <CODE> <message>" lines. */
 #define GOLAT_ERR_EPERM "EPERM"
@@ -144,6 +154,8 @@ struct golat_hot {
 	__u32 nkeys; /* probe and span ids are 0 .. nkeys - 1 */
 	__u32 gstacks; /* 1: g.stack.hi is cached per g (stack moves are probed) */
 	__s64 spilled; /* frames in the spill map; while 0 nobody looks there */
+	__u32 by_ip; /* 1: entry and return learn their probe id per site (no two share one) */
+	__u32 pad;
 };
 
 /* A goroutine's g.stack.hi as last read; g 0 means empty, check = gstack_check(g, hi). */
@@ -220,6 +232,19 @@ struct golat_bd_counters {
 	__u64 lost; /* returns with no breakdown frame, or whose goroutine's state was evicted */
 	__u64 errors; /* entries: g.stack.hi unreadable, or no room in the frame or goroutine maps */
 	__u64 pad;
+};
+
+/*
+ * Breakdown exemplar: one of the slowest calls of a probe on one CPU in one window. ns is the call's
+ * wall time between the breakdown's own clock reads, part[] its components as the histograms got
+ * them; goid is its goroutine's id (0: offset unknown). gen tells a slot of an older window (free).
+ */
+struct golat_exemplar {
+	__u64 ns;
+	__u64 goid;
+	__u32 gen;
+	__u32 pad;
+	__u64 part[GOLAT_BD_NCOMP];
 };
 
 /* Breakdown globals (golat.bpf.c's .bss): the world's stops, the target's tgid, counts. */

@@ -72,6 +72,12 @@ int agent_map_tables(struct agent *a)
 	a->bd_hist = map_table(a->skel->maps.bd_hist, a->bd_hist_len);
 	if (!a->bd_hist)
 		return -errno;
+	a->bd_exemplars_len = mapped_size(n * GOLAT_BD_EXEMPLARS,
+					  sizeof(struct golat_exemplar));
+	a->bd_exemplars =
+		map_table(a->skel->maps.bd_exemplars, a->bd_exemplars_len);
+	if (!a->bd_exemplars)
+		return -errno;
 	return 0;
 }
 
@@ -87,11 +93,28 @@ void agent_unmap_tables(struct agent *a)
 		munmap(a->bd_counters, a->bd_counters_len);
 	if (a->bd_hist)
 		munmap(a->bd_hist, a->bd_hist_len);
+	if (a->bd_exemplars)
+		munmap(a->bd_exemplars, a->bd_exemplars_len);
 	a->counters = NULL;
 	a->span_counters = NULL;
 	a->hist = NULL;
 	a->bd_counters = NULL;
 	a->bd_hist = NULL;
+	a->bd_exemplars = NULL;
+}
+
+/*
+ * A cell the programs add to meanwhile, read; with take also zeroed in one
+ * atomic exchange, so every add lands in exactly one take. Most cells are 0:
+ * those are only read (an add right after the read stays for the next take).
+ */
+static __u64 cell(volatile __u64 *p, bool take)
+{
+	__u64 v = *p;
+
+	if (take && v)
+		v = __atomic_exchange_n(p, 0, __ATOMIC_SEQ_CST);
+	return v;
 }
 
 /*
@@ -100,8 +123,8 @@ void agent_unmap_tables(struct agent *a)
  * table[(cpu * nkeys + id) * n + i]. The programs update it meanwhile; an
  * aligned 8-byte load is never torn.
  */
-static void sum_cpus(const volatile __u64 *table, int ncpus, __u32 nkeys,
-		     size_t n, __u64 *sum)
+static void sum_cpus(volatile __u64 *table, int ncpus, __u32 nkeys, size_t n,
+		     __u64 *sum, bool take)
 {
 	size_t row = nkeys * n, i;
 	int c;
@@ -109,7 +132,7 @@ static void sum_cpus(const volatile __u64 *table, int ncpus, __u32 nkeys,
 	memset(sum, 0, row * sizeof(*sum));
 	for (c = 0; c < ncpus; c++)
 		for (i = 0; i < row; i++)
-			sum[i] += table[c * row + i];
+			sum[i] += cell(&table[c * row + i], take);
 }
 
 /* Sums id's histogram over CPUs into hist, and zeroes it. */
@@ -123,8 +146,7 @@ void agent_hist_take(struct agent *a, int id, __u64 *hist)
 			a->hist + ((size_t)c * a->nkeys + id) * GOLAT_NBUCKETS;
 
 		for (b = 0; b < GOLAT_NBUCKETS; b++)
-			hist[b] += row[b];
-		memset(row, 0, GOLAT_NBUCKETS * sizeof(*row));
+			hist[b] += cell(&row[b], true);
 	}
 }
 
@@ -134,11 +156,11 @@ void agent_hist_take(struct agent *a, int id, __u64 *hist)
  * call in flight across resets (a connection handler, say) must still find its
  * entry and count as stale.
  */
-static int count_inflight(struct agent *a, __u64 *per_probe)
+static int count_inflight(struct agent *a, __u32 gen, __u64 *per_probe)
 {
 	int fd = bpf_map__fd(a->skel->maps.spill);
 	struct golat_key key, next, *prev = NULL;
-	__u32 gen = a->skel->bss->hot.gen, i, max = a->max_id;
+	__u32 i, max = a->max_id;
 	struct golat_inflight v;
 
 	if (!a->slot_table) {
@@ -166,12 +188,12 @@ static int count_inflight(struct agent *a, __u64 *per_probe)
 	return 0;
 }
 
-/* Counts open starts of the current generation per span, on every goroutine. */
-static int count_span_inflight(struct agent *a, __u64 *per_span)
+/* Counts open starts of generation gen per span, on every goroutine. */
+static int count_span_inflight(struct agent *a, __u32 gen, __u64 *per_span)
 {
 	int fd = bpf_map__fd(a->skel->maps.span_stacks);
 	struct golat_span_key key, next, *prev = NULL;
-	__u32 gen = a->skel->bss->hot.gen, i;
+	__u32 i;
 	struct golat_span_stack *st;
 
 	if (!a->nspans)
@@ -213,8 +235,11 @@ static void free_totals(struct totals *t)
 	free(t->inflight);
 }
 
-/* Reads every map; 0, or 1 when reported. */
-static int read_totals(struct agent *a, struct totals *t)
+/*
+ * Reads every map (with take: takes every count, see cell), and counts what is
+ * in flight of generation gen; 0, or 1 when reported.
+ */
+static int read_totals(struct agent *a, struct totals *t, __u32 gen, bool take)
 {
 	__u32 nkeys = a->nkeys;
 	int err;
@@ -227,13 +252,13 @@ static int read_totals(struct agent *a, struct totals *t)
 	if (!t->cnt || !t->hist || !t->inflight || !t->span_cnt)
 		return fail(GOLAT_ERR_INTERNAL, "out of memory");
 	sum_cpus((__u64 *)a->counters, a->ncpus, nkeys,
-		 NSLOTS(struct golat_counters), t->cnt);
+		 NSLOTS(struct golat_counters), t->cnt, take);
 	sum_cpus((__u64 *)a->span_counters, a->ncpus, nkeys,
-		 NSLOTS(struct golat_span_counters), t->span_cnt);
-	sum_cpus(a->hist, a->ncpus, nkeys, GOLAT_NBUCKETS, t->hist);
-	err = count_inflight(a, t->inflight);
+		 NSLOTS(struct golat_span_counters), t->span_cnt, take);
+	sum_cpus(a->hist, a->ncpus, nkeys, GOLAT_NBUCKETS, t->hist, take);
+	err = count_inflight(a, gen, t->inflight);
 	if (!err)
-		err = count_span_inflight(a, t->inflight);
+		err = count_span_inflight(a, gen, t->inflight);
 	if (err)
 		return fail(GOLAT_ERR_INTERNAL, "map the in-flight table: %s",
 			    strerror(-err));
@@ -285,8 +310,50 @@ static const char *const bd_names[GOLAT_BD_NCOMP] = {
 	"net",	   "gc",     "syscall",	 "wait-other",
 };
 
+static int by_ns_desc(const void *x, const void *y)
+{
+	const struct golat_exemplar *a = x, *b = y;
+
+	return a->ns < b->ns ? 1 : a->ns > b->ns ? -1 : 0;
+}
+
+/* The slowest calls of probe id in window gen: every CPU's exemplars, the slowest first. */
+static int print_exemplars(struct agent *a, int id, __u32 gen)
+{
+	struct golat_exemplar *all, *e;
+	int cpu, i, c, n = 0;
+
+	all = calloc((size_t)a->ncpus * GOLAT_BD_EXEMPLARS, sizeof(*all));
+	if (!all)
+		return fail(GOLAT_ERR_INTERNAL, "out of memory");
+	for (cpu = 0; cpu < a->ncpus; cpu++) {
+		for (i = 0; i < GOLAT_BD_EXEMPLARS; i++) {
+			e = &a->bd_exemplars[((size_t)cpu * a->nkeys + id) *
+						     GOLAT_BD_EXEMPLARS +
+					     i];
+			/* A copy first: the kernel may rewrite the slot meanwhile. */
+			all[n] = *(volatile struct golat_exemplar *)e;
+			if (all[n].ns && all[n].gen == gen)
+				n++;
+		}
+	}
+	qsort(all, n, sizeof(all[0]), by_ns_desc);
+	if (n > GOLAT_BD_EXEMPLARS)
+		n = GOLAT_BD_EXEMPLARS;
+	printf("exemplars %d n=%d\n", id, n);
+	for (i = 0; i < n; i++) {
+		printf("exemplar %d ns=%llu goid=%llu", id, all[i].ns,
+		       all[i].goid);
+		for (c = 0; c < GOLAT_BD_NCOMP; c++)
+			printf(" %s=%llu", bd_names[c], all[i].part[c]);
+		printf("\n");
+	}
+	free(all);
+	return 0;
+}
+
 /* The breakdown of probe id: its counters and one histogram per component. */
-static int print_breakdown(struct agent *a, int id)
+static int print_breakdown(struct agent *a, int id, __u32 gen, bool take)
 {
 	__u64 c[NSLOTS(struct golat_bd_counters)] = { 0 }, *h;
 	size_t n = NSLOTS(struct golat_bd_counters), i;
@@ -296,24 +363,24 @@ static int print_breakdown(struct agent *a, int id)
 	if (!h)
 		return fail(GOLAT_ERR_INTERNAL, "out of memory");
 	for (cpu = 0; cpu < a->ncpus; cpu++) {
-		const volatile __u64 *row =
+		volatile __u64 *row =
 			(__u64 *)&a->bd_counters[(size_t)cpu * a->nkeys + id];
 
 		for (i = 0; i < n; i++)
-			c[i] += row[i];
+			c[i] += cell(&row[i], take);
 	}
 	printf("breakdown %d calls=%llu lost=%llu errors=%llu\n", id, c[0],
 	       c[1], c[2]);
 	for (comp = 0; comp < GOLAT_BD_NCOMP; comp++) {
 		memset(h, 0, GOLAT_NBUCKETS * sizeof(*h));
 		for (cpu = 0; cpu < a->ncpus; cpu++) {
-			const volatile __u64 *row =
+			volatile __u64 *row =
 				a->bd_hist + (((size_t)cpu * a->nkeys + id) *
 						      GOLAT_BD_NCOMP +
 					      comp) * GOLAT_NBUCKETS;
 
 			for (b = 0; b < GOLAT_NBUCKETS; b++)
-				h[b] += row[b];
+				h[b] += cell(&row[b], take);
 		}
 		printf("bhist %d %s", id, bd_names[comp]);
 		for (b = 0; b < GOLAT_NBUCKETS; b++)
@@ -322,7 +389,7 @@ static int print_breakdown(struct agent *a, int id)
 		printf("\n");
 	}
 	free(h);
-	return 0;
+	return print_exemplars(a, id, gen);
 }
 
 /* The runtime hooks' own counts: state changes seen, switches that moved a goroutine. */
@@ -334,14 +401,15 @@ static void print_hooks(struct agent *a)
 	       g->transitions, g->switches, g->stw_total, g->errors);
 }
 
-int agent_snapshot(struct agent *a)
+/* The snapshot lines of every id; with take, of a window that take closes (gen its generation). */
+static int serve(struct agent *a, __u32 gen, bool take)
 {
 	const size_t nc = NSLOTS(struct golat_counters);
 	const size_t nsc = NSLOTS(struct golat_span_counters);
 	struct totals t = {};
 	int err, id;
 
-	err = read_totals(a, &t);
+	err = read_totals(a, &t, gen, take);
 	if (err)
 		goto cleanup;
 	for (id = 0; id <= a->max_id; id++) {
@@ -356,7 +424,7 @@ int agent_snapshot(struct agent *a)
 			continue;
 		print_hist(id, t.hist + (size_t)id * GOLAT_NBUCKETS);
 		if (a->probes[id].defined && a->probes[id].breakdown &&
-		    (err = print_breakdown(a, id)))
+		    (err = print_breakdown(a, id, gen, take)))
 			goto cleanup;
 	}
 	if (a->nbreakdown)
@@ -368,21 +436,51 @@ cleanup:
 	return err;
 }
 
+int agent_snapshot(struct agent *a)
+{
+	return serve(a, a->skel->bss->hot.gen, false);
+}
+
+/*
+ * A new generation first (the window's calls still in flight will return
+ * stale), then every count taken in one exchange per non-zero cell: an add
+ * lands in exactly one window, so the windows' sums are the totals; nothing is
+ * lost between a snapshot and a reset, or doubled.
+ */
+int agent_take(struct agent *a)
+{
+	__u32 gen =
+		__atomic_fetch_add(&a->skel->bss->hot.gen, 1, __ATOMIC_SEQ_CST);
+
+	return serve(a, gen, true);
+}
+
+/* Zeroes len bytes of a table the programs add to meanwhile, cell by cell (see cell). */
+static void zero_table(volatile __u64 *table, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len / sizeof(*table); i++)
+		cell(&table[i], true);
+}
+
 /*
  * A new generation first, so a call in flight across the reset is told apart
  * at its return (counted as stale, not measured), then zero the counters and
- * histograms.
+ * histograms, by exchange: a call of the new window that returns meanwhile is
+ * kept, where a memset could wipe its count.
  */
 int agent_reset(struct agent *a)
 {
 	__atomic_add_fetch(&a->skel->bss->hot.gen, 1, __ATOMIC_SEQ_CST);
-	memset(a->counters, 0, a->counters_len);
-	memset(a->span_counters, 0, a->span_counters_len);
-	memset(a->hist, 0, a->hist_len);
+	zero_table((__u64 *)a->counters, a->counters_len);
+	zero_table((__u64 *)a->span_counters, a->span_counters_len);
+	zero_table(a->hist, a->hist_len);
 	if (a->bd_counters)
-		memset(a->bd_counters, 0, a->bd_counters_len);
+		zero_table((__u64 *)a->bd_counters, a->bd_counters_len);
 	if (a->bd_hist)
-		memset(a->bd_hist, 0, a->bd_hist_len);
+		zero_table(a->bd_hist, a->bd_hist_len);
+	/* The exemplars need no zeroing: a slot of an older generation is empty to both sides. */
 	printf("ok\n");
 	fflush(stdout);
 	return 0;

@@ -310,7 +310,7 @@ static int parse_classes(const char *s, __u8 *class)
 
 /*
  * breakdown casgstatus=<hex> stopworld=<hex> startworld=<hex> waitreason=<dec>
- *           classes=<dec,...>
+ *           [goid=<dec>] classes=<dec,...>
  */
 static int cmd_breakdown(struct agent *a, char *args)
 {
@@ -338,6 +338,13 @@ static int cmd_breakdown(struct agent *a, char *args)
 				    -1 :
 				    1;
 			bd->waitreason_off = v;
+		} else if (!strncmp(tok, "goid=", 5)) {
+			errno = 0;
+			v = strtoul(tok + 5, &end, 10);
+			r = errno || end == tok + 5 || *end || !v || v > 4096 ?
+				    -1 :
+				    1;
+			bd->goid_off = v;
 		} else if (!strncmp(tok, "classes=", 8)) {
 			r = parse_classes(tok + 8, bd->wait_class) ? -1 : 1;
 		} else {
@@ -456,6 +463,12 @@ static int cmd_schedstat(struct agent *a, char *arg)
 	return proc_schedstat(a->target_pid);
 }
 
+static int cmd_take(struct agent *a, char *arg)
+{
+	agent_check_target(a);
+	return agent_take(a);
+}
+
 static int cmd_calibrate(struct agent *a, char *arg)
 {
 	return agent_calibrate(a, arg);
@@ -490,6 +503,7 @@ static const struct command commands[] = {
 	{ "attach", SETUP, cmd_attach },
 	{ "snapshot", SERVING, cmd_snapshot },
 	{ "reset", SERVING, cmd_reset },
+	{ "take", SERVING, cmd_take },
 	{ "calibrate", SERVING, cmd_calibrate },
 	{ "schedstat", SERVING, cmd_schedstat },
 	{ "quit", ANY, cmd_quit },

@@ -23,6 +23,8 @@ public final class AgentProtocol {
     public static final int MAX_SPILL = 16384;
     /** Goroutines whose g.stack.hi the agent keeps between calls (direct-mapped by g). */
     public static final int GSTACK_BITS = 12;
+    /** log2 of the sites table in which the entry and return programs keep each probed address's probe id. */
+    public static final int SITE_BITS = 14;
     /** Open starts kept per goroutine and span (a deeper nesting drops the oldest, counted as overflow). */
     public static final int SPAN_STACK = 64;
     /** Goroutines with an open span start at once (beyond them, a start finds no room: an error). */
@@ -44,6 +46,8 @@ public final class AgentProtocol {
     static final int BD_WAIT_SYSCALL = 12;
     static final int BD_WAIT_OTHER = 13;
     static final int BD_NCOMP = 14;
+    /** The slowest broken-down calls the agent keeps per probe and window, with their parts. */
+    public static final int BD_EXEMPLARS = 8;
 
     public static final String ERR_EPERM = "EPERM";
     public static final String ERR_NOBPF = "NOBPF";

@@ -218,13 +218,28 @@ public final class AgentSession implements AutoCloseable {
      * is its name, and it has {@link ProbeSnapshot#spanCounters()}.
      */
     public List<ProbeSnapshot> snapshot() {
-        requireAttached("snapshot");
-        send("snapshot");
+        return read("snapshot");
+    }
+
+    /**
+     * Closes the window and starts the next one in one step ({@code take} in agent/PROTOCOL.md): the closed
+     * window's counters and histograms, taken so that each count lands in exactly one window (summed over
+     * consecutive takes they are the totals, nothing lost or doubled between them, unlike
+     * {@link #snapshot()} then {@link #reset()}). Its {@code inflight} are the window's calls still in flight:
+     * they return stale in a later window.
+     */
+    public List<ProbeSnapshot> take() {
+        return read("take");
+    }
+
+    private List<ProbeSnapshot> read(String command) {
+        requireAttached(command);
+        send(command);
         List<ProbeSnapshot> result = new ArrayList<>();
-        for (String line = answer("snapshot"); !line.equals("end"); line = answer("snapshot")) {
+        for (String line = answer(command); !line.equals("end"); line = answer(command)) {
             if (line.startsWith("breakdown ") && !result.isEmpty()) {
                 ProbeSnapshot last = result.get(result.size() - 1);
-                BreakdownSnapshot b = SnapshotParser.breakdown(line, last.id(), () -> answer("snapshot"));
+                BreakdownSnapshot b = SnapshotParser.breakdown(line, last.id(), () -> answer(command));
                 result.set(result.size() - 1, last.withBreakdown(b));
             } else if (line.startsWith("hooks ")) {
                 hooks = SnapshotParser.hooks(line);
@@ -234,20 +249,19 @@ public final class AgentSession implements AutoCloseable {
                 if (spec == null) {
                     throw unexpected(line, "a span this session attached " + spans.keySet());
                 }
-                result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), spec.name(), entry.getValue()));
+                result.add(SnapshotParser.histLine(answer(command), entry.getKey(), spec.name(), entry.getValue()));
             } else {
                 Map.Entry<Integer, Counters> entry = SnapshotParser.probeLine(line);
                 ProbeSpec spec = probes.get(entry.getKey());
                 if (spec == null) {
                     throw unexpected(line, "a probe this session attached " + probes.keySet());
                 }
-                result.add(SnapshotParser.histLine(answer("snapshot"), entry.getKey(), spec.name(), entry.getValue()));
+                result.add(SnapshotParser.histLine(answer(command), entry.getKey(), spec.name(), entry.getValue()));
             }
         }
         return result;
     }
 
-    /** Zeroes counters and histograms; calls in flight across the reset are counted stale, not measured. */
     /**
      * Measures on this machine the time the probes add inside a measured call ({@code calibrate} in
      * agent/PROTOCOL.md): the agent probes {@code calls} calls of a function of its own shaped like a Go
@@ -279,6 +293,7 @@ public final class AgentSession implements AutoCloseable {
         return new Schedstat(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)));
     }
 
+    /** Zeroes counters and histograms; calls in flight across the reset are counted stale, not measured. */
     public void reset() {
         requireAttached("reset");
         send("reset");

@@ -2,6 +2,7 @@
 package dev.golat.gate;
 
 import dev.golat.result.Latency;
+import dev.golat.result.LiveViews;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
@@ -10,8 +11,8 @@ import org.apiguardian.api.API;
 
 /**
  * The CPU-wait witness of each live {@link Latency} golat handed out, registered by the extension that knows its
- * service ({@link NoiseWitness#of(Latency)}). Weak keys: a latency the test dropped takes its entry with it. Live
- * latencies compare by identity.
+ * service ({@link NoiseWitness#of(Latency)}); a breakdown component of one ({@code latency.running()}) has its
+ * function's. Weak keys: a latency the test dropped takes its entry with it. Live latencies compare by identity.
  */
 @API(status = API.Status.INTERNAL)
 public final class Witnesses {
@@ -25,6 +26,6 @@ public final class Witnesses {
     }
 
     static Optional<NoiseWitness.Source> of(Latency live) {
-        return Optional.ofNullable(SOURCES.get(live));
+        return Optional.ofNullable(SOURCES.get(LiveViews.origin(live))); // a component's is its function's
     }
 }

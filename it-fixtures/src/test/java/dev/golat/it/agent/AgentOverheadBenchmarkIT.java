@@ -9,20 +9,14 @@ import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSpec;
 import dev.golat.agent.ProbeSpec.KeyMode;
 import dev.golat.agent.ProbeSpec.Mode;
-import dev.golat.it.MiniJson;
 import dev.golat.plan.EntryKind;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,7 +45,6 @@ class AgentOverheadBenchmarkIT {
     private static final int CALLS = LONG ? LONG_CALLS : QUICK_CALLS;
     private static final int ROUNDS = LONG ? LONG_ROUNDS : QUICK_ROUNDS;
     private static final String FUNCTION = "main.smallNonLeaf";
-    private static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     enum Variant {
         NONE, FLOOR, GOLAT, GOLAT_AT_PLUS_0, FLOOR_STATS, GOLAT_STATS;
@@ -149,8 +142,7 @@ class AgentOverheadBenchmarkIT {
                         planned.morestackOffsets(), planned.returnOffsets(), KeyMode.GOROUTINE, Mode.MEASURE);
                 case NONE -> throw new AssertionError();
             };
-            String statsBefore = v.stats() ? setBpfStats("1") : null;
-            try (AgentSession agent = HostAgent.start()) {
+            try (BpfStats stats = v.stats() ? BpfStats.on() : null; AgentSession agent = HostAgent.start()) {
                 agent.start(w.pid(), w.binary.toString(), List.of(spec));
                 w.go();
                 String own = w.result();
@@ -158,17 +150,11 @@ class AgentOverheadBenchmarkIT {
                 long expected = v.empty() ? 0 : CALLS;
                 assertThat(c.matched()).as("%s: %s", v, c).isEqualTo(expected);
                 assertThat(c.unmatchedReturns() + c.readErrors()).as("%s: %s", v, c).isZero();
-                Map<String, Double> perHit = v.stats() ? nsPerHit(agentPid(), spec) : Map.of();
+                Map<String, Double> perHit = v.stats() ? nsPerHit(BpfStats.agentPid()) : Map.of();
                 return Run.of(own, perHit);
-            } finally {
-                if (statsBefore != null) {
-                    setBpfStats(statsBefore);
-                }
             }
         }
     }
-
-    private static final Pattern NAME = Pattern.compile("\"name\":\"(\\w+)\"");
 
     /**
      * ns per hit of each program the agent holds, from the kernel's own counters. Every hit must have been timed:
@@ -176,34 +162,16 @@ class AgentOverheadBenchmarkIT {
      * prologue through morestack and back), else the statistics were switched off meanwhile (by another user of
      * this machine) and the figure would be wrong.
      */
-    private static Map<String, Double> nsPerHit(long agentPid, ProbeSpec spec) throws Exception {
+    private static Map<String, Double> nsPerHit(long agentPid) throws Exception {
         Map<String, Double> perHit = new LinkedHashMap<>();
         long hits = 0;
-        for (int id : BpfObjects.heldBy(agentPid).progs()) {
-            String json = BpfObjects.bpftool("prog", "show", "id", String.valueOf(id), "--json");
-            Matcher name = NAME.matcher(json);
-            if (!name.find() || !json.contains("\"run_cnt\"")) {
-                continue;
-            }
-            long cnt = MiniJson.number(json, "run_cnt");
-            hits += cnt;
-            perHit.put(name.group(1), (double) MiniJson.number(json, "run_time_ns") / cnt);
+        for (var e : BpfStats.of(agentPid).entrySet()) {
+            hits += e.getValue().runCnt();
+            perHit.put(e.getKey(), e.getValue().nsPerHit());
         }
         assertThat(hits).as("BPF statistics: hits timed by the kernel (%s)", perHit)
                 .isBetween(2L * CALLS, 2L * CALLS + CALLS / 100);
         return perHit;
-    }
-
-    private static long agentPid() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().orElse("").endsWith("/golat-agent")).findFirst().orElseThrow().pid();
-    }
-
-    /** Writes kernel.bpf_stats_enabled; returns the value it had. */
-    private static String setBpfStats(String value) throws IOException {
-        String before = Files.readString(BPF_STATS).strip();
-        Files.writeString(BPF_STATS, value);
-        return before;
     }
 
     /** The function's first instruction: the plan's entry, as a file offset. */

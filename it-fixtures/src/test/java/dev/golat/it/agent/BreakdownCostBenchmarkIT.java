@@ -8,17 +8,13 @@ import dev.golat.agent.BreakdownSpec;
 import dev.golat.agent.HookCounts;
 import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSpec;
-import dev.golat.it.MiniJson;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.EachGoVersion;
 import dev.golat.testbins.GoTestBinaries;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
@@ -38,8 +34,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @EnabledIfSystemProperty(named = "golat.bench.breakdown", matches = "true")
 class BreakdownCostBenchmarkIT {
-    private static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
-    private static final Pattern NAME = Pattern.compile("\"name\":\"(\\w+)\"");
     private static final int CALLS = 2000;
 
     @EachGoVersion
@@ -48,17 +42,17 @@ class BreakdownCostBenchmarkIT {
         Planner planner = Planner.of(bin);
         BreakdownSpec hooks = BreakdownSpec.of(planner.planBreakdown());
         ProbeSpec spec = ProbeSpec.of(0, planner.plan("main.blockChan")).withBreakdown(true);
-        String before = Files.readString(BPF_STATS).strip();
         try (Workload w = Workload.start(bin, "-mode", "breakdown", "-variant", "chan", "-n",
                 Integer.toString(CALLS), "-sleep", "100us");
                 AgentSession agent = HostAgent.start()) {
             agent.start(w.pid(), "/proc/" + w.pid() + "/exe", List.of(spec), List.of(), hooks);
-            Files.writeString(BPF_STATS, "1");
-            w.go();
-            w.result();
-            agent.snapshot();
-            Map<String, long[]> stats = stats(agentPid());
-            Files.writeString(BPF_STATS, before);
+            Map<String, long[]> stats;
+            try (BpfStats on = BpfStats.on()) {
+                w.go();
+                w.result();
+                agent.snapshot();
+                stats = stats(BpfStats.agentPid());
+            }
             HookCounts h = agent.hooks();
 
             assertThat(stats).containsKeys("golat_entry", "golat_ret", "golat_bd_entry", "golat_bd_ret", "golat_casg",
@@ -80,8 +74,6 @@ class BreakdownCostBenchmarkIT {
                     + " = %.2fx the probe programs%n", probe, bd, casg, (double) stats.get("golat_casg")[0] / CALLS,
                     sw, (double) stats.get("golat_switch")[0] / CALLS, (probe + bd + casg + sw) / probe));
             System.out.print(out);
-        } finally {
-            Files.writeString(BPF_STATS, before);
         }
     }
 
@@ -93,19 +85,7 @@ class BreakdownCostBenchmarkIT {
     /** name -> {run_cnt, run_time_ns} of each program the agent holds. */
     private static Map<String, long[]> stats(long agentPid) throws Exception {
         Map<String, long[]> m = new LinkedHashMap<>();
-        for (int id : BpfObjects.heldBy(agentPid).progs()) {
-            String json = BpfObjects.bpftool("prog", "show", "id", String.valueOf(id), "--json");
-            Matcher name = NAME.matcher(json);
-            if (name.find() && json.contains("\"run_cnt\"")) {
-                m.put(name.group(1), new long[] {MiniJson.number(json, "run_cnt"), MiniJson.number(json,
-                        "run_time_ns")});
-            }
-        }
+        BpfStats.of(agentPid).forEach((name, p) -> m.put(name, new long[] {p.runCnt(), p.runTimeNs()}));
         return m;
-    }
-
-    private static long agentPid() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().orElse("").endsWith("/golat-agent")).findFirst().orElseThrow().pid();
     }
 }

@@ -8,18 +8,12 @@ import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSet;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
-import dev.golat.it.MiniJson;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,7 +39,6 @@ class ManyProbesBenchmarkIT {
     private static final int ROUNDS = LONG ? 11 : 3;
     private static final String HOT = "main.smallNonLeaf";
     private static final String FLEET = "main.(*fleet).M*";
-    private static final Path BPF_STATS = Path.of("/proc/sys/kernel/bpf_stats_enabled");
 
     record Run(double planMs, double attachMs, double detachMs, int uprobes, double cpuNsPerCall, double entryNs, double retNs) {}
 
@@ -97,7 +90,7 @@ class ManyProbesBenchmarkIT {
             ProbeSet set = b.build();
             List<ProbeSpec> probes = set.probes();
             long t1 = System.nanoTime();
-            String statsBefore = stats ? setBpfStats("1") : null;
+            BpfStats on = stats ? BpfStats.on() : null;
             AgentSession agent = HostAgent.start();
             try {
                 agent.start(w.pid(), w.binary.toString(), probes);
@@ -111,7 +104,7 @@ class ManyProbesBenchmarkIT {
                 long otherEntries = snap.stream().filter(s -> s.id() != set.get(HOT).id())
                         .mapToLong(s -> s.counters().entries()).sum();
                 assertThat(otherEntries).as("the fleet's methods are never called in -mode loop").isZero();
-                double[] perHit = stats ? nsPerHit(agentPid()) : new double[] {0, 0};
+                double[] perHit = stats ? nsPerHit(BpfStats.agentPid()) : new double[] {0, 0};
                 int uprobes = probes.stream().mapToInt(p -> 1 + p.morestackOffsets().size() + p.returnOffsets().size()).sum();
                 long t3 = System.nanoTime();
                 agent.close();
@@ -120,43 +113,23 @@ class ManyProbesBenchmarkIT {
                         Workload.number(own, "cpuNsPerCallNonLeaf"), perHit[0], perHit[1]);
             } finally {
                 agent.close();
-                if (statsBefore != null) {
-                    setBpfStats(statsBefore);
+                if (on != null) {
+                    on.close();
                 }
             }
         }
     }
 
-    private static final Pattern NAME = Pattern.compile("\"name\":\"(\\w+)\"");
-
     /** ns per hit of golat_entry and golat_ret, from the kernel's counters; every loop call must have been timed. */
     private static double[] nsPerHit(long agentPid) throws Exception {
-        Map<String, long[]> byName = new LinkedHashMap<>();
-        for (int id : BpfObjects.heldBy(agentPid).progs()) {
-            String json = BpfObjects.bpftool("prog", "show", "id", String.valueOf(id), "--json");
-            Matcher name = NAME.matcher(json);
-            if (name.find() && json.contains("\"run_cnt\"")) {
-                byName.put(name.group(1), new long[] {MiniJson.number(json, "run_cnt"), MiniJson.number(json, "run_time_ns")});
-            }
-        }
-        long[] entry = byName.get("golat_entry");
-        long[] ret = byName.get("golat_ret");
+        Map<String, BpfStats.Program> byName = BpfStats.of(agentPid);
+        BpfStats.Program entry = byName.get("golat_entry");
+        BpfStats.Program ret = byName.get("golat_ret");
         assertThat(entry).as("golat_entry in %s", byName.keySet()).isNotNull();
         assertThat(ret).as("golat_ret in %s", byName.keySet()).isNotNull();
-        assertThat(entry[0]).as("entry hits timed by the kernel").isBetween((long) CALLS, CALLS + CALLS / 100L);
-        assertThat(ret[0]).as("return hits timed by the kernel").isBetween((long) CALLS, CALLS + CALLS / 100L);
-        return new double[] {(double) entry[1] / entry[0], (double) ret[1] / ret[0]};
-    }
-
-    private static long agentPid() {
-        return ProcessHandle.current().descendants()
-                .filter(p -> p.info().command().orElse("").endsWith("/golat-agent")).findFirst().orElseThrow().pid();
-    }
-
-    private static String setBpfStats(String value) throws IOException {
-        String before = Files.readString(BPF_STATS).strip();
-        Files.writeString(BPF_STATS, value);
-        return before;
+        assertThat(entry.runCnt()).as("entry hits timed by the kernel").isBetween((long) CALLS, CALLS + CALLS / 100L);
+        assertThat(ret.runCnt()).as("return hits timed by the kernel").isBetween((long) CALLS, CALLS + CALLS / 100L);
+        return new double[] {entry.nsPerHit(), ret.nsPerHit()};
     }
 
     private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> f) {

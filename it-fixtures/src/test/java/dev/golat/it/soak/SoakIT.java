@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The soak, per Go version: many probed calls in every mode at once, tables overrun on purpose, resets every
+ * The soak, per Go version: many probed calls in every mode at once, tables overrun on purpose, a new window every
  * millisecond under load; every figure checked against the workload's own count, none lost, none made up.
  * {@code -Dgolat.soak=full} (profile {@code golat-soak}) runs ≥ 10 M probed calls per version; the default (CI) runs
  * the same checks with about a thousandth of the calls. See {@link SoakSize}.
@@ -213,13 +213,15 @@ class SoakIT {
     }
 
     /**
-     * A reset every millisecond (or as soon as the agent has answered the last one) while thousands of goroutines
-     * call blockChan (probe and span): no window ever sees an unmatched return or an error, nothing crashes; then,
-     * in the same process and agent, a quiet reset and a second round that is counted exactly: the storm left no
-     * frame or start behind.
+     * A new window every millisecond (or as soon as the agent has answered the last one) while thousands of
+     * goroutines call blockChan (probe and span): each window is closed with {@code take}, and summed over all
+     * windows every call of the program's own count is there exactly once, entered once, and returned once
+     * (measured in its window, or stale when it was in flight across a window's end); no window ever sees an
+     * unmatched return or an error. Then, in the same process and agent, a plain reset and a second round that is
+     * counted exactly: the storm left no frame or start behind.
      */
     @EachGoVersion
-    void a_reset_every_millisecond_under_load_loses_and_invents_nothing(String go) throws Exception {
+    void a_new_window_every_millisecond_under_load_loses_and_doubles_nothing(String go) throws Exception {
         int n = SIZE.stormCalls();
         try (Workload w = Workload.start(go, "-mode", "block", "-variant", "chan", "-n", Integer.toString(n),
                 "-goroutines", Integer.toString(SIZE.blockGoroutines()), "-sleep", "0", "-rounds", "2");
@@ -232,35 +234,29 @@ class SoakIT {
             try {
                 w.go();
                 Future<String> first = reader.submit(round);
-                long resets = 0;
-                long windows = 0;
+                Windows sum = new Windows();
                 long started = System.nanoTime();
                 long next = started;
                 while (!first.isDone()) {
-                    agent.reset();
-                    resets++;
-                    if (resets % 8 == 0) {
-                        for (ProbeSnapshot s : agent.snapshot()) {
-                            if (s.isSpan()) {
-                                SpanCounters c = s.spanCounters();
-                                assertThat(c.unmatched() + c.errors() + c.overflow())
-                                        .as("window %d of span %s under resets: %s", windows, s.function(), c).isZero();
-                            } else {
-                                Counters c = s.counters();
-                                assertThat(c.unmatchedReturns() + c.readErrors())
-                                        .as("window %d of %s under resets: %s", windows, s.function(), c).isZero();
-                            }
-                        }
-                        windows++;
-                    }
+                    sum.add(agent.take());
                     next += 1_000_000;
                     LockSupport.parkNanos(next - System.nanoTime());
                 }
                 double seconds = (System.nanoTime() - started) / 1e9;
                 assertThat(number(first.get(), "count")).isEqualTo(n);
-                System.out.printf("soak %s: %,d resets in %.2f s (%.2f ms apart) under %,d calls, %,d windows checked%n",
-                        go, resets, seconds, seconds * 1e3 / resets, n, windows);
-                assertThat(resets).as("resets during the first round").isGreaterThanOrEqualTo(SIZE.minimumResets());
+                long during = sum.windows;
+                sum.add(agent.take()); // the last calls' window, closed after the round's end
+                System.out.printf("soak %s: %,d windows in %.2f s (%.2f ms apart) under %,d calls: %s%n", go, during,
+                        seconds, seconds * 1e3 / during, n, sum);
+                assertThat(during).as("windows closed during the first round").isGreaterThanOrEqualTo(SIZE.minimumResets());
+                assertThat(sum.entries).as("entries over all windows: %s", sum).isEqualTo(n);
+                assertThat(sum.matched + sum.stale).as("returns over all windows: %s", sum).isEqualTo(n);
+                assertThat(sum.samples).as("histogram samples over all windows: %s", sum).isEqualTo(sum.matched);
+                assertThat(sum.lastInflight).as("in flight after the round: %s", sum).isZero();
+                assertThat(sum.spanCompleted + sum.spanStale).as("span ends over all windows: %s", sum).isEqualTo(n);
+                assertThat(sum.spanStarted + sum.spanRestarts)
+                        .as("span start-site hits = calls + morestack re-entries: %s", sum).isEqualTo(n + sum.reentries);
+                assertThat(sum.spanSamples).as("span histogram samples: %s", sum).isEqualTo(sum.spanCompleted);
 
                 agent.reset();
                 w.go();
@@ -272,6 +268,45 @@ class SoakIT {
             } finally {
                 reader.shutdownNow();
             }
+        }
+    }
+
+    /** The storm's windows summed: probe 0 and span 1; every window checked for unmatched returns and errors. */
+    private static final class Windows {
+        long windows, entries, matched, stale, samples, reentries, lastInflight;
+        long spanStarted, spanRestarts, spanCompleted, spanStale, spanSamples;
+
+        void add(List<ProbeSnapshot> window) {
+            for (ProbeSnapshot s : window) {
+                if (s.isSpan()) {
+                    SpanCounters c = s.spanCounters();
+                    assertThat(c.unmatched() + c.errors() + c.overflow() + c.notReached())
+                            .as("window %d of span %s: %s", windows, s.function(), c).isZero();
+                    spanStarted += c.started();
+                    spanRestarts += c.restarts();
+                    spanCompleted += c.completed();
+                    spanStale += c.stale();
+                    spanSamples += s.totalCount();
+                } else {
+                    Counters c = s.counters();
+                    assertThat(c.unmatchedReturns() + c.readErrors() + c.didNotReturn())
+                            .as("window %d of %s: %s", windows, s.function(), c).isZero();
+                    entries += c.entries();
+                    matched += c.matched();
+                    stale += c.staleReturns();
+                    samples += s.totalCount();
+                    reentries += c.reentries();
+                    lastInflight = c.inflight();
+                }
+            }
+            windows++;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%,d windows: entries %,d, matched %,d, stale %,d, re-entries %,d; span started %,d,"
+                    + " restarts %,d, completed %,d, stale %,d", windows, entries, matched, stale, reentries, spanStarted,
+                    spanRestarts, spanCompleted, spanStale);
         }
     }
 

@@ -9,22 +9,23 @@ package dev.golat.it.soak;
  * @param blockGoroutines    goroutines calling blockChan (each with a feeder goroutine)
  * @param recursions         top-level recursions, 64 frames each
  * @param panicCalls         calls of mayPanic, and of mayGoexit (every 10th does not return)
- * @param stormCalls         blockChan calls per round of the reset storm
- * @param minimumResets      resets the storm must reach during its first round (each waits for the agent's answer:
- *                           ~2 ms idle here, tens of ms while the workload keeps both cores busy)
+ * @param stormCalls         blockChan calls per round of the window storm (a take every millisecond)
+ * @param minimumResets      windows the storm must close during its first round (each take waits for the agent's
+ *                           answer: under a millisecond idle here, tens of ms while the workload keeps both cores busy)
  * @param minimumProbedCalls probed calls (not counting spans) the four concurrent workloads must add up to
  * @param timeoutMinutes     how long one workload may take
+ * @param serverCalls        probed calls on each real server (ServersSoakIT: prometheus, esbuild)
  */
-record SoakSize(String name, int blockCalls, int blockGoroutines, int recursions, int panicCalls, int stormCalls,
-        long minimumResets, long minimumProbedCalls, int timeoutMinutes) {
+public record SoakSize(String name, int blockCalls, int blockGoroutines, int recursions, int panicCalls,
+        int stormCalls, long minimumResets, long minimumProbedCalls, int timeoutMinutes, int serverCalls) {
 
     /** 4 M (each with a span) + 40,000 × 64 + 2 × 2 M = 10.56 M probed calls; storm rounds of 1 M calls. */
     static final SoakSize FULL = new SoakSize("full", 4_000_000, 2_000, 40_000, 2_000_000, 1_000_000, 500,
-            10_000_000, 30);
+            10_000_000, 30, 1_000_000);
     /** The same checks with a thousandth of the calls (the tables are overrun at full size either way). */
-    static final SoakSize SHORT = new SoakSize("short", 4_000, 2_000, 40, 2_000, 20_000, 10, 10_000, 5);
+    static final SoakSize SHORT = new SoakSize("short", 4_000, 2_000, 40, 2_000, 20_000, 10, 10_000, 5, 2_000);
 
-    static SoakSize fromProperty() {
+    public static SoakSize fromProperty() {
         String p = System.getProperty("golat.soak", "short");
         return switch (p) {
             case "short", "" -> SHORT;
