@@ -85,7 +85,10 @@ public final class Duet {
 
     /**
      * The pids of the two sides' processes on this host, for the CPU-wait witness. Not needed for the latencies golat
-     * hands a test: each already reads its own service's ({@link NoiseWitness#of(Latency)}), where the service runs.
+     * hands a test, nor for their breakdown components ({@code Duet.of(base.running(), cand.running())}): each already
+     * reads its own service's ({@link NoiseWitness#of(Latency)}), where the service runs. The witness matters for a
+     * duet on running time too: running time leaves out the wait itself, but a preempted thread resumes with cold
+     * caches, so the machine's noise still reaches it.
      */
     public Duet witnessing(long baselinePid, long candidatePid) {
         return witnessing(NoiseWitness.ofPid(baselinePid), NoiseWitness.ofPid(candidatePid));
