@@ -47,6 +47,7 @@ struct breakdown {
 	unsigned long stopworld;
 	unsigned long startworld;
 	unsigned int waitreason_off;
+	unsigned int goid_off; /* 0: not given, exemplars show goroutine 0 */
 	__u8 wait_class[256];
 };
 
@@ -111,7 +112,9 @@ struct agent {
 	size_t counters_len, span_counters_len, hist_len;
 	struct golat_bd_counters *bd_counters; /* [cpu * nkeys + id] */
 	__u64 *bd_hist; /* [((cpu * nkeys + id) * GOLAT_BD_NCOMP + c) * GOLAT_NBUCKETS + b] */
-	size_t bd_counters_len, bd_hist_len;
+	/* [(cpu * nkeys + id) * GOLAT_BD_EXEMPLARS + slot] */
+	struct golat_exemplar *bd_exemplars;
+	size_t bd_counters_len, bd_hist_len, bd_exemplars_len;
 };
 
 /* protocol.c */

@@ -304,12 +304,16 @@ static void size_breakdown(struct agent *a)
 		bpf_map__set_max_entries(skel->maps.bd_frames, 16);
 		bpf_map__set_max_entries(skel->maps.bd_counters, 1);
 		bpf_map__set_max_entries(skel->maps.bd_hist, 1);
+		bpf_map__set_max_entries(skel->maps.bd_exemplars, 1);
 		return;
 	}
 	bpf_map__set_max_entries(skel->maps.bd_counters, rows);
 	bpf_map__set_max_entries(skel->maps.bd_hist,
 				 rows * GOLAT_BD_NCOMP * GOLAT_NBUCKETS);
+	bpf_map__set_max_entries(skel->maps.bd_exemplars,
+				 rows * GOLAT_BD_EXEMPLARS);
 	skel->rodata->waitreason_off = a->bd.waitreason_off;
+	skel->rodata->goid_off = a->bd.goid_off;
 	memcpy((void *)skel->rodata->wait_class, a->bd.wait_class,
 	       sizeof(a->bd.wait_class));
 }

@@ -572,8 +572,12 @@ int golat_span_cancel(struct pt_regs *ctx)
 #define G_LEAKED 10
 #define G_SCAN 0x1000
 
-/* Set by the loader: g.waitreason's offset in this Go version, and each reason's GOLAT_BD_WAIT_*. */
+/*
+ * Set by the loader: g.waitreason's and g.goid's offsets in this Go version (goid 0: unknown), and
+ * each reason's GOLAT_BD_WAIT_*.
+ */
 const volatile __u32 waitreason_off = 0;
+const volatile __u32 goid_off = 0;
 const volatile __u8 wait_class[256] = {};
 
 struct golat_bd_global bd;
@@ -619,6 +623,18 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } bd_hist SEC(".maps");
+
+/*
+ * key: (cpu * nkeys + probe id) * GOLAT_BD_EXEMPLARS + slot. value: one of the slowest calls of that
+ * probe on that CPU (per CPU so that no lock is needed; the loader merges them at the snapshot)
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, GOLAT_BD_EXEMPLARS);
+	__type(key, __u32);
+	__type(value, struct golat_exemplar);
+} bd_exemplars SEC(".maps");
 
 /* The two fields of struct task_struct the switch reads, relocated against the kernel's BTF. */
 struct task_struct {
@@ -913,6 +929,47 @@ static __always_inline void bd_add(__u32 probe, __u32 comp, __u64 ns)
 		inc(slot);
 }
 
+/*
+ * Keeps the call if it is slower than the fastest of the probe's exemplars on this CPU, in that one's
+ * slot (a slot of an older window counts as empty). Only programs on this CPU write these slots, so
+ * no lock: uprobe programs run with migration disabled; only one preempted mid-write by another
+ * return of the same probe on the same CPU could leave a mixed record.
+ */
+static __always_inline void exemplar_offer(__u32 probe, __u64 ns, __u64 gp,
+					   const __u64 *part)
+{
+	__u32 base = cpu_key(probe) * GOLAT_BD_EXEMPLARS, gen = hot.gen;
+	__u32 i, min_i = 0, idx;
+	__u64 min_ns = ~0ULL, v, goid = 0;
+	struct golat_exemplar *e;
+
+	for (i = 0; i < GOLAT_BD_EXEMPLARS; i++) {
+		idx = base + i;
+		e = bpf_map_lookup_elem(&bd_exemplars, &idx);
+		if (!e)
+			return;
+		v = e->gen == gen ? e->ns : 0;
+		if (v < min_ns) {
+			min_ns = v;
+			min_i = i;
+		}
+	}
+	if (ns <= min_ns)
+		return;
+	idx = base + min_i;
+	e = bpf_map_lookup_elem(&bd_exemplars, &idx);
+	if (!e)
+		return;
+	if (goid_off)
+		bpf_probe_read_user(&goid, sizeof(goid),
+				    (void *)(gp + goid_off));
+	for (i = 0; i < GOLAT_BD_NCOMP; i++)
+		e->part[i] = part[i];
+	e->goid = goid;
+	e->gen = gen;
+	e->ns = ns;
+}
+
 /* At every RET, beside golat_ret: one sample per component of the call's differences. */
 SEC("uprobe")
 int golat_bd_ret(struct pt_regs *ctx)
@@ -942,17 +999,22 @@ int golat_bd_ret(struct pt_regs *ctx)
 		return 0;
 	}
 	acc_now(gs, now, acc);
+	/* acc[c] becomes the call's part c. */
 	for (c = 0; c < GOLAT_BD_NCOMP; c++) {
 		if (c == GOLAT_BD_WAITING || c == GOLAT_BD_STW)
 			continue;
 		d = acc[c] > fr->acc[c] ? acc[c] - fr->acc[c] : 0;
 		if (c >= GOLAT_BD_WAIT_CHAN)
 			waiting += d;
+		acc[c] = d;
 		bd_add(probe, c, d);
 	}
+	acc[GOLAT_BD_WAITING] = waiting;
 	bd_add(probe, GOLAT_BD_WAITING, waiting);
 	stw = stw_at(now);
-	bd_add(probe, GOLAT_BD_STW, stw > fr->stw ? stw - fr->stw : 0);
+	acc[GOLAT_BD_STW] = stw > fr->stw ? stw - fr->stw : 0;
+	bd_add(probe, GOLAT_BD_STW, acc[GOLAT_BD_STW]);
+	exemplar_offer(probe, now > fr->ts ? now - fr->ts : 0, gp, acc);
 	bpf_map_delete_elem(&bd_frames, &key);
 	bd_count(probe, calls);
 	return 0;

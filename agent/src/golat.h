@@ -83,6 +83,9 @@
 #define GOLAT_BD_WAIT_OTHER 13
 #define GOLAT_BD_NCOMP 14
 
+/* Breakdown exemplars: per probe, the slowest calls of the window kept with their parts (per CPU, merged). */
+#define GOLAT_BD_EXEMPLARS 8
+
 /* Error codes of "error <CODE> <message>" lines. */
 #define GOLAT_ERR_EPERM "EPERM"
 #define GOLAT_ERR_NOBPF "NOBPF"
@@ -229,6 +232,19 @@ struct golat_bd_counters {
 	__u64 lost; /* returns with no breakdown frame, or whose goroutine's state was evicted */
 	__u64 errors; /* entries: g.stack.hi unreadable, or no room in the frame or goroutine maps */
 	__u64 pad;
+};
+
+/*
+ * Breakdown exemplar: one of the slowest calls of a probe on one CPU in one window. ns is the call's
+ * wall time between the breakdown's own clock reads, part[] its components as the histograms got
+ * them; goid is its goroutine's id (0: offset unknown). gen tells a slot of an older window (free).
+ */
+struct golat_exemplar {
+	__u64 ns;
+	__u64 goid;
+	__u32 gen;
+	__u32 pad;
+	__u64 part[GOLAT_BD_NCOMP];
 };
 
 /* Breakdown globals (golat.bpf.c's .bss): the world's stops, the target's tgid, counts. */

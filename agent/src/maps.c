@@ -72,6 +72,12 @@ int agent_map_tables(struct agent *a)
 	a->bd_hist = map_table(a->skel->maps.bd_hist, a->bd_hist_len);
 	if (!a->bd_hist)
 		return -errno;
+	a->bd_exemplars_len = mapped_size(n * GOLAT_BD_EXEMPLARS,
+					  sizeof(struct golat_exemplar));
+	a->bd_exemplars =
+		map_table(a->skel->maps.bd_exemplars, a->bd_exemplars_len);
+	if (!a->bd_exemplars)
+		return -errno;
 	return 0;
 }
 
@@ -87,11 +93,14 @@ void agent_unmap_tables(struct agent *a)
 		munmap(a->bd_counters, a->bd_counters_len);
 	if (a->bd_hist)
 		munmap(a->bd_hist, a->bd_hist_len);
+	if (a->bd_exemplars)
+		munmap(a->bd_exemplars, a->bd_exemplars_len);
 	a->counters = NULL;
 	a->span_counters = NULL;
 	a->hist = NULL;
 	a->bd_counters = NULL;
 	a->bd_hist = NULL;
+	a->bd_exemplars = NULL;
 }
 
 /*
@@ -301,8 +310,50 @@ static const char *const bd_names[GOLAT_BD_NCOMP] = {
 	"net",	   "gc",     "syscall",	 "wait-other",
 };
 
+static int by_ns_desc(const void *x, const void *y)
+{
+	const struct golat_exemplar *a = x, *b = y;
+
+	return a->ns < b->ns ? 1 : a->ns > b->ns ? -1 : 0;
+}
+
+/* The slowest calls of probe id in window gen: every CPU's exemplars, the slowest first. */
+static int print_exemplars(struct agent *a, int id, __u32 gen)
+{
+	struct golat_exemplar *all, *e;
+	int cpu, i, c, n = 0;
+
+	all = calloc((size_t)a->ncpus * GOLAT_BD_EXEMPLARS, sizeof(*all));
+	if (!all)
+		return fail(GOLAT_ERR_INTERNAL, "out of memory");
+	for (cpu = 0; cpu < a->ncpus; cpu++) {
+		for (i = 0; i < GOLAT_BD_EXEMPLARS; i++) {
+			e = &a->bd_exemplars[((size_t)cpu * a->nkeys + id) *
+						     GOLAT_BD_EXEMPLARS +
+					     i];
+			/* A copy first: the kernel may rewrite the slot meanwhile. */
+			all[n] = *(volatile struct golat_exemplar *)e;
+			if (all[n].ns && all[n].gen == gen)
+				n++;
+		}
+	}
+	qsort(all, n, sizeof(all[0]), by_ns_desc);
+	if (n > GOLAT_BD_EXEMPLARS)
+		n = GOLAT_BD_EXEMPLARS;
+	printf("exemplars %d n=%d\n", id, n);
+	for (i = 0; i < n; i++) {
+		printf("exemplar %d ns=%llu goid=%llu", id, all[i].ns,
+		       all[i].goid);
+		for (c = 0; c < GOLAT_BD_NCOMP; c++)
+			printf(" %s=%llu", bd_names[c], all[i].part[c]);
+		printf("\n");
+	}
+	free(all);
+	return 0;
+}
+
 /* The breakdown of probe id: its counters and one histogram per component. */
-static int print_breakdown(struct agent *a, int id, bool take)
+static int print_breakdown(struct agent *a, int id, __u32 gen, bool take)
 {
 	__u64 c[NSLOTS(struct golat_bd_counters)] = { 0 }, *h;
 	size_t n = NSLOTS(struct golat_bd_counters), i;
@@ -338,7 +389,7 @@ static int print_breakdown(struct agent *a, int id, bool take)
 		printf("\n");
 	}
 	free(h);
-	return 0;
+	return print_exemplars(a, id, gen);
 }
 
 /* The runtime hooks' own counts: state changes seen, switches that moved a goroutine. */
@@ -373,7 +424,7 @@ static int serve(struct agent *a, __u32 gen, bool take)
 			continue;
 		print_hist(id, t.hist + (size_t)id * GOLAT_NBUCKETS);
 		if (a->probes[id].defined && a->probes[id].breakdown &&
-		    (err = print_breakdown(a, id, take)))
+		    (err = print_breakdown(a, id, gen, take)))
 			goto cleanup;
 	}
 	if (a->nbreakdown)
@@ -429,6 +480,7 @@ int agent_reset(struct agent *a)
 		zero_table((__u64 *)a->bd_counters, a->bd_counters_len);
 	if (a->bd_hist)
 		zero_table(a->bd_hist, a->bd_hist_len);
+	/* The exemplars need no zeroing: a slot of an older generation is empty to both sides. */
 	printf("ok\n");
 	fflush(stdout);
 	return 0;

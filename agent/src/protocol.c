@@ -310,7 +310,7 @@ static int parse_classes(const char *s, __u8 *class)
 
 /*
  * breakdown casgstatus=<hex> stopworld=<hex> startworld=<hex> waitreason=<dec>
- *           classes=<dec,...>
+ *           [goid=<dec>] classes=<dec,...>
  */
 static int cmd_breakdown(struct agent *a, char *args)
 {
@@ -338,6 +338,13 @@ static int cmd_breakdown(struct agent *a, char *args)
 				    -1 :
 				    1;
 			bd->waitreason_off = v;
+		} else if (!strncmp(tok, "goid=", 5)) {
+			errno = 0;
+			v = strtoul(tok + 5, &end, 10);
+			r = errno || end == tok + 5 || *end || !v || v > 4096 ?
+				    -1 :
+				    1;
+			bd->goid_off = v;
 		} else if (!strncmp(tok, "classes=", 8)) {
 			r = parse_classes(tok + 8, bd->wait_class) ? -1 : 1;
 		} else {

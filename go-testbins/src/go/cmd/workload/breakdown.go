@@ -26,6 +26,8 @@ import (
 //	chan:     blockChan waits for a token sent every -sleep; own = inner.
 //	runnable: with GOMAXPROCS=1, bdYield yields to a goroutine that spins -spin before yielding back;
 //	          own = that goroutine's own clock of the spin it ran while the traced call waited for the P.
+//	exemplar: bdExemplar sleeps -sleep every -every-th call of each of -goroutines goroutines (exemplar.go);
+//	          own = inner; "slowest" lists the slowest calls with their goroutine ids.
 //	gc:       bdGC forces a GC over a heap of -heap MB; own = the runtime's stop-the-world pause time of
 //	          that GC (MemStats.PauseNs, read after the call).
 
@@ -82,6 +84,7 @@ var heap [][]*int
 type bdResult struct {
 	outer, inner, own []time.Duration
 	offCPU            []time.Duration // cpu: inner minus the thread's CPU time, the call's time off its CPU
+	slowest           []exCall        // exemplar: the slowest calls by their own clock (exemplar.go)
 }
 
 func runBreakdown(cfg config) bdResult {
@@ -123,6 +126,8 @@ func runBreakdown(cfg config) bdResult {
 		}
 	case "runnable":
 		runRunnable(cfg, add)
+	case "exemplar":
+		r.slowest = runExemplar(cfg, add)
 	case "gc":
 		per := 1 << 17 // pointers per slice: 1 MB
 		for i := 0; i < cfg.heapMB; i++ {
@@ -201,8 +206,12 @@ func printBreakdown(cfg config, r bdResult, elapsed time.Duration) {
 		offCPU = fmt.Sprintf(`,"offcpu":{%s},"sums":{"cpu":%d,"offcpu":%d}`,
 			stats.Summarize(r.offCPU).JSONFields(), sum(r.own), sum(r.offCPU))
 	}
-	fmt.Printf(`{"mode":"breakdown","variant":%s,%s,"inner":{%s},"own":{%s}%s}`+"\n", stats.Quote(cfg.variant),
-		s.JSONFields(), stats.Summarize(r.inner).JSONFields(), stats.Summarize(r.own).JSONFields(), offCPU)
+	slowest := ""
+	if r.slowest != nil {
+		slowest = exemplarJSON(r.slowest)
+	}
+	fmt.Printf(`{"mode":"breakdown","variant":%s,%s,"inner":{%s},"own":{%s}%s%s}`+"\n", stats.Quote(cfg.variant),
+		s.JSONFields(), stats.Summarize(r.inner).JSONFields(), stats.Summarize(r.own).JSONFields(), offCPU, slowest)
 }
 
 func sum(ds []time.Duration) int64 {

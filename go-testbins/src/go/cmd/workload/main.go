@@ -167,9 +167,10 @@ func parseFlags() config {
 	}
 	switch {
 	case c.variant == "sleep" || c.variant == "spin" || c.variant == "chan":
-	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc"):
+	case c.mode == "breakdown" && (c.variant == "cpu" || c.variant == "runnable" || c.variant == "gc" ||
+		c.variant == "exemplar"):
 	default:
-		fail("-variant %q: want sleep, spin or chan (breakdown: also cpu, runnable or gc)", c.variant)
+		fail("-variant %q: want sleep, spin or chan (breakdown: also cpu, runnable, gc or exemplar)", c.variant)
 	}
 	switch c.wait {
 	case "none", "stdin", "signal":

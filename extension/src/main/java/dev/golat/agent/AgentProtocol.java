@@ -46,6 +46,8 @@ public final class AgentProtocol {
     static final int BD_WAIT_SYSCALL = 12;
     static final int BD_WAIT_OTHER = 13;
     static final int BD_NCOMP = 14;
+    /** The slowest broken-down calls the agent keeps per probe and window, with their parts. */
+    public static final int BD_EXEMPLARS = 8;
 
     public static final String ERR_EPERM = "EPERM";
     public static final String ERR_NOBPF = "NOBPF";

@@ -86,7 +86,7 @@ public final class ProbeSnapshot {
     }
 
     /** This snapshot with its breakdown (the agent prints it after the histogram). */
-    ProbeSnapshot withBreakdown(BreakdownSnapshot b) {
+    public ProbeSnapshot withBreakdown(BreakdownSnapshot b) {
         ProbeSnapshot copy = isSpan() ? new ProbeSnapshot(id, function, spanCounters, buckets, counts)
                 : new ProbeSnapshot(id, function, counters, buckets, counts);
         copy.breakdown = Objects.requireNonNull(b, "breakdown");

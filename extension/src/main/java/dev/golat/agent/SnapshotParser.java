@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.agent;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,7 +38,10 @@ final class SnapshotParser {
         return Map.entry(id, c);
     }
 
-    /** {@code breakdown <id> calls= lost= errors=} and then, per component, {@code bhist <id> <name> <b>:<c>...}. */
+    /**
+     * {@code breakdown <id> calls= lost= errors=}, then per component {@code bhist <id> <name> <b>:<c>...}, then
+     * {@code exemplars <id> n=<k>} and k {@code exemplar} lines.
+     */
     static BreakdownSnapshot breakdown(String line, int id, java.util.function.Supplier<String> next) {
         Map<String, Long> v = new HashMap<>();
         if (fields(line, "breakdown", v) != id) {
@@ -51,8 +56,39 @@ final class SnapshotParser {
             }
             hists.put(c, pairs(h, h.split(" "), 3));
         }
+        String header = next.get();
+        Map<String, Long> hv = new HashMap<>();
+        if (!header.startsWith("exemplars ") || fields(header, "exemplars", hv) != id) {
+            throw bad(header, "'exemplars " + id + " n=<k>'");
+        }
+        long n = get(hv, "n", header);
+        if (n > AgentProtocol.BD_EXEMPLARS) {
+            throw bad(header, "at most " + AgentProtocol.BD_EXEMPLARS + " exemplars");
+        }
+        List<ExemplarSnapshot> exemplars = new ArrayList<>();
+        for (long i = 0; i < n; i++) {
+            exemplars.add(exemplar(next.get(), id));
+        }
         try {
-            return new BreakdownSnapshot(get(v, "calls", line), get(v, "lost", line), get(v, "errors", line), hists);
+            return new BreakdownSnapshot(get(v, "calls", line), get(v, "lost", line), get(v, "errors", line), hists,
+                    exemplars);
+        } catch (IllegalArgumentException e) {
+            throw bad(line, e.getMessage());
+        }
+    }
+
+    /** {@code exemplar <id> ns=<n> goid=<n> <component>=<n>...}, every component once. */
+    private static ExemplarSnapshot exemplar(String line, int id) {
+        Map<String, Long> v = new HashMap<>();
+        if (!line.startsWith("exemplar ") || fields(line, "exemplar", v) != id) {
+            throw bad(line, "'exemplar " + id + " ns=<n> goid=<n> <component>=<n>...'");
+        }
+        Map<Component, Long> parts = new java.util.EnumMap<>(Component.class);
+        for (Component c : Component.values()) {
+            parts.put(c, get(v, c.wireName(), line));
+        }
+        try {
+            return new ExemplarSnapshot(get(v, "ns", line), get(v, "goid", line), parts);
         } catch (IllegalArgumentException e) {
             throw bad(line, e.getMessage());
         }

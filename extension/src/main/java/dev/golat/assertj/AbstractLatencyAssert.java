@@ -53,7 +53,7 @@ public abstract class AbstractLatencyAssert<SELF extends AbstractLatencyAssert<S
         GateReport result = gate.compare(b, c);
         GateLogging.log(result, b, c);
         RecordingAssert.check(result, "the latency of " + base.name() + " passed as the baseline", actual.report().orElse(null),
-                false);
+                false, actual.hasBreakdown() ? actual.breakdown().slowest(3) : java.util.List.of());
         return myself;
     }
 

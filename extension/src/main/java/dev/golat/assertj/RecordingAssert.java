@@ -8,6 +8,7 @@ import dev.golat.gate.GateReport;
 import dev.golat.gate.Recording;
 import dev.golat.gate.Verdict;
 import java.nio.file.Path;
+import java.util.List;
 import org.assertj.core.api.AbstractAssert;
 import org.opentest4j.TestAbortedException;
 
@@ -59,11 +60,17 @@ public final class RecordingAssert extends AbstractAssert<RecordingAssert, Recor
 
     /** Fails on a regression, aborts (or fails) when inconclusive, and prints the table either way. */
     static void check(GateReport result, String baselineSource, Path report, boolean failWhenInconclusive) {
+        check(result, baselineSource, report, failWhenInconclusive, List.of());
+    }
+
+    /** The same, naming the current run's slowest calls ({@code slowest}, one line each) in the message. */
+    static void check(GateReport result, String baselineSource, Path report, boolean failWhenInconclusive,
+            List<String> slowest) {
         System.out.print(System.lineSeparator() + "golat gate:" + System.lineSeparator() + result.table());
         if (result.verdict() == Verdict.PASS) {
             return;
         }
-        String message = GateMessage.of(result, baselineSource, report);
+        String message = GateMessage.of(result, baselineSource, report, slowest);
         if (result.verdict() == Verdict.INCONCLUSIVE && !failWhenInconclusive) {
             throw new TestAbortedException(message);
         }

@@ -18,6 +18,7 @@ import dev.golat.plan.ProbePlan;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.report.LatencyTable;
 import dev.golat.result.Breakdown;
+import dev.golat.result.Exemplar;
 import dev.golat.result.Latency;
 import dev.golat.result.Snapshots;
 import dev.golat.result.Units;
@@ -271,6 +272,7 @@ final class TraceCommand {
             for (Latency l : all) {
                 if (l.hasBreakdown()) {
                     out.println("@" + l.name() + " " + l.breakdown().summary(50));
+                    l.breakdown().slowest(1).forEach(line -> out.println("@" + l.name() + " " + line));
                 }
             }
             traced = traced.stream().filter(t -> t.plan() == null).toList();
@@ -300,6 +302,7 @@ final class TraceCommand {
                 out.print(ConsoleHistogram.render(l));
                 if (l.hasBreakdown()) {
                     out.println(l.breakdown().summary(50));
+                    l.breakdown().slowest(2).forEach(out::println);
                 }
                 out.println();
             }
@@ -335,7 +338,8 @@ final class TraceCommand {
     /**
      * A breakdown in {@code --json}: its calls, lost and errors, then per component ({@code running}, {@code offCpu},
      * {@code runnable}, {@code waiting}, {@code stw}, {@code other}, and each wait class under {@code waitingBy}) its
-     * p50, p90, p99 and max in ns (null without calls).
+     * p50, p90, p99 and max in ns (null without calls); then {@code exemplars}: the slowest calls, the slowest first,
+     * each with {@code ns}, {@code goroutine} and its parts in ns under the same names.
      */
     static Map<String, Object> toJson(Breakdown b) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -353,6 +357,21 @@ final class TraceCommand {
             by.put(c, percentiles(b.waiting(c)));
         }
         m.put("waitingBy", by);
+        List<Map<String, Object>> slowest = new ArrayList<>();
+        for (Exemplar e : b.exemplars()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("ns", e.nanos());
+            one.put("goroutine", e.goroutine());
+            one.put("running", e.runningNanos());
+            one.put("offCpu", e.offCpuNanos());
+            one.put("runnable", e.runnableNanos());
+            one.put("waiting", e.waitingTotalNanos());
+            one.put("stw", e.stwNanos());
+            one.put("other", e.otherNanos());
+            one.put("waitingBy", new LinkedHashMap<String, Object>(e.waitingNanos()));
+            slowest.add(one);
+        }
+        m.put("exemplars", slowest);
         return m;
     }
 

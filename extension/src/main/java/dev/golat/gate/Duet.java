@@ -82,7 +82,11 @@ public final class Duet {
         return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
     }
 
-    /** The services' pids on this host (e.g. {@code GoContainer.hostPid()}), for the CPU-wait witness. */
+    /**
+     * The services' pids on this host (e.g. {@code GoContainer.hostPid()}), for the CPU-wait witness. Give them for a
+     * duet on running time too ({@code Duet.of(base.running(), cand.running())}): running time leaves out the wait
+     * itself, but a preempted thread resumes with cold caches, so the machine's noise still reaches it.
+     */
     public Duet witnessing(long baselinePid, long candidatePid) {
         return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
     }

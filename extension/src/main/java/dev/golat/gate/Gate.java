@@ -28,7 +28,10 @@ import java.util.Random;
  *       get the other one (a noisier candidate can still pass, a noisier baseline can still be beaten) or be
  *       inconclusive. (Measured here:
  *       two identical processes under two CPU hogs gave p99 ratios of 2.19 and 0.67 while their p50 agreed
- *       within 0.5%.)</li>
+ *       within 0.5%.) When the two sides' rounds pair up (a duet: ABBA rounds that shared the machine's noise), the
+ *       shift in the tail is the smaller {@link #tailShift}: the noisier side's tail above the cliff scaled by its
+ *       wait per CPU-second over the quieter side's, so that p99 against a candidate 2 points noisier is judged
+ *       against the baseline's p99.1 rather than being out of reach.</li>
  *   <li><b>Effect.</b> The ratio {@code candidate_q / baseline_q} with a 95% bootstrap interval over the
  *       histogram counts (by rounds when a side has rounds, see {@link Bootstrap}; when both sides have the
  *       same number of rounds, round {@code i} of one is resampled with round {@code i} of the other, which
@@ -167,10 +170,11 @@ public final class Gate {
                     mw == null ? Double.NaN : mw.superiority(), b.info(), c.info(), b.witness(), c.witness(), differences));
             List<Sample> cRounds = c.rounds().stream().map(Sample::of).toList();
             List<Sample> bRounds = b.rounds().stream().map(Sample::of).toList();
+            boolean paired = cRounds.size() == bRounds.size() && cRounds.size() >= Bootstrap.MIN_ROUNDS;
             Interval interval;
             if (cs.n == 0 || bs.n == 0) {
                 interval = null;
-            } else if (cRounds.size() == bRounds.size() && cRounds.size() >= Bootstrap.MIN_ROUNDS) {
+            } else if (paired) {
                 interval = (qc, qb, random) -> Bootstrap.pairedRatio(cRounds, cs, qc, bRounds, bs, qb, replicates,
                         CONFIDENCE, random);
             } else {
@@ -181,7 +185,8 @@ public final class Gate {
             // a one-window candidate against a baseline of several runs (recorded run by run): judged as one more run
             List<Sample> baselineRuns = cRounds.size() == 1 && bRounds.size() >= Bootstrap.MIN_ROUNDS ? bRounds : null;
             for (double q : percentiles) {
-                pending.add(percentile(c, b, cs, bs, interval, mw, q, roundTest(cRounds, bRounds, q), baselineRuns));
+                pending.add(percentile(c, b, cs, bs, interval, mw, q, roundTest(cRounds, bRounds, q), baselineRuns,
+                        paired));
             }
         }
         double[] adjusted = holm(pending.stream().mapToDouble(x -> x.p).toArray());
@@ -257,7 +262,7 @@ public final class Gate {
                                 : ", which alone can have moved the baseline's " + pq + " up from its ")
                         + pLabel(noise.shifted) + String.format(Locale.ROOT,
                                 "; against that the ratio is %.3f (95%% CI %.3f-%.3f)", noise.ratio, noise.low, noise.high)
-                        + "; rerun on a quieter machine or use a duet";
+                        + (noise.paired ? "; measure more rounds" : "; rerun on a quieter machine or use a duet");
             } else if (ratio >= 1 + tolerance && pAdjusted < alpha) {
                 verdict = Verdict.INCONCLUSIVE;
                 reason = pq + " is " + change(ratio) + " (" + GateReport.pIs(pAdjusted) + ") but its " + ci()
@@ -314,7 +319,7 @@ public final class Gate {
     }
 
     private Pending percentile(Recording c, Recording b, Sample cs, Sample bs, Interval interval, MannWhitney mw,
-            double q, double roundP, List<Sample> baselineRuns) {
+            double q, double roundP, List<Sample> baselineRuns, boolean paired) {
         String pq = pLabel(q);
         long need = (long) Math.ceil(MIN_TAIL / (1 - q / 100) - 1e-9);
         if (cs.n < need || bs.n < need) {
@@ -345,8 +350,12 @@ public final class Gate {
         double d = c.witness().known() && b.witness().known()
                 ? c.witness().contention() - b.witness().contention() : 0;
         if (Math.abs(d) > noiseMargin) {
-            double shifted = d > 0 ? q + 100 * d : q - 100 * -d;
-            shifted = Math.round(shifted * 10) / 10.0;
+            double points = 100 * Math.abs(d);
+            double tail = paired ? tailShift(q, c.witness(), b.witness()) : Double.POSITIVE_INFINITY;
+            double digits = tail < points ? 100 : 10; // p99.09 rather than p99.1: a tenth of a point is a tenth of the tail
+            points = Math.min(points, tail);
+            double shifted = d > 0 ? q + points : q - points;
+            shifted = Math.round(shifted * digits) / digits;
             String who = String.format(Locale.ROOT, "the %s's threads waited for a CPU %.0f points more than the %s's"
                     + " (baseline %s; candidate %s)", d > 0 ? "candidate" : "baseline", 100 * Math.abs(d),
                     d > 0 ? "baseline" : "candidate", b.witness().describe(), c.witness().describe());
@@ -354,19 +363,42 @@ public final class Gate {
                 // only the verdict the noise could fake is out of reach: NaN fails every comparison that would give it
                 String beyond = pq + " is not comparable: " + who + ", which alone can move every call above "
                         + pLabel(Math.max(0, Math.round(100 - 100 * Math.abs(d)))) + "; rerun on a quieter machine or use a duet";
-                noise = new Noise(d > 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, who, beyond);
+                noise = new Noise(d > 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, who, beyond, paired);
             } else {
                 long bShifted = bs.valueAtPercentile(shifted);
                 double shiftedRatio = (double) cq / Math.max(1, bShifted);
                 Bootstrap.Interval adjusted = baselineRuns == null ? interval.of(q, shifted, random) : null;
                 RunPrediction run = baselineRuns == null ? null : RunPrediction.of(baselineRuns, cq, shifted, shiftedRatio);
                 noise = new Noise(d > 0, shifted, shiftedRatio, run == null ? adjusted.low() : run.low(),
-                        run == null ? adjusted.high() : run.high(), who, null);
+                        run == null ? adjusted.high() : run.high(), who, null, paired);
             }
         }
         Pending pending = new Pending(c.name(), q, bq, cq, low, high, p, bs.n, cs.n, undecidable);
         pending.noise = noise;
         return pending;
+    }
+
+    /**
+     * How far, in percentile points, the noisier side's CPU wait can move its {@code q}-th percentile when the
+     * two windows shared the machine's noise (a duet's ABBA rounds): {@code (100 - q)(1 - 1/r)} for a noisier
+     * candidate, {@code (100 - q)(r - 1)} for a noisier baseline, where {@code r} is the noisier side's wait per
+     * CPU-second over the quieter side's. Derivation: a call is preempted at a rate proportional to its time on a
+     * CPU times the side's wait per CPU-second; in the tail above the cliff between normal and preempted calls the
+     * mass above any latency {@code x} is then {@code r} times the quieter side's, so the noisier side's
+     * {@code q}-th percentile is the quieter side's {@code 100 - (100 - q)/r}-th. Normalizing by CPU time keeps
+     * a candidate's own extra CPU work out of {@code r}: slower code preempted in proportion to its longer calls
+     * has the same wait per CPU-second. Below the tail (where {@code (100 - q)/100} exceeds {@code c (1 - c)}
+     * of the contention {@code c}) the caller's {@code 100 d} is the smaller shift and applies.
+     */
+    static double tailShift(double q, NoiseWitness candidate, NoiseWitness baseline) {
+        double rc = candidate.cpuNanos() == 0 ? Double.POSITIVE_INFINITY : (double) candidate.waitNanos() / candidate.cpuNanos();
+        double rb = baseline.cpuNanos() == 0 ? Double.POSITIVE_INFINITY : (double) baseline.waitNanos() / baseline.cpuNanos();
+        if (rc >= rb) {
+            double r = rc / rb; // quieter side without wait: r infinite, the whole tail may be the noise's
+            return Double.isNaN(r) ? 0 : (100 - q) * (1 - 1 / r);
+        }
+        double r = rb / rc;
+        return Double.isNaN(r) ? 0 : (100 - q) * (r - 1);
     }
 
     /**
@@ -376,7 +408,7 @@ public final class Gate {
      * says why the faked verdict cannot be given.
      */
     private record Noise(boolean candidateNoisier, double shifted, double ratio, double low, double high, String who,
-            String beyond) {
+            String beyond, boolean paired) {
         String describe() {
             return who;
         }

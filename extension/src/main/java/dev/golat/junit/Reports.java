@@ -67,6 +67,9 @@ final class Reports {
             if (l.hasBreakdown()) {
                 console.append("golat: ").append(l.name()).append(' ').append(l.breakdown().summary(50))
                         .append(System.lineSeparator());
+                for (String slow : l.breakdown().slowest(2)) {
+                    console.append("golat: ").append(l.name()).append(' ').append(slow).append(System.lineSeparator());
+                }
             }
             hgrm.add(HgrmWriter.write(dir, testClass.getSimpleName(), method, l));
             for (Map.Entry<String, Latency> node : l.perNode().entrySet()) {

@@ -8,19 +8,20 @@ import java.util.TreeMap;
 import org.apiguardian.api.API;
 
 /**
- * What the breakdown needs to know of one Go version's runtime: the offset of {@code g.waitreason} in
- * {@code runtime.g}, and the {@code runtime.waitReason} constants in value order (names without the
+ * What the breakdown needs to know of one Go version's runtime: the offsets of {@code g.waitreason} and
+ * {@code g.goid} in {@code runtime.g}, and the {@code runtime.waitReason} constants in value order (names without the
  * {@code waitReason} prefix). Derived from the DWARF of binaries built here with each toolchain of the matrix
- * ({@code readelf --debug-dump=info}: the {@code runtime.g} member and the {@code runtime.waitReason*}
- * constants); {@code WaitReasonsTest} checks this table against the DWARF of every toolchain, so a version is
- * here only when it was derived. Stripped binaries carry no DWARF, hence a table.
+ * ({@code readelf --debug-dump=info}: the {@code runtime.g} members {@code waitreason} and {@code goid}, and the
+ * {@code runtime.waitReason*} constants); {@code WaitReasonsTest} checks this table against the DWARF of every
+ * toolchain, so a version is here only when it was derived. Stripped binaries carry no DWARF, hence a table.
  *
  * @param goMinor       e.g. {@code 21} for Go 1.21.x
  * @param waitReasonOff offset of {@code g.waitreason} (a uint8)
+ * @param goidOff       offset of {@code g.goid} (a uint64), for the exemplars' goroutine ids
  * @param reasons       the names of wait reasons 0, 1, 2, ...
  */
 @API(status = API.Status.INTERNAL)
-public record WaitReasons(int goMinor, int waitReasonOff, List<String> reasons) {
+public record WaitReasons(int goMinor, int waitReasonOff, int goidOff, List<String> reasons) {
 
     public WaitReasons {
         reasons = List.copyOf(reasons);
@@ -56,12 +57,12 @@ public record WaitReasons(int goMinor, int waitReasonOff, List<String> reasons) 
 
     /** Every derived version, by minor version. */
     static final Map<Integer, WaitReasons> DERIVED = new TreeMap<>(Map.of(
-            19, new WaitReasons(19, 176, GO1_19),
-            21, new WaitReasons(21, 176, GO1_21),
-            22, new WaitReasons(22, 176, GO1_22),
-            23, new WaitReasons(23, 184, GO1_23),
-            26, new WaitReasons(26, 176, GO1_26),
-            27, new WaitReasons(27, 176, GO1_26)));
+            19, new WaitReasons(19, 176, 152, GO1_19),
+            21, new WaitReasons(21, 176, 152, GO1_21),
+            22, new WaitReasons(22, 176, 152, GO1_22),
+            23, new WaitReasons(23, 184, 160, GO1_23),
+            26, new WaitReasons(26, 176, 152, GO1_26),
+            27, new WaitReasons(27, 176, 152, GO1_26)));
 
     /** The table of Go 1.{@code minor}, if it was derived. */
     public static Optional<WaitReasons> of(int major, int minor) {

@@ -216,6 +216,7 @@ public final class HtmlReport {
             } else {
                 out.append(PercentilePlot.svg(latency.name(), latency.histogram(), latency.perNode(), baselineOf(own), own)).append('\n');
                 percentiles(out, latency);
+                BreakdownSection.render(out, latency);
             }
             counters(out, latency.counters());
             instantiations(out, latency);
@@ -336,6 +337,9 @@ public final class HtmlReport {
             .about, .empty { color: #555; }
             svg.plot { display: block; font-size: 12px; }
             svg.plot text { fill: #333; }
+            svg.breakdown { display: block; font-size: 12px; margin: .5em 0; }
+            svg.breakdown text { fill: #333; }
+            h4 { margin: .8em 0 .2em; }
             table { border-collapse: collapse; margin: .5em 0; }
             th, td { border: 1px solid #ccc; padding: .2em .6em; text-align: right; }
             th { background: #eee; font-weight: 600; }

@@ -36,10 +36,14 @@ public final class Breakdown {
     private final long calls;
     private final long lost;
     private final long errors;
+    /** How many of the slowest calls {@link #exemplars()} keeps. */
+    public static final int EXEMPLARS = dev.golat.agent.AgentProtocol.BD_EXEMPLARS;
+
     private final Map<Component, Histogram> hists;
+    private final List<Exemplar> exemplars;
 
     private Breakdown(String name, String function, Counts counts, Path report, long calls, long lost, long errors,
-            Map<Component, Histogram> hists) {
+            Map<Component, Histogram> hists, List<Exemplar> exemplars) {
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.counts = Objects.requireNonNull(counts, "counts");
@@ -48,6 +52,8 @@ public final class Breakdown {
         this.lost = lost;
         this.errors = errors;
         this.hists = hists;
+        this.exemplars = exemplars.stream().sorted(java.util.Comparator.comparingLong(Exemplar::nanos).reversed())
+                .limit(EXEMPLARS).toList();
     }
 
     /** One probe's breakdown; {@code counts} are the function's. */
@@ -56,7 +62,8 @@ public final class Breakdown {
         for (Component c : Component.values()) {
             h.put(c, s.histogram(c));
         }
-        return new Breakdown(name, function, counts, report, s.calls(), s.lost(), s.errors(), h);
+        return new Breakdown(name, function, counts, report, s.calls(), s.lost(), s.errors(), h,
+                s.exemplars().stream().map(Exemplar::of).toList());
     }
 
     /** Several probes' breakdowns (instantiations of a generic function, nodes) as one; none is {@code null}. */
@@ -65,7 +72,9 @@ public final class Breakdown {
         long calls = 0;
         long lost = 0;
         long errors = 0;
+        List<Exemplar> exemplars = new ArrayList<>();
         for (Breakdown b : parts) {
+            exemplars.addAll(b.exemplars);
             calls += b.calls;
             lost += b.lost;
             errors += b.errors;
@@ -74,7 +83,7 @@ public final class Breakdown {
                 return x;
             }));
         }
-        return new Breakdown(name, function, counts, report, calls, lost, errors, h);
+        return new Breakdown(name, function, counts, report, calls, lost, errors, h, exemplars);
     }
 
     /** Calls broken down: each component holds this many samples. */
@@ -90,6 +99,40 @@ public final class Breakdown {
     /** Entries that found no room in the agent's breakdown maps. */
     public long errors() {
         return errors;
+    }
+
+    /**
+     * The slowest calls of the window (at most {@link #EXEMPLARS}, the slowest first), each with its goroutine and its
+     * parts; over several probes (a generic function's instantiations, nodes) the slowest of them all.
+     */
+    public List<Exemplar> exemplars() {
+        return exemplars;
+    }
+
+    /**
+     * The {@code max} slowest calls, one line each: {@code "slowest call 12.1 ms: 301 µs running, 11.2 ms waiting chan,
+     * goroutine 4711"}, then {@code "2nd slowest call ..."}; none when no call was broken down.
+     */
+    public List<String> slowest(int max) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(max, exemplars.size()); i++) {
+            out.add((i == 0 ? "" : ordinal(i + 1) + " ") + "slowest call " + exemplars.get(i).describe());
+        }
+        return out;
+    }
+
+    private static String ordinal(int n) {
+        return n + (n % 100 / 10 == 1 ? "th" : switch (n % 10) {
+            case 1 -> "st";
+            case 2 -> "nd";
+            case 3 -> "rd";
+            default -> "th";
+        });
+    }
+
+    /** The wait class name of a {@code WAIT_*} component, as {@link #waiting(String)} takes it. */
+    static String waitClass(Component c) {
+        return c == Component.WAIT_OTHER ? "other" : c.wireName();
     }
 
     /** The goroutine ran and its thread was on a CPU. */
@@ -165,8 +208,7 @@ public final class Breakdown {
             }
         }
         Stream.of(Component.values()).filter(Component::isWaitClass).filter(c -> value(c, p) > 0)
-                .forEach(c -> parts.add("waiting " + (c == Component.WAIT_OTHER ? "other" : c.wireName()) + " "
-                        + at(c, p)));
+                .forEach(c -> parts.add("waiting " + waitClass(c) + " " + at(c, p)));
         for (Component c : List.of(Component.OTHER, Component.STW)) {
             if (value(c, p) > 0) {
                 parts.add(c.wireName() + " " + at(c, p));

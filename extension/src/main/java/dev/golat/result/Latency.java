@@ -236,6 +236,16 @@ public sealed interface Latency permits FrozenLatency, LiveLatency {
         return breakdown().waiting(reason);
     }
 
+    /**
+     * {@code breakdown().exemplars()}: the slowest calls (at most {@link Breakdown#EXEMPLARS}, the slowest first), each
+     * with its duration, goroutine id and breakdown parts.
+     *
+     * @throws IllegalStateException when the function was traced without {@code breakdown = true}, saying so
+     */
+    default List<Exemplar> exemplars() {
+        return breakdown().exemplars();
+    }
+
     /** {@code breakdown().stw()}: per call, the time inside a GC stop-the-world pause. */
     default Latency stw() {
         return breakdown().stw();

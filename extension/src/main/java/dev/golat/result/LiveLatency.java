@@ -101,6 +101,47 @@ final class LiveLatency implements Latency {
         return snapshot().breakdown();
     }
 
+    /**
+     * The components of a live latency are live too: each access reads the current breakdown, so a component
+     * can be driven in rounds like the wall time ({@code Duet.of(base.running(), cand.running())}); its
+     * {@link #reset()} restarts the whole function's window.
+     */
+    @Override
+    public Latency running() {
+        return component("running", Latency::running);
+    }
+
+    @Override
+    public Latency offCpu() {
+        return component("offCpu", Latency::offCpu);
+    }
+
+    @Override
+    public Latency runnable() {
+        return component("runnable", Latency::runnable);
+    }
+
+    @Override
+    public Latency waiting() {
+        return component("waiting", Latency::waiting);
+    }
+
+    @Override
+    public Latency waiting(String reason) {
+        breakdown().waiting(reason); // a reason that is not a wait class fails here, naming the valid ones
+        return component("waiting " + reason, l -> l.waiting(reason));
+    }
+
+    @Override
+    public Latency stw() {
+        return component("stw", Latency::stw);
+    }
+
+    private Latency component(String label, java.util.function.Function<Latency, Latency> of) {
+        breakdown(); // traced without breakdown = true: fails now, saying so, rather than at the first read
+        return new LiveLatency(name + " " + label, function, () -> of.apply(source.get()), reset);
+    }
+
     @Override
     public Optional<Path> report() {
         return snapshot().report();

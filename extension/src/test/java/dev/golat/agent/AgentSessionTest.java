@@ -80,12 +80,12 @@ class AgentSessionTest {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         AgentOutput out = new AgentOutput();
         feed(out, AgentProtocol.greeting(), "ready probes=1 spans=0 uprobes=9");
-        BreakdownSpec hooks = new BreakdownSpec(0x37d60, 0x386e0, 0x38bc0, 184, new int[] {13, 11, 10, 6});
+        BreakdownSpec hooks = new BreakdownSpec(0x37d60, 0x386e0, 0x38bc0, 184, 160, new int[] {13, 11, 10, 6});
         try (AgentSession agent = AgentSession.over(sent, out, () -> { }).timeout(Duration.ofSeconds(1))) {
             agent.start(42, "/proc/42/exe", List.of(PROBE.withBreakdown(true)), List.of(), hooks);
 
             assertThat(sent.toString(StandardCharsets.US_ASCII)).isEqualTo("pid 42\nbinary /proc/42/exe\n"
-                    + "breakdown casgstatus=37d60 stopworld=386e0 startworld=38bc0 waitreason=184 classes=13,11,10,6\n"
+                    + "breakdown casgstatus=37d60 stopworld=386e0 startworld=38bc0 waitreason=184 goid=160 classes=13,11,10,6\n"
                     + PROBE.toLine() + " breakdown=on\nattach\n");
 
             List<String> lines = new java.util.ArrayList<>(List.of(
@@ -95,6 +95,12 @@ class AgentSessionTest {
                 lines.add("bhist 0 " + c.wireName() + (c == Component.WAIT_SLEEP || c == Component.WAITING
                         ? " 1790:2" : c == Component.RUNNING ? " 100:1 120:1" : " 0:2"));
             }
+            lines.add("exemplars 0 n=2");
+            String zeros = java.util.Arrays.stream(Component.values()).filter(c -> c != Component.RUNNING
+                    && c != Component.WAITING && c != Component.WAIT_SLEEP).map(c -> " " + c.wireName() + "=0")
+                    .collect(java.util.stream.Collectors.joining());
+            lines.add("exemplar 0 ns=1900 goid=4711 running=120 waiting=1780 sleep=1780" + zeros);
+            lines.add("exemplar 0 ns=1800 goid=12 running=100 waiting=1700 sleep=1700" + zeros);
             lines.add("hooks transitions=10 switches=3 stw_ns=0 errors=0");
             lines.add("end");
             feed(out, lines.toArray(String[]::new));
@@ -107,6 +113,11 @@ class AgentSessionTest {
             assertThat(b.histogram(Component.RUNNING).getMaxValue()).isEqualTo(120);
             assertThat(b.totalNanos(Component.WAIT_SLEEP)).isEqualTo(2 * Buckets.representative(1790));
             assertThat(b.totalNanos(Component.WAIT_CHAN)).isZero();
+            assertThat(b.exemplars()).extracting(ExemplarSnapshot::nanos, ExemplarSnapshot::goroutine)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(1900L, 4711L),
+                            org.assertj.core.groups.Tuple.tuple(1800L, 12L));
+            assertThat(b.exemplars().get(0).part(Component.WAIT_SLEEP)).isEqualTo(1780);
+            assertThat(b.exemplars().get(0).part(Component.OFFCPU)).isZero();
             assertThat(agent.hooks()).isEqualTo(new HookCounts(10, 3, 0, 0));
             feed(out, "bye");
         }

@@ -2,6 +2,7 @@
 package dev.golat.agent;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /** Test fixtures: a probe's snapshot with a breakdown, as the session's parser makes one from the agent's lines. */
@@ -13,11 +14,17 @@ public final class BreakdownSnapshots {
      * value's bucket, every other component holds them at 0 ns.
      */
     public static ProbeSnapshot with(ProbeSnapshot s, long calls, long lost, Map<Component, Long> nanos) {
+        return with(s, calls, lost, nanos, List.of());
+    }
+
+    /** The same with these exemplars (the slowest first). */
+    public static ProbeSnapshot with(ProbeSnapshot s, long calls, long lost, Map<Component, Long> nanos,
+            List<ExemplarSnapshot> exemplars) {
         Map<Component, long[][]> h = new EnumMap<>(Component.class);
         for (Component c : Component.values()) {
             long v = nanos.getOrDefault(c, 0L);
             h.put(c, new long[][] {{Buckets.index(v)}, {calls}});
         }
-        return s.withBreakdown(new BreakdownSnapshot(calls, lost, 0, h));
+        return s.withBreakdown(new BreakdownSnapshot(calls, lost, 0, h, exemplars));
     }
 }

@@ -73,7 +73,7 @@ class ArchitectureTest {
             "junit.GolatConfigurationException", "junit.LatencyBaseline",
             "container.GoContainer", "container.GoContainerException",
             "result.Latency", "result.Latencies", "result.Counts", "result.CallCounts", "result.SpanCounts",
-            "result.Instantiation", "result.Breakdown",
+            "result.Instantiation", "result.Breakdown", "result.Exemplar",
             "assertj.GolatAssertions", "assertj.AbstractLatencyAssert", "assertj.LatencyAssert",
             "assertj.LatencyValueAssert", "assertj.RecordingAssert",
             "cli.Main",

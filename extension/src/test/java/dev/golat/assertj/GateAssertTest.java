@@ -40,6 +40,30 @@ class GateAssertTest {
     }
 
     @Test
+    void should_name_the_slowest_calls_of_a_broken_down_candidate_that_is_slower() {
+        // GIVEN a candidate whose 20,000 calls all take 25 µs (the baseline's p50 is 20 µs), traced with its
+        // breakdown and one exemplar
+        Latency base = latency(new Random(2), 20_000, 1.0);
+        java.util.Map<dev.golat.agent.Component, Long> parts = new java.util.EnumMap<>(dev.golat.agent.Component.class);
+        for (dev.golat.agent.Component c : dev.golat.agent.Component.values()) {
+            parts.put(c, 0L);
+        }
+        parts.put(dev.golat.agent.Component.RUNNING, 100_000L);
+        parts.put(dev.golat.agent.Component.RUNNABLE, 500_000L);
+        dev.golat.agent.ProbeSnapshot probe = new dev.golat.agent.ProbeSnapshot(0, "main.serve",
+                new dev.golat.agent.Counters(20_000, 20_000, 20_000, 0, 0, 0, 0, 0, 0),
+                new int[] {dev.golat.agent.Buckets.index(25_000)}, new long[] {20_000});
+        Latency cand = dev.golat.result.Snapshots.toLatency("handleStmtExecute", "main.serve",
+                dev.golat.agent.BreakdownSnapshots.with(probe, 20_000, 0, java.util.Map.of(), java.util.List.of(
+                        new dev.golat.agent.ExemplarSnapshot(600_000, 77, parts))), Path.of("target/golat/StmtIT.html"));
+        // THEN
+        assertThatThrownBy(() -> assertThat(cand).isNotSlowerThan(base)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("verdict: REGRESSION")
+                .hasMessageEndingWith(String.format("%nslowest call 600 µs: 100 µs running, 500 µs runnable, goroutine 77"
+                        + "%nhistogram: target/golat/StmtIT.html"));
+    }
+
+    @Test
     void should_abort_when_the_data_cannot_decide() {
         Random data = new Random(3);
         Latency base = latency(data, 200, 1.0);

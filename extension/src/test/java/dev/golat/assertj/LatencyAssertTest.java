@@ -63,6 +63,30 @@ class LatencyAssertTest {
     }
 
     @Test
+    void should_name_the_slowest_calls_when_a_broken_down_p99_exceeds_its_limit() {
+        // GIVEN 10 calls of ~12 ms, the slowest 12.1 ms mostly waiting on a channel
+        java.util.Map<dev.golat.agent.Component, Long> parts = new java.util.EnumMap<>(dev.golat.agent.Component.class);
+        for (dev.golat.agent.Component c : dev.golat.agent.Component.values()) {
+            parts.put(c, 0L);
+        }
+        parts.put(dev.golat.agent.Component.RUNNING, 300_000L);
+        parts.put(dev.golat.agent.Component.WAITING, 11_800_000L);
+        parts.put(dev.golat.agent.Component.WAIT_CHAN, 11_800_000L);
+        dev.golat.agent.ProbeSnapshot probe = new dev.golat.agent.ProbeSnapshot(0, "main.serve",
+                new dev.golat.agent.Counters(10, 10, 10, 0, 0, 0, 0, 0, 0),
+                new int[] {dev.golat.agent.Buckets.index(12_000_000)}, new long[] {10});
+        Latency latency = dev.golat.result.Snapshots.toLatency("serve", "main.serve",
+                dev.golat.agent.BreakdownSnapshots.with(probe, 10, 0, java.util.Map.of(), java.util.List.of(
+                        new dev.golat.agent.ExemplarSnapshot(12_100_000, 4711, parts))), null);
+        // WHEN
+        AssertionError error = expectAssertionError(() ->
+                assertThat(latency).percentile(99).isLessThan(Duration.ofMillis(2)));
+        // THEN the histogram, then the slowest call with its goroutine and parts
+        then(error.getMessage()).endsWith(ConsoleHistogram.render(latency).stripTrailing() + NL
+                + "slowest call 12.1 ms: 300 µs running, 11.8 ms waiting chan, goroutine 4711");
+    }
+
+    @Test
     void should_fail_when_p99_exceeds_limit() {
         // GIVEN
         Latency latency = TestLatencies.stmtExecute();

@@ -276,6 +276,72 @@ class GateTest {
         assertThat(report.result("handle", 50).verdict()).isNotEqualTo(Verdict.REGRESSION);
     }
 
+    @Test
+    void should_shift_the_tail_by_the_ratio_of_wait_per_cpu_second() {
+        // GIVEN a baseline that waited 0.5 s per CPU-second (33% contention) and a candidate 0.55 s (35%): r = 1.1
+        NoiseWitness base = new NoiseWitness(1_000_000_000L, 500_000_000L, 6);
+        NoiseWitness cand = new NoiseWitness(1_000_000_000L, 550_000_000L, 6);
+        // THEN the candidate's tail above the cliff is 1.1x the baseline's: its p99 is the baseline's 100 - 1/1.1
+        assertThat(Gate.tailShift(99, cand, base)).isCloseTo(1 - 1 / 1.1, within(1e-9));
+        assertThat(Gate.tailShift(50, cand, base)).isCloseTo(50 * (1 - 1 / 1.1), within(1e-9));
+        // and a noisier baseline: its tail is 1.1x the candidate's, its p99 down from the candidate's p98.9
+        assertThat(Gate.tailShift(99, base, cand)).isCloseTo(0.1, within(1e-9));
+        // a quieter side that never waited: the whole tail may be the noise's
+        assertThat(Gate.tailShift(99, cand, new NoiseWitness(1_000_000_000L, 0, 6))).isCloseTo(1, within(1e-9));
+        // doing more CPU work at the same wait per CPU-second is no noise at all
+        assertThat(Gate.tailShift(99, new NoiseWitness(2_000_000_000L, 1_000_000_000L, 6), base)).isZero();
+    }
+
+    /** {@code rounds} rounds of 500 calls, each with {@code preempted} of its calls 10x slower. */
+    private static List<Histogram> preemptedRounds(Random data, int rounds, double scale, double preempted) {
+        List<Histogram> out = new ArrayList<>();
+        for (int r = 0; r < rounds; r++) {
+            out.add(StatisticsTest.withPreempted(data, lognormal(data, 500, scale), preempted));
+        }
+        return out;
+    }
+
+    @Test
+    void should_find_a_p99_regression_of_a_slightly_noisier_candidate_in_a_duet() {
+        // GIVEN 40 paired rounds, 2% of each side's calls preempted (the cliff below p99), a candidate 40% slower
+        // whose threads waited 2 points more for a CPU (35% vs 33%: its own extra work queues its threads)
+        Random data = new Random(31);
+        NoiseWitness quieter = new NoiseWitness(10_000_000_000L, 5_000_000_000L, 6);
+        NoiseWitness noisier = new NoiseWitness(10_000_000_000L, 5_500_000_000L, 6);
+        Recording base = new Recording("handle", preemptedRounds(data, 40, 1.0, 0.02), INFO, quieter);
+        Recording cand = new Recording("handle", preemptedRounds(data, 40, 1.4, 0.02), INFO, noisier);
+        Gate p99 = Gate.atPercentiles(99).withReplicates(1000);
+        // WHEN
+        PercentileResult duet = p99.compare(base, cand).result("handle", 99);
+        PercentileResult stored = p99.compare(new Recording("handle", List.of(base.merged()), INFO, quieter),
+                new Recording("handle", List.of(cand.merged()), INFO, noisier)).result("handle", 99);
+        // THEN in the duet the 2 points move p99 only as far as the baseline's p99.09, and +40% is beyond that
+        assertThat(duet.verdict()).as(duet.reason()).isEqualTo(Verdict.REGRESSION);
+        assertThat(duet.reason()).contains("against the baseline's p99.09, as far as the extra noise can move it");
+        // while windows that did not share the machine's noise keep the point rule: p99 + 2 points is out of reach
+        assertThat(stored.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(stored.reason()).startsWith("p99 is not comparable: the candidate's threads waited for a CPU 2 points more");
+    }
+
+    @Test
+    void should_not_call_identical_code_whose_tail_grew_with_its_wait_a_regression_in_a_duet() {
+        // GIVEN identical code in 40 paired rounds; the candidate waited twice as long per CPU-second and so had
+        // twice as many calls preempted (4% against 2%): the tail model's case
+        Random data = new Random(32);
+        Recording base = new Recording("handle", preemptedRounds(data, 40, 1.0, 0.02), INFO,
+                new NoiseWitness(10_000_000_000L, 4_000_000_000L, 6));
+        Recording cand = new Recording("handle", preemptedRounds(data, 40, 1.0, 0.04), INFO,
+                new NoiseWitness(10_000_000_000L, 8_000_000_000L, 6));
+        GateReport report = Gate.atPercentiles(50, 99).withReplicates(1000).compare(base, cand);
+        // THEN p99 sits among the preempted calls on the candidate's side only; judged against the baseline's
+        // p99.5 it is no regression
+        PercentileResult p99 = report.result("handle", 99);
+        assertThat(p99.ratio()).as("the calls alone").isGreaterThan(1.3);
+        assertThat(p99.verdict()).as(p99.reason()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(p99.reason()).contains("as far as the baseline's p99.5");
+        assertThat(report.verdict()).isNotEqualTo(Verdict.REGRESSION);
+    }
+
     /** A baseline of one run per {@code scales} entry, each 2,000 calls of lognormal(scale), as mode=append keeps them. */
     private static Recording runs(Random data, double... scales) {
         List<Histogram> runs = new java.util.ArrayList<>();

@@ -36,11 +36,12 @@ class WaitReasonsTest {
         var version = GoBinary.open(bin).goVersion();
         Dwarf d = Dwarf.read(bin);
         WaitReasons table = WaitReasons.of(version.major(), version.minor()).orElseThrow(() -> new AssertionError(
-                "no WaitReasons for " + version.raw() + ": derive it from this DWARF: offset " + d.waitReasonOff
+                "no WaitReasons for " + version.raw() + ": derive it from this DWARF: offset " + d.waitReasonOff + ", goid " + d.goidOff
                         + ", reasons " + d.reasons));
 
         assertThat(d.reasons).as("runtime.waitReason* constants in the DWARF of %s", bin).hasSizeGreaterThan(20);
         assertThat(table.waitReasonOff()).as("g.waitreason offset of Go %s", version.raw()).isEqualTo(d.waitReasonOff);
+        assertThat(table.goidOff()).as("g.goid offset of Go %s", version.raw()).isEqualTo(d.goidOff);
         assertThat(table.reasons()).as("wait reasons of Go %s, in value order", version.raw()).isEqualTo(d.reasons);
     }
 
@@ -55,7 +56,7 @@ class WaitReasonsTest {
     }
 
     /** What readelf says of one binary. */
-    record Dwarf(int waitReasonOff, List<String> reasons) {
+    record Dwarf(int waitReasonOff, int goidOff, List<String> reasons) {
         private static final Pattern NAME = Pattern.compile("DW_AT_name\\s*: (\\S+)\\s*$");
         private static final Pattern VALUE = Pattern.compile("DW_AT_const_value\\s*: (-?\\d+)");
         private static final Pattern MEMBER_OFF = Pattern.compile("DW_AT_data_member_location: (\\d+)");
@@ -67,6 +68,7 @@ class WaitReasonsTest {
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             Map<Integer, String> byValue = new TreeMap<>();
             int off = -1;
+            int goid = -1;
             boolean inG = false;
             for (int i = 0; i < lines.size(); i++) {
                 String l = lines.get(i);
@@ -90,23 +92,31 @@ class WaitReasonsTest {
                 } else if (l.contains("DW_TAG_structure_type")) {
                     inG = i + 1 < lines.size() && lines.get(i + 1).matches(".*DW_AT_name\\s*: runtime\\.g\\s*$");
                 } else if (inG && l.matches(".*DW_AT_name\\s*: waitreason\\s*$")) {
-                    for (int j = i + 1; j < Math.min(lines.size(), i + 6); j++) {
-                        Matcher m = MEMBER_OFF.matcher(lines.get(j));
-                        if (m.find()) {
-                            off = Integer.parseInt(m.group(1));
-                            break;
-                        }
-                    }
+                    off = memberOffset(lines, i);
+                } else if (inG && l.matches(".*DW_AT_name\\s*: goid\\s*$")) {
+                    goid = memberOffset(lines, i);
                 }
             }
             assertThat(off).as("runtime.g.waitreason in the DWARF of %s", bin).isPositive();
+            assertThat(goid).as("runtime.g.goid in the DWARF of %s", bin).isPositive();
             List<String> reasons = new ArrayList<>();
             byValue.forEach((v, name) -> {
                 assertThat(v).as("wait reasons of %s numbered 0, 1, ... without gaps (%s)", bin, byValue)
                         .isEqualTo(reasons.size());
                 reasons.add(name);
             });
-            return new Dwarf(off, reasons);
+            return new Dwarf(off, goid, reasons);
+        }
+
+        /** The DW_AT_data_member_location of the member named on line {@code i}. */
+        private static int memberOffset(List<String> lines, int i) {
+            for (int j = i + 1; j < Math.min(lines.size(), i + 6); j++) {
+                Matcher m = MEMBER_OFF.matcher(lines.get(j));
+                if (m.find()) {
+                    return Integer.parseInt(m.group(1));
+                }
+            }
+            return -1;
         }
     }
 }

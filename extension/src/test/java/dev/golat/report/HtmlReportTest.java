@@ -114,6 +114,45 @@ class HtmlReportTest {
     }
 
     @Test
+    void should_show_a_breakdowns_components_side_by_side_and_its_slowest_calls() throws Exception {
+        // GIVEN 100 calls: 20 µs running, 1 ms asleep; the slowest 1.5 ms on goroutine 4711
+        java.util.Map<dev.golat.agent.Component, Long> parts = new java.util.EnumMap<>(dev.golat.agent.Component.class);
+        for (dev.golat.agent.Component c : dev.golat.agent.Component.values()) {
+            parts.put(c, 0L);
+        }
+        parts.put(dev.golat.agent.Component.RUNNING, 20_000L);
+        parts.put(dev.golat.agent.Component.RUNNABLE, 480_000L);
+        parts.put(dev.golat.agent.Component.WAITING, 1_000_000L);
+        parts.put(dev.golat.agent.Component.WAIT_SLEEP, 1_000_000L);
+        dev.golat.agent.ProbeSnapshot probe = new dev.golat.agent.ProbeSnapshot(0, "main.nap",
+                new dev.golat.agent.Counters(100, 100, 100, 0, 0, 0, 0, 0, 0),
+                new int[] {dev.golat.agent.Buckets.index(1_020_000)}, new long[] {100});
+        Latency nap = Snapshots.toLatency("nap", "main.nap", dev.golat.agent.BreakdownSnapshots.with(probe, 100, 0,
+                java.util.Map.of(dev.golat.agent.Component.RUNNING, 20_000L, dev.golat.agent.Component.WAITING,
+                        1_000_000L, dev.golat.agent.Component.WAIT_SLEEP, 1_000_000L),
+                List.of(new dev.golat.agent.ExemplarSnapshot(1_500_000, 4711, parts))), null);
+        HtmlReport report = new HtmlReport(dir, "NapIT");
+        report.add("naps", List.of(nap));
+        // WHEN
+        Element html = parse(report.write()).getDocumentElement();
+        // THEN one row per component not 0 at p99 (running always), three bars each, longer for the longer part
+        Element table = elements(html, "table").stream().filter(t -> t.getAttribute("class").equals("breakdown"))
+                .findFirst().orElseThrow();
+        assertThat(texts(table, "td")).filteredOn(t -> !Character.isDigit(t.charAt(0)))
+                .containsExactly("running", "waiting sleep");
+        List<Element> bars = elements(html, "rect").stream().filter(r -> r.getAttribute("class").startsWith("bar "))
+                .toList();
+        assertThat(bars).extracting(r -> r.getAttribute("class")).containsExactly("bar running", "bar running",
+                "bar running", "bar waiting-sleep", "bar waiting-sleep", "bar waiting-sleep");
+        assertThat(Integer.parseInt(bars.get(3).getAttribute("width")))
+                .isGreaterThan(40 * Integer.parseInt(bars.get(0).getAttribute("width")));
+        Element slowest = elements(html, "table").stream().filter(t -> t.getAttribute("class").equals("exemplars"))
+                .findFirst().orElseThrow();
+        assertThat(texts(slowest, "td")).containsExactly("1", "1.5 ms", "4711", "20 µs", "0 ns", "480 µs", "1 ms sleep",
+                "0 ns", "0 ns");
+    }
+
+    @Test
     void should_write_the_page_readable_by_everyone_and_leave_no_temporary_file() throws Exception {
         // GIVEN
         HtmlReport report = new HtmlReport(dir, "StmtIT");

@@ -87,6 +87,36 @@ class BreakdownTest {
     }
 
     @Test
+    void should_keep_a_live_latencys_components_live_so_that_rounds_can_be_driven_on_them() {
+        // GIVEN a live latency whose probe moves from 3 to 7 broken-down calls
+        AtomicReference<Latency> now = new AtomicReference<>(Snapshots.toLatency("nap", "main.nap",
+                BreakdownSnapshots.with(probe(0, "main.nap", 3, MS), 3, 0, Map.of(Component.RUNNING, 10_000L)), null));
+        int[] resets = {0};
+        Latency live = Latency.live("nap", "main.nap", now::get, () -> resets[0]++);
+        // WHEN a component is taken before the calls
+        Latency running = live.running();
+        Latency sleeping = live.waiting("sleep");
+        now.set(Snapshots.toLatency("nap", "main.nap",
+                BreakdownSnapshots.with(probe(0, "main.nap", 7, MS), 7, 0, Map.of(Component.RUNNING, 10_000L)), null));
+        // THEN it reads the current figures, is no snapshot, and resets the function's window
+        assertThat(running.count()).isEqualTo(7);
+        assertThat(running.snapshot()).isNotSameAs(running);
+        assertThat(running.snapshot().count()).isEqualTo(7);
+        assertThat(running.name()).isEqualTo("nap running").isEqualTo(running.snapshot().name());
+        assertThat(sleeping.name()).isEqualTo("nap waiting sleep");
+        assertThat(sleeping.count()).isEqualTo(7);
+        running.reset();
+        assertThat(resets[0]).isEqualTo(1);
+        // and a wrong wait class, or a latency traced without breakdown, fails when the view is taken
+        assertThatThrownBy(() -> live.waiting("mutex")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'mutex' is not a wait class");
+        Latency plain = Latency.live("h", "main.h", () -> Snapshots.toLatency("h", "main.h", probe(0, "main.h", 1, MS),
+                null));
+        assertThatThrownBy(plain::running).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("was traced without its breakdown");
+    }
+
+    @Test
     void should_add_up_the_breakdowns_of_a_generic_functions_instantiations_and_of_nodes() {
         FunctionPlan plan = new FunctionPlan("Hold", "main.Hold[...]",
                 List.of(plan("main.Hold[go.shape.int]", 0x4e2720), plan("main.Hold[go.shape.string]", 0x4e19c0)));
@@ -108,6 +138,61 @@ class BreakdownTest {
         Latency over = Latency.ofNodes("nap", nodes, null);
         assertThat(over.running().count()).isEqualTo(400);
         assertThat(over.node("node2").running().count()).isEqualTo(100);
+    }
+
+    @Test
+    void should_list_the_slowest_calls_with_their_goroutines_and_parts() {
+        // GIVEN two exemplars: 12.1 ms mostly on a channel, 3 ms mostly running
+        ProbeSnapshot s = BreakdownSnapshots.with(probe(0, "main.serve", 50, MS), 50, 0, Map.of(), List.of(
+                exemplar(12_100_000, 4711, Map.of(Component.RUNNING, 300_000L, Component.RUNNABLE, 600_000L,
+                        Component.WAITING, 11_200_000L, Component.WAIT_CHAN, 11_200_000L)),
+                exemplar(3_000_000, 12, Map.of(Component.RUNNING, 2_900_000L, Component.OFFCPU, 100_000L))));
+        // WHEN
+        Latency l = Snapshots.toLatency("serve", "main.serve", s, null);
+        // THEN
+        assertThat(l.exemplars()).extracting(Exemplar::goroutine).containsExactly(4711L, 12L);
+        Exemplar slowest = l.exemplars().get(0);
+        assertThat(slowest.duration()).isEqualTo(Duration.ofNanos(12_100_000));
+        assertThat(slowest.waitingNanos()).containsEntry("chan", 11_200_000L).containsEntry("sleep", 0L);
+        assertThat(slowest.waitingTotalNanos()).isEqualTo(11_200_000L);
+        assertThat(l.breakdown().slowest(2)).containsExactly(
+                "slowest call 12.1 ms: 300 µs running, 600 µs runnable, 11.2 ms waiting chan, goroutine 4711",
+                "2nd slowest call 3 ms: 2.9 ms running, 100 µs offCpu, goroutine 12");
+        assertThat(l.breakdown().slowest(1)).hasSize(1);
+    }
+
+    @Test
+    void should_keep_the_slowest_of_all_instantiations_exemplars() {
+        FunctionPlan plan = new FunctionPlan("Hold", "main.Hold[...]",
+                List.of(plan("main.Hold[go.shape.int]", 0x4e2720), plan("main.Hold[go.shape.string]", 0x4e19c0)));
+        List<dev.golat.agent.ExemplarSnapshot> a = new java.util.ArrayList<>();
+        List<dev.golat.agent.ExemplarSnapshot> b = new java.util.ArrayList<>();
+        for (int i = 8; i >= 1; i--) {
+            a.add(exemplar(i * 2 * MS, 100 + i, Map.of(Component.RUNNING, i * 2 * MS)));
+            b.add(exemplar((i * 2 + 1) * MS, 200 + i, Map.of(Component.RUNNING, (i * 2 + 1) * MS)));
+        }
+        Latency generic = Snapshots.toLatency("Hold", plan, List.of(
+                BreakdownSnapshots.with(probe(0, "main.Hold[go.shape.int]", 8, MS), 8, 0, Map.of(), a),
+                BreakdownSnapshots.with(probe(1, "main.Hold[go.shape.string]", 8, MS), 8, 0, Map.of(), b)), null);
+
+        assertThat(generic.exemplars()).hasSize(Breakdown.EXEMPLARS).extracting(Exemplar::nanos)
+                .containsExactly(17 * MS, 16 * MS, 15 * MS, 14 * MS, 13 * MS, 12 * MS, 11 * MS, 10 * MS);
+    }
+
+    @Test
+    void should_say_to_add_breakdown_true_for_exemplars() {
+        Latency l = Snapshots.toLatency("serve", "main.serve", probe(0, "main.serve", 10, 50_000), null);
+
+        assertThatThrownBy(l::exemplars).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("breakdown = true");
+    }
+
+    static dev.golat.agent.ExemplarSnapshot exemplar(long ns, long goid, Map<Component, Long> parts) {
+        Map<Component, Long> all = new java.util.EnumMap<>(Component.class);
+        for (Component c : Component.values()) {
+            all.put(c, parts.getOrDefault(c, 0L));
+        }
+        return new dev.golat.agent.ExemplarSnapshot(ns, goid, all);
     }
 
     private static ProbeSnapshot probe(int id, String function, long n, long nanos) {

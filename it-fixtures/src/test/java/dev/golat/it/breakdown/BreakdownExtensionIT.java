@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.container.GoContainer;
 import dev.golat.it.MiniJson;
+import dev.golat.it.SlowestCalls;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
 import dev.golat.junit.TraceLatency;
 import dev.golat.result.Breakdown;
+import dev.golat.result.Exemplar;
 import dev.golat.result.Latency;
 import dev.golat.testbins.GoTestBinaries;
 import java.time.Duration;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * workload in its container ({@code -mode breakdown}, see its breakdown.go), started by a signal once the probes
  * are attached, its calls' split read through {@link Latency#breakdown()} against the program's own clock of each
  * call (from just after the traced function's entry to just before its RET): a call that sleeps waits on its timer
- * for that long, a call blocked on a channel waits on the channel for that long, each within max(5%, 20 µs) at p50.
+ * for that long, a call blocked on a channel waits on the channel for that long, each within max(5%, 20 µs) at p50;
+ * the slowest calls ({@link Latency#exemplars()}) are the program's own slowest, on the goroutines it names.
  */
 @GoTest
 class BreakdownExtensionIT {
@@ -32,6 +35,13 @@ class BreakdownExtensionIT {
 
     @GoService
     static GoContainer waiter = workload("chan");
+
+    /** 800 calls on 4 goroutines, every 100th of each sleeping 20 ms (exemplar.go). */
+    @GoService
+    static GoContainer slowest = GoContainer.fromBinary(GoTestBinaries.program("workload"))
+            .withArgs("-mode", "breakdown", "-variant", "exemplar", "-n", "800", "-goroutines", "4", "-every", "100",
+                    "-sleep", "20ms", "-wait", "signal", "-hold", "-quiet")
+            .waitingForLogLine(".*ready pid=.*");
 
     /** The workload holds its calls until SIGUSR1 and stays up after its JSON line until the container stops. */
     private static GoContainer workload(String variant) {
@@ -72,6 +82,33 @@ class BreakdownExtensionIT {
         assertOnlyWaitClass(latency.breakdown(), "chan", own);
         assertThat(latency.stw().percentile(90)).as("no GC in the calls; %s", own).isZero();
     }
+
+    /**
+     * The slowest calls in a container, through {@link Latency#exemplars()}: exactly the program's eight slowest, on
+     * the goroutines it names, each duration between its own clocks and its states adding up to it.
+     */
+    // snippet:exemplars
+    @Test
+    @TraceLatency(value = "main.bdExemplar", service = "slowest", breakdown = true)
+    void the_slowest_calls_are_the_programs_with_their_goroutines(Latency latency) {
+        String own = run(slowest);
+        SlowestCalls top = SlowestCalls.top(SlowestCalls.parse(own), Breakdown.EXEMPLARS);
+
+        assertThat(latency.exemplars()).as(own).hasSize(Breakdown.EXEMPLARS);
+        for (Exemplar e : latency.exemplars()) {
+            SlowestCalls.Call call = top.take(e.goroutine(), e.nanos(), e);
+            long states = e.runningNanos() + e.offCpuNanos() + e.runnableNanos() + e.otherNanos()
+                    + e.waitingTotalNanos();
+            assertThat(states).as("states of %s add up to its duration within 1%% + 5 µs", e)
+                    .isBetween(e.nanos() - e.nanos() / 100 - 5_000, e.nanos() + e.nanos() / 100 + 5_000);
+            if (call.slow()) {
+                assertThat(e.waitingNanos().get("sleep")).as("%s asleep at least the 20 ms asked (%s)", e, call)
+                        .isBetween(20_000_000L - 20_000, e.nanos());
+            }
+        }
+        assertThat(latency.breakdown().slowest(1).get(0)).startsWith("slowest call ");
+    }
+    // end-snippet:exemplars
 
     /** Signals the workload to start its calls and waits (bounded) for its JSON line. */
     private static String run(GoContainer workload) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.it.GolatCli.Result;
 import dev.golat.it.MiniJson;
+import dev.golat.it.SlowestCalls;
 import dev.golat.testbins.GoTestBinaries;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * {@code golat trace --breakdown} as a user runs it (a separate JVM, the real agent, a real Go process): the
  * components in {@code --json} and the console's breakdown line, against the workload's own clock of each call
  * ({@code -mode breakdown}, see its breakdown.go): a sleeping call waits on its timer for that long, within
- * max(5%, 20 µs) at p50.
+ * max(5%, 20 µs) at p50; the slowest calls in {@code --json} are the program's own slowest (exemplar.go).
  */
 class TraceBreakdownIT {
     private static final String WORKLOAD = GoTestBinaries.program("workload").toString();
@@ -41,6 +42,27 @@ class TraceBreakdownIT {
         assertThat(r.stderr()).contains("golat trace: breaking each call down by goroutine state");
     }
 
+    /** The exemplars in {@code --json}: the program's eight slowest calls, on the goroutines it names. */
+    @Test
+    void json_holds_the_slowest_calls_with_the_programs_goroutines() throws Exception {
+        Result r = golat("trace", "main.bdExemplar", "--breakdown", "--json", "--exec", "--", WORKLOAD,
+                "-mode", "breakdown", "-variant", "exemplar", "-n", "800", "-goroutines", "4", "-every", "100",
+                "-sleep", "20ms", "-quiet");
+        assertThat(r.exit()).as("exit code; stderr:%n%s", r.stderr()).isZero();
+        String own = r.line("\"mode\":\"breakdown\"");
+        String traced = r.line("\"function\":\"main.bdExemplar\"");
+        SlowestCalls top = SlowestCalls.top(SlowestCalls.parse(own), 8);
+
+        Matcher m = Pattern.compile("\\{\"ns\":(\\d+),\"goroutine\":(\\d+),\"running\":(\\d+),").matcher(
+                traced.substring(traced.indexOf("\"exemplars\":[")));
+        int n = 0;
+        while (m.find()) {
+            top.take(Long.parseLong(m.group(2)), Long.parseLong(m.group(1)), m.group());
+            n++;
+        }
+        assertThat(n).as("exemplars in %s", traced).isEqualTo(8);
+    }
+
     @Test
     void the_console_prints_one_breakdown_line_per_function() throws Exception {
         Result r = golat("trace", "main.blockChan", "--breakdown", "--exec", "--", WORKLOAD,
@@ -55,6 +77,9 @@ class TraceBreakdownIT {
         long ours = Math.round(Double.parseDouble(m.group(1)) * 1_000_000);
         // the line rounds to 3 significant digits: 5 µs at 1 ms
         assertNear("waiting chan p50 (console)", ours, MiniJson.number(own, "inner.p50"), line, own);
+        assertThat(r.line("slowest call ")).as("the slowest call after the breakdown line")
+                .matches("slowest call [0-9.]+ [nµm]?s: [0-9.]+ [nµm]?s running, .*[0-9.]+ [nµm]?s waiting chan.*, goroutine"
+                        + " [1-9][0-9]*");
     }
 
     private static void assertNear(String what, long ours, long theirs, String traced, String own) {

@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
  * The README's duet: a baseline and a candidate build of stmtserver, started together, traced at once, driven
  * in ABBA rounds. The builds come from {@code -Dgolat.duet.baseline=PATH -Dgolat.duet.candidate=PATH} (a CI
  * job passes the build of main and the build of the change); without them both are go-testbins' stmtserver,
- * so the gate must not call them a regression.
+ * so the gate must not call them a regression. It gates p50 and p90: on the shared 2-core machine (load 14-18) the
+ * wall-time p99 of 20,000 calls a side sits on the cliff between normal and preempted calls, and its 95% interval
+ * spanned 0.35-1.37 between identical builds (inconclusive in 2 of 3 runs); p90 lies below the cliff (intervals
+ * within 0.90-1.08 in 3 runs of 3). A p99 gate there needs a quieter machine, more rounds, or running time.
  */
 @GoTest
 class StmtServerDuetIT {
@@ -39,11 +42,14 @@ class StmtServerDuetIT {
     void candidateIsNotSlower(@TraceLatency(value = "handleStmtExecute", service = "baseline") Latency base,
             @TraceLatency(value = "handleStmtExecute", service = "candidate") Latency cand) {
         try (StmtClient b = StmtClient.connect(BASE_PORT); StmtClient c = StmtClient.connect(CAND_PORT)) {
-            Duet.Result duet = Duet.of(base, cand).rounds(20)
+            for (StmtClient client : new StmtClient[] {b, c}) { // warm-up: a fresh process's first calls are its own
+                Load.of((w, i) -> client.exec("SELECT " + i)).calls(2_000).run();
+            }
+            Duet.Result duet = Duet.of(base, cand).rounds(40)
                     .witnessing(baseline.hostPid(), candidate.hostPid())
                     .run(side -> Load.of((w, i) -> (side == Duet.Side.BASELINE ? b : c).exec("SELECT " + i))
                             .calls(500).run());
-            assertThat(duet.candidate()).isNotSlowerThan(duet.baseline(), Gate.atPercentiles(50, 99).withTolerance(0.10));
+            assertThat(duet.candidate()).isNotSlowerThan(duet.baseline(), Gate.atPercentiles(50, 90).withTolerance(0.10));
         }
     }
 

@@ -61,6 +61,28 @@ class BaselineGateIT {
     }
 
     @Test
+    void a_broken_down_function_records_its_running_time_as_an_entry_of_its_own() throws Exception {
+        // WHEN a function traced with breakdown = true is recorded
+        Run r = run(Map.of("golat.baseline.mode", "record"), BrokenDownTestCase.class);
+        // THEN its wall time and its running time per call each get a baseline file
+        assertThat(r.failures()).isEmpty();
+        Path wall = dir.resolve("BrokenDownTestCase/executes/handleStmtExecute.hlog");
+        Path running = dir.resolve("BrokenDownTestCase/executes/handleStmtExecute_running.hlog");
+        assertThat(r.out).contains("golat: recorded the baseline of handleStmtExecute in BrokenDownTestCase.executes(): "
+                + wall + " (n=2000)").contains("golat: recorded the baseline of handleStmtExecute running in"
+                + " BrokenDownTestCase.executes(): " + running + " (n=");
+        Recording w = BaselineFile.read(wall);
+        Recording run = BaselineFile.read(running);
+        assertThat(run.name()).isEqualTo("handleStmtExecute running");
+        assertThat(run.info().function()).isEqualTo("main.(*clientConn).handleStmtExecute");
+        // one sample per broken-down call, each at most its wall time: running p50 below the wall p50
+        assertThat(run.count()).isBetween(1_900L, 2_000L);
+        assertThat(run.merged().getValueAtPercentile(50)).isLessThan(w.merged().getValueAtPercentile(50));
+        assertThat(w.witness().known()).isTrue();
+        assertThat(run.witness()).as("the window's CPU wait, as the wall time's").isEqualTo(w.witness());
+    }
+
+    @Test
     void compare_fails_on_a_regression_with_every_percentile_and_the_baseline_file() throws Exception {
         // GIVEN a recorded baseline, then doctored to be twice as fast: the real run is a 2x regression against it
         run(Map.of("golat.baseline.mode", "record"));
@@ -198,6 +220,10 @@ class BaselineGateIT {
     }
 
     private Run run(Map<String, String> settings) {
+        return run(settings, GatedTestCase.class);
+    }
+
+    private Run run(Map<String, String> settings, Class<?> fixture) {
         PrintStream saved = System.out;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -209,7 +235,7 @@ class BaselineGateIT {
             for (var e : settings.entrySet()) {
                 kit = kit.configurationParameter(e.getKey(), e.getValue());
             }
-            EngineExecutionResults results = kit.selectors(selectClass(GatedTestCase.class)).execute();
+            EngineExecutionResults results = kit.selectors(selectClass(fixture)).execute();
             return new Run(results, out.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(saved);
@@ -228,6 +254,29 @@ class BaselineGateIT {
         @TraceLatency("handleStmtExecute")
         // 25%: two container runs of this same binary, minutes apart, differed by up to 19% at p50 on the
         // (shared, 2-core) development machine; a stored baseline's tolerance must exceed that run-to-run spread
+        @LatencyBaseline(percentiles = 50, tolerance = 25)
+        void executes(Latency latency) {
+            try (StmtClient client = StmtClient.connect(PORT)) {
+                for (int i = 0; i < 200; i++) {
+                    client.exec("SELECT " + i); // warm-up, outside the window
+                }
+                latency.reset();
+                for (int i = 0; i < 2_000; i++) {
+                    client.exec("SELECT " + i + " + (1 * 2)");
+                }
+            }
+        }
+    }
+
+    @GoTest
+    static class BrokenDownTestCase {
+        static final int PORT = StmtClient.freePort();
+
+        @GoService
+        static GoContainer server = StmtServer.container("go1.23", PORT);
+
+        @Test
+        @TraceLatency(value = "handleStmtExecute", breakdown = true)
         @LatencyBaseline(percentiles = 50, tolerance = 25)
         void executes(Latency latency) {
             try (StmtClient client = StmtClient.connect(PORT)) {

@@ -4,6 +4,7 @@ package dev.golat.it.gates;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.agent.AgentSession;
+import dev.golat.agent.BreakdownSpec;
 import dev.golat.agent.HostAgent;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.agent.ProbeSpec;
@@ -19,8 +20,8 @@ import dev.golat.gate.Verdict;
 import dev.golat.it.StmtClient;
 import dev.golat.load.Load;
 import dev.golat.plan.Planner;
-import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
+import dev.golat.result.Snapshots;
 import dev.golat.testbins.GoTestBinaries;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -52,6 +53,9 @@ import org.junit.jupiter.api.Test;
  *       read back through {@link BaselineFile});</li>
  *   <li><b>duet</b>: baseline and candidate services traced at once, ABBA rounds.</li>
  * </ul>
+ * Then the breakdown set: the same cases with each call broken down by goroutine state, gated on wall time and on
+ * running time per call ({@code stored running}, {@code duet running}) in the same windows, so that a wall-time
+ * p99 the CPU hogs make undecidable shows beside the running p99 of the same calls.
  * CI runs {@value #DEFAULT_RUNS} run(s) per case of 20 rounds; the full proof is 20 runs of 40 rounds (the
  * {@code gate-proof} profile: {@code mvn verify -pl it-fixtures -am -Pgate-proof -Dit.test=GateProofBenchmarkIT
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false}).
@@ -66,7 +70,31 @@ class GateProofBenchmarkIT {
 
     static final double SLOW_BY = 0.2;
 
-    enum Kind { ABSOLUTE, STORED, DUET }
+    /** The gate kinds: wall time (absolute, stored, duet) and, in the breakdown set, running time per call. */
+    enum Kind {
+        ABSOLUTE("absolute"), STORED("stored"), STORED_RUNS("stored runs"), DUET("duet"),
+        STORED_RUNNING("stored running"), DUET_RUNNING("duet running");
+
+        final String label;
+
+        Kind(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * The breakdown set: the same cases with {@code breakdown = true} (each call split by goroutine state, ~2 µs
+     * a call), gated on wall time and on running time ({@code latency.running()}) of one window, side by side. Its
+     * noise sources ({@code golat.proof.running.noise}, default quiet and CPU hogs: the noise running time leaves
+     * out); the wall-time set above it is the proof as before, without breakdown. Its stored baselines hold
+     * {@value #BASELINE_RUNS} runs, each from a fresh process ({@code golat.baseline.mode=append}), and the candidate's
+     * window is judged as one more run: running time is steady enough within one process that the spread between
+     * processes dominates it (a first try against one recorded process called identical binaries' running p99 +26% a
+     * regression, quiet, at equal CPU wait), and only a baseline of runs knows that spread.
+     */
+    static final int BASELINE_RUNS = 5;
+    static final List<Noise> RUNNING_NOISE = java.util.Arrays.stream(System.getProperty("golat.proof.running.noise",
+            "QUIET,CPU").split(",")).map(String::strip).filter(x -> !x.isEmpty()).map(Noise::valueOf).toList();
 
     /** What runs on the machine from the middle of the window on. */
     enum Noise {
@@ -99,49 +127,88 @@ class GateProofBenchmarkIT {
         Path binary = GoTestBinaries.program("go1.23", "stmtserver");
         Path out = Path.of("target/golat-proof");
         Files.createDirectories(out);
-        Recording recorded;
-        try (Server first = Server.start(binary, 0)) {
-            recorded = record(first, binary, 2 * ROUNDS);
+        Map<String, Map<Kind, Tally>> table = new LinkedHashMap<>();
+        List<String> sets = List.of(System.getProperty("golat.proof.sets", "wall,breakdown").split(","));
+        if (sets.contains("wall")) {
+            proof(binary, out, false, List.of(Noise.values()), table);
         }
-        {
-            // The stored baseline: recorded quietly from a fresh process, written, and read back as a gate reads it.
-            Path file = out.resolve("handleStmtExecute.hlog");
-            BaselineFile.write(file, recorded);
-            Recording stored = BaselineFile.read(file);
-            Histogram quiet = stored.merged();
-            long median = quiet.getValueAtPercentile(50);
-            long threshold = Math.round(1.25 * quiet.getValueAtPercentile(99));
-            System.out.printf(Locale.ROOT, "%ngate proof: stored baseline %s: n=%,d p50=%,d ns p99=%,d ns (%s); absolute"
-                    + " threshold %,d ns; slowed candidate: -slow-by %s; load %s%n", file, stored.count(), median,
-                    quiet.getValueAtPercentile(99), stored.witness().describe(), threshold, SLOW_BY, loadAverage());
+        if (sets.contains("breakdown")) {
+            proof(binary, out, true, RUNNING_NOISE, table);
+        }
+        print(table);
+        assertThat(table).hasSize((sets.contains("wall") ? 6 : 0) + (sets.contains("breakdown") ? 2 * RUNNING_NOISE.size() : 0));
+    }
 
-            Map<String, Map<Kind, Tally>> table = new LinkedHashMap<>();
-            for (double slowdown : List.of(0.0, SLOW_BY)) {
-                for (Noise noisy : Noise.values()) {
-                    String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
-                            + ", " + noisy.label;
-                    Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
-                    for (Kind k : Kind.values()) {
-                        tallies.put(k, new Tally());
-                    }
-                    table.put(key, tallies);
-                    for (int run = 0; run < RUNS; run++) {
-                        // both sides fresh each run: a long-running process differs from a new one (heap, tables)
-                        try (Server base = Server.start(binary, 0); Server cand = Server.start(binary, slowdown)) {
-                            one(base, cand, stored, threshold, noisy, run, tallies);
-                        }
+    /** One set of cases: wall-time gates without breakdown, or wall and running gates with it. */
+    private static void proof(Path binary, Path out, boolean breakdown, List<Noise> noises,
+            Map<String, Map<Kind, Tally>> table) throws Exception {
+        Recording[] recorded;
+        if (!breakdown) {
+            try (Server first = Server.start(binary, 0, false)) {
+                recorded = record(first, binary, 2 * ROUNDS);
+            }
+        } else {
+            // a baseline of runs: each from a fresh process, its rounds merged into one window, as mode=append keeps it
+            List<Recording> walls = new ArrayList<>();
+            List<Recording> runs = new ArrayList<>();
+            for (int i = 0; i < BASELINE_RUNS; i++) {
+                try (Server first = Server.start(binary, 0, true)) {
+                    Recording[] one = record(first, binary, Math.max(2, 2 * ROUNDS / BASELINE_RUNS));
+                    walls.add(one[0]);
+                    runs.add(one[1]);
+                }
+            }
+            recorded = new Recording[] {asRuns(walls), asRuns(runs)};
+        }
+        // The stored baselines: recorded quietly from a fresh process, written, and read back as a gate reads them.
+        Path file = out.resolve(breakdown ? "breakdown/handleStmtExecute.hlog" : "handleStmtExecute.hlog");
+        Files.createDirectories(file.getParent());
+        BaselineFile.write(file, recorded[0]);
+        Recording stored = BaselineFile.read(file);
+        Recording storedRunning = null;
+        if (breakdown) {
+            Path running = out.resolve("breakdown/handleStmtExecute_running.hlog");
+            BaselineFile.write(running, recorded[1]);
+            storedRunning = BaselineFile.read(running);
+        }
+        Histogram quiet = stored.merged();
+        long median = quiet.getValueAtPercentile(50);
+        long threshold = Math.round(1.25 * quiet.getValueAtPercentile(99));
+        System.out.printf(Locale.ROOT, "%ngate proof%s: stored baseline %s: n=%,d p50=%,d ns p99=%,d ns (%s)%s; absolute"
+                + " threshold %,d ns; slowed candidate: -slow-by %s; load %s%n", breakdown ? " (breakdown on)" : "", file,
+                stored.count(), median, quiet.getValueAtPercentile(99), stored.witness().describe(),
+                storedRunning == null ? "" : String.format(Locale.ROOT, "; running p50=%,d ns p99=%,d ns",
+                        storedRunning.merged().getValueAtPercentile(50), storedRunning.merged().getValueAtPercentile(99)),
+                threshold, SLOW_BY, loadAverage());
+        for (double slowdown : List.of(0.0, SLOW_BY)) {
+            for (Noise noisy : noises) {
+                String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
+                        + ", " + noisy.label + (breakdown ? " [bd]" : "");
+                Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
+                for (Kind k : breakdown ? List.of(Kind.STORED_RUNS, Kind.DUET, Kind.STORED_RUNNING, Kind.DUET_RUNNING)
+                        : List.of(Kind.ABSOLUTE, Kind.STORED, Kind.DUET)) {
+                    tallies.put(k, new Tally());
+                }
+                table.put(key, tallies);
+                for (int run = 0; run < RUNS; run++) {
+                    // both sides fresh each run: a long-running process differs from a new one (heap, tables)
+                    try (Server base = Server.start(binary, 0, breakdown);
+                            Server cand = Server.start(binary, slowdown, breakdown)) {
+                        one(base, cand, stored, storedRunning, threshold, noisy, run, tallies);
                     }
                 }
             }
-            print(table);
-            assertThat(table).hasSize(6);
         }
     }
 
-    private static void one(Server base, Server cand, Recording stored, long threshold, Noise noisy, int run,
-            Map<Kind, Tally> tallies) throws Exception {
+    private static void one(Server base, Server cand, Recording stored, Recording storedRunning, long threshold,
+            Noise noisy, int run, Map<Kind, Tally> tallies) throws Exception {
         List<Process> hogs = new ArrayList<>();
         AtomicInteger rounds = new AtomicInteger();
+        // with breakdown on: each round's running time, from the same snapshots as its wall time
+        Map<Duet.Side, List<Histogram>> running = new EnumMap<>(Duet.Side.class);
+        running.put(Duet.Side.BASELINE, new ArrayList<>());
+        running.put(Duet.Side.CANDIDATE, new ArrayList<>());
         try {
             Duet.Result duet = Duet.of(base.latency, cand.latency).rounds(ROUNDS).seed(run).witnessing(base.pid(), cand.pid())
                     .run(side -> {
@@ -149,51 +216,101 @@ class GateProofBenchmarkIT {
                             hogs.addAll(noisy == Noise.CPU ? Hog.cpu(Runtime.getRuntime().availableProcessors())
                                     : Hog.memory());
                         }
-                        (side == Duet.Side.BASELINE ? base : cand).drive(PER_ROUND);
+                        Server s = side == Duet.Side.BASELINE ? base : cand;
+                        Histogram start = s.breakdown ? s.latency.running().histogram() : null;
+                        s.drive(PER_ROUND);
+                        if (s.breakdown) {
+                            Histogram end = s.latency.running().histogram();
+                            end.subtract(start);
+                            running.get(side).add(end);
+                        }
                     });
             Recording candidate = duet.candidate();
-            long p99 = candidate.merged().getValueAtPercentile(99);
-            tallies.get(Kind.ABSOLUTE).add("p99", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
-            tallies.get(Kind.ABSOLUTE).add("all", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
-            tally(tallies.get(Kind.STORED), GATE.compare(stored, candidate));
-            tally(tallies.get(Kind.DUET), GATE.compare(duet.baseline(), candidate));
+            if (tallies.containsKey(Kind.ABSOLUTE)) {
+                long p99 = candidate.merged().getValueAtPercentile(99);
+                tallies.get(Kind.ABSOLUTE).add("p99", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
+                tallies.get(Kind.ABSOLUTE).add("all", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
+            }
+            if (storedRunning == null) {
+                tally("stored", tallies.get(Kind.STORED), GATE.compare(stored, candidate));
+            } else { // against a baseline of runs, the candidate's window is one more run
+                tally("stored runs", tallies.get(Kind.STORED_RUNS), GATE.compare(stored, Recording.of(FUNCTION,
+                        candidate.merged(), candidate.info(), candidate.witness())));
+            }
+            tally("duet", tallies.get(Kind.DUET), GATE.compare(duet.baseline(), candidate));
+            if (storedRunning != null) {
+                // running time carries the window's CPU wait too: preemption also lengthens the time on a CPU (a
+                // resumed thread refills its caches; without the witness CPU hogs once read as +10.8% at p50)
+                String name = storedRunning.name();
+                Recording bRun = new Recording(name, running.get(Duet.Side.BASELINE), duet.baseline().info(),
+                        duet.baseline().witness());
+                Recording cRun = new Recording(name, running.get(Duet.Side.CANDIDATE), candidate.info(),
+                        candidate.witness());
+                tally("stored running", tallies.get(Kind.STORED_RUNNING), GATE.compare(storedRunning,
+                        Recording.of(name, cRun.merged(), cRun.info(), cRun.witness())), name);
+                tally("duet running", tallies.get(Kind.DUET_RUNNING), GATE.compare(bRun, cRun), name);
+            }
         } finally {
             Hog.stop(hogs);
         }
     }
 
-    private static void tally(Tally t, GateReport r) {
-        t.add("p50", r.result(FUNCTION, 50).verdict());
-        t.add("p99", r.result(FUNCTION, 99).verdict());
+    private static void tally(String kind, Tally t, GateReport r) {
+        tally(kind, t, r, FUNCTION);
+    }
+
+    private static void tally(String kind, Tally t, GateReport r, String name) {
+        t.add("p50", r.result(name, 50).verdict());
+        t.add("p99", r.result(name, 99).verdict());
         t.add("all", r.verdict());
         if (r.verdict() != Verdict.PASS) {
-            System.out.print(r.table());
+            System.out.print(kind + ": " + r.table());
         }
     }
 
-    private static Recording record(Server s, Path binary, int rounds) {
+    /** Runs (one recording each, their rounds merged) as one baseline of runs, their witnesses summed. */
+    private static Recording asRuns(List<Recording> runs) {
+        NoiseWitness w = NoiseWitness.NONE;
+        for (Recording r : runs) {
+            w = w.plus(r.witness());
+        }
+        return new Recording(runs.get(0).name(), runs.stream().map(Recording::merged).toList(), runs.get(0).info(), w);
+    }
+
+    /** The quiet baseline: the wall time, and with breakdown on the running time of the same rounds. */
+    private static Recording[] record(Server s, Path binary, int rounds) {
         s.latency.reset();
         NoiseWitness before = NoiseWitness.read(s.pid());
         List<Histogram> hs = new ArrayList<>();
+        List<Histogram> run = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
-            Histogram start = s.latency.histogram();
+            Latency start = s.latency.snapshot();
             s.drive(PER_ROUND);
-            Histogram end = s.latency.histogram();
-            end.subtract(start);
-            hs.add(end);
+            Latency end = s.latency.snapshot();
+            Histogram wall = end.histogram();
+            wall.subtract(start.histogram());
+            hs.add(wall);
+            if (s.breakdown) {
+                Histogram r = end.running().histogram();
+                r.subtract(start.running().histogram());
+                run.add(r);
+            }
         }
         GoBinary b = GoBinary.open(binary);
-        return new Recording(FUNCTION, hs, RecordingInfo.here("GateProofBenchmarkIT", s.latency.function(),
-                b.goVersion().raw(), b.buildId()), NoiseWitness.read(s.pid()).minus(before));
+        RecordingInfo info = RecordingInfo.here("GateProofBenchmarkIT", s.latency.function(), b.goVersion().raw(),
+                b.buildId());
+        Recording wall = new Recording(FUNCTION, hs, info, NoiseWitness.read(s.pid()).minus(before));
+        return new Recording[] {wall, s.breakdown ? new Recording(s.latency.running().name(), run, info, wall.witness())
+                : null};
     }
 
     private static void print(Map<String, Map<Kind, Tally>> table) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "%ngate proof: verdicts pass/regression/inconclusive over %d run(s) per case, %d rounds x %,d statements"
                         + " per side, tolerance 10%%, alpha 0.05; load %s%n", RUNS, ROUNDS, PER_ROUND, loadAverage()));
-        sb.append(String.format(Locale.ROOT, "%-28s %-9s %-9s %-9s %-9s%n", "case", "gate", "p50", "p99", "overall"));
+        sb.append(String.format(Locale.ROOT, "%-33s %-14s %-9s %-9s %-9s%n", "case", "gate", "p50", "p99", "overall"));
         table.forEach((key, tallies) -> tallies.forEach((kind, t) -> sb.append(String.format(Locale.ROOT,
-                "%-28s %-9s %-9s %-9s %-9s%n", key, kind.name().toLowerCase(Locale.ROOT),
+                "%-33s %-14s %-9s %-9s %-9s%n", key, kind.label,
                 kind == Kind.ABSOLUTE ? "-" : t.cell("p50"), t.cell("p99"), t.cell("all")))));
         System.out.print(sb);
     }
@@ -215,18 +332,23 @@ class GateProofBenchmarkIT {
         final AgentSession agent;
         final Latency latency;
         final StmtClient[] clients = new StmtClient[2];
+        final boolean breakdown;
+        private final String function;
 
-        private Server(Process process, int port, AgentSession agent, String function) {
+        private Server(Process process, int port, AgentSession agent, String function, boolean breakdown) {
             this.process = process;
             this.port = port;
             this.agent = agent;
+            this.function = function;
+            this.breakdown = breakdown;
             this.latency = Latency.live(FUNCTION, function, this::snapshot, agent::reset);
             for (int i = 0; i < clients.length; i++) {
                 clients[i] = StmtClient.connect(port);
             }
         }
 
-        static Server start(Path binary, double slowBy) throws IOException {
+        /** With {@code breakdown}, each call is also split by goroutine state (as {@code breakdown = true} does). */
+        static Server start(Path binary, double slowBy, boolean breakdown) throws IOException {
             Process p = new ProcessBuilder(binary.toString(), "-addr", "127.0.0.1:0", "-slow-by", Double.toString(slowBy))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             AgentSession agent = null;
@@ -236,11 +358,13 @@ class GateProofBenchmarkIT {
                 if (line == null || !line.startsWith("listening on 127.0.0.1:")) {
                     throw new IllegalStateException("stmtserver did not say 'listening on 127.0.0.1:<port>' but: " + line);
                 }
-                var plan = Planner.of(binary).plan(FUNCTION);
+                Planner planner = Planner.of(binary);
+                var plan = planner.plan(FUNCTION);
                 agent = HostAgent.start();
-                agent.start(p.pid(), binary.toString(), List.of(ProbeSpec.of(0, plan)));
+                agent.start(p.pid(), binary.toString(), List.of(ProbeSpec.of(0, plan).withBreakdown(breakdown)), List.of(),
+                        breakdown ? BreakdownSpec.of(planner.planBreakdown()) : null);
                 return new Server(p, Integer.parseInt(line.substring("listening on 127.0.0.1:".length()).strip()), agent,
-                        plan.function());
+                        plan.function(), breakdown);
             } catch (RuntimeException | IOException e) {
                 if (agent != null) {
                     agent.close();
@@ -256,8 +380,7 @@ class GateProofBenchmarkIT {
 
         private Latency snapshot() {
             ProbeSnapshot s = agent.snapshot().get(0);
-            return Latency.of(FUNCTION, latency == null ? FUNCTION : latency.function(), s.toHistogram(),
-                    CallCounts.of(s.counters()), null);
+            return Snapshots.toLatency(FUNCTION, function, s, null);
         }
 
         void drive(int statements) {
