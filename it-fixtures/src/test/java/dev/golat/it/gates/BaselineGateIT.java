@@ -213,8 +213,20 @@ class BaselineGateIT {
     }
 
     record Run(EngineExecutionResults results, String out) {
+        /** The test's failures; a fixture class that could not even start (its services) fails this run outright. */
         List<Throwable> failures() {
-            return results.testEvents().failed().stream().map(Event::getPayload).flatMap(java.util.Optional::stream)
+            List<Throwable> setup = thrown(results.containerEvents().failed().stream());
+            if (!setup.isEmpty()) {
+                AssertionError e = new AssertionError("the fixture class failed before or after its test: " + setup.get(0)
+                        + System.lineSeparator() + out, setup.get(0));
+                setup.stream().skip(1).forEach(e::addSuppressed);
+                throw e;
+            }
+            return thrown(results.testEvents().failed().stream());
+        }
+
+        private static List<Throwable> thrown(java.util.stream.Stream<Event> failed) {
+            return failed.map(Event::getPayload).flatMap(java.util.Optional::stream)
                     .map(p -> ((TestExecutionResult) p).getThrowable().orElseThrow()).toList();
         }
     }
@@ -256,15 +268,7 @@ class BaselineGateIT {
         // (shared, 2-core) development machine; a stored baseline's tolerance must exceed that run-to-run spread
         @LatencyBaseline(percentiles = 50, tolerance = 25)
         void executes(Latency latency) {
-            try (StmtClient client = StmtClient.connect(PORT)) {
-                for (int i = 0; i < 200; i++) {
-                    client.exec("SELECT " + i); // warm-up, outside the window
-                }
-                latency.reset();
-                for (int i = 0; i < 2_000; i++) {
-                    client.exec("SELECT " + i + " + (1 * 2)");
-                }
-            }
+            drive(PORT, latency);
         }
     }
 
@@ -279,14 +283,19 @@ class BaselineGateIT {
         @TraceLatency(value = "handleStmtExecute", breakdown = true)
         @LatencyBaseline(percentiles = 50, tolerance = 25)
         void executes(Latency latency) {
-            try (StmtClient client = StmtClient.connect(PORT)) {
-                for (int i = 0; i < 200; i++) {
-                    client.exec("SELECT " + i); // warm-up, outside the window
-                }
-                latency.reset();
-                for (int i = 0; i < 2_000; i++) {
-                    client.exec("SELECT " + i + " + (1 * 2)");
-                }
+            drive(PORT, latency);
+        }
+    }
+
+    /** 200 warm-up statements outside the window, then the 2,000 the fixtures' baselines hold. */
+    static void drive(int port, Latency latency) {
+        try (StmtClient client = StmtClient.connect(port)) {
+            for (int i = 0; i < 200; i++) {
+                client.exec("SELECT " + i); // warm-up, outside the window
+            }
+            latency.reset();
+            for (int i = 0; i < 2_000; i++) {
+                client.exec("SELECT " + i + " + (1 * 2)");
             }
         }
     }
