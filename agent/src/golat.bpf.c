@@ -157,7 +157,9 @@ struct {
  * (ctx->ip, set to the breakpoint's address before the handlers run) names the site as well, so
  * each site learns its cookie once and later hits read it from one word of the sites table. The
  * loader turns this off (hot.by_ip = 0) when two probes share a site in one role (one address,
- * two cookies); so does calibration, which probes the agent's own address space.
+ * two cookies); so does calibration, which probes the agent's own address space. The words are
+ * never cleared: a target that execs its own PIE binary again (new load address) keeps old ones,
+ * wrong only for a new site whose address equals an old site's of the same role.
  */
 static __always_inline __u64 site_cookie(struct pt_regs *ctx, __u64 role)
 {
