@@ -133,6 +133,11 @@ int agent_link_one(struct agent *a, struct bpf_program *prog, const char *path,
 
 /* maps.c */
 int agent_snapshot(struct agent *a);
+/* Reports "exit PID" (and detaches) when the target has exited or begun to. */
+void agent_check_target(struct agent *a);
+/* proc.c: the target as /proc shows it in the agent's pid namespace. */
+int proc_target_exiting(pid_t pid);
+int proc_schedstat(pid_t pid);
 int agent_reset(struct agent *a);
 int agent_take(struct agent *a);
 size_t slot_table_size(const struct agent *a);

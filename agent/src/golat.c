@@ -49,6 +49,16 @@ static void target_exited(struct agent *a)
 	fflush(stdout);
 }
 
+void agent_check_target(struct agent *a)
+{
+	struct pollfd fd = { .fd = a->pidfd, .events = POLLIN };
+
+	if (a->pidfd < 0)
+		return;
+	if (poll(&fd, 1, 0) > 0 || proc_target_exiting(a->target_pid))
+		target_exited(a);
+}
+
 /*
  * Runs every complete line in buf (len bytes, NUL-terminated) and keeps the
  * rest. Returns 0 to go on, 1 on a fatal error (reported), -1 on quit.

@@ -445,18 +445,27 @@ static int cmd_attach(struct agent *a, char *arg)
 	return agent_attach(a);
 }
 
+/* The target's exit comes first, so a window that ended with the process says so. */
 static int cmd_snapshot(struct agent *a, char *arg)
 {
+	agent_check_target(a);
 	return agent_snapshot(a);
 }
 
 static int cmd_reset(struct agent *a, char *arg)
 {
+	agent_check_target(a);
 	return agent_reset(a);
+}
+
+static int cmd_schedstat(struct agent *a, char *arg)
+{
+	return proc_schedstat(a->target_pid);
 }
 
 static int cmd_take(struct agent *a, char *arg)
 {
+	agent_check_target(a);
 	return agent_take(a);
 }
 
@@ -496,6 +505,7 @@ static const struct command commands[] = {
 	{ "reset", SERVING, cmd_reset },
 	{ "take", SERVING, cmd_take },
 	{ "calibrate", SERVING, cmd_calibrate },
+	{ "schedstat", SERVING, cmd_schedstat },
 	{ "quit", ANY, cmd_quit },
 };
 

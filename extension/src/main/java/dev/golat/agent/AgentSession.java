@@ -50,6 +50,7 @@ public final class AgentSession implements AutoCloseable {
     private boolean attached;
     private boolean closed;
     private boolean targetExited;
+    private long targetPid; // as the agent's pid namespace numbers it
     private java.util.function.Supplier<String> whyGone = () -> "";
     private String gone; // set once the agent is found gone: every later call fails with it
 
@@ -163,6 +164,7 @@ public final class AgentSession implements AutoCloseable {
         if (attached) {
             throw new IllegalStateException("agent session already started");
         }
+        targetPid = pid;
         if (probes.isEmpty() && spans.isEmpty()) {
             throw new IllegalArgumentException("no probes to attach to pid " + pid);
         }
@@ -271,6 +273,26 @@ public final class AgentSession implements AutoCloseable {
         return ProbeBias.parse(answer("calibrate"));
     }
 
+    /** The target's threads' CPU time and CPU wait so far, as the agent reads them ({@code schedstat}). */
+    public record Schedstat(long cpuNanos, long waitNanos, int threads) {}
+
+    /**
+     * The sums over the target's threads of {@code /proc/PID/task/TID/schedstat}, read by the agent in its own pid
+     * namespace (inside the service's container): the service's figures whichever Docker daemon started it;
+     * {@code threads} is 0 when the target is gone.
+     */
+    public Schedstat schedstat() {
+        requireAttached("schedstat");
+        send("schedstat");
+        String line = answer("schedstat");
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("schedstat cpu=(\\d+) wait=(\\d+) threads=(\\d+)").matcher(line);
+        if (!m.matches()) {
+            throw unexpected(line, "schedstat cpu=<ns> wait=<ns> threads=<n>");
+        }
+        return new Schedstat(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Integer.parseInt(m.group(3)));
+    }
+
     /** Zeroes counters and histograms; calls in flight across the reset are counted stale, not measured. */
     public void reset() {
         requireAttached("reset");
@@ -289,6 +311,23 @@ public final class AgentSession implements AutoCloseable {
     /** Whether the agent reported that the target exited (its probes are then detached; snapshots still work). */
     public boolean targetExited() {
         return targetExited;
+    }
+
+    /**
+     * Why the target exited while it was traced, for a client to whom that is a fault (a service under test): the
+     * transport's account of it (a service's container: its exit code and last log lines), else the agent's own
+     * report. Remembered: every later command fails with it.
+     *
+     * @param noticedAt the command whose answer reported the exit, for the message
+     */
+    public String targetExitFault(String noticedAt) {
+        String why = diagnose(noticedAt);
+        if (why == null) {
+            gone = "the target process " + (targetPid > 0 ? "(pid " + targetPid + ") " : "")
+                    + "exited while it was traced (the agent reported it in its answer to " + noticedAt + ")";
+            why = gone;
+        }
+        return why;
     }
 
     /** Sends {@code quit} and waits for {@code bye}, then closes the transport (which kills a stuck agent). */

@@ -235,17 +235,19 @@ public final class ProbeSet {
         Map<Integer, ProbeSnapshot> byId = new LinkedHashMap<>();
         snapshot.forEach(s -> byId.put(s.id(), s));
         Map<String, List<ProbeSnapshot>> result = new LinkedHashMap<>();
-        for (Entry e : byName.values()) {
+        // By every name: a function a glob selected after it was named on its own is one entry under two names.
+        for (Map.Entry<String, Entry> named : byName.entrySet()) {
+            Entry e = named.getValue();
             List<ProbeSnapshot> each = new ArrayList<>();
             for (int id : e.ids()) {
                 ProbeSnapshot s = byId.get(id);
                 if (s == null) {
-                    throw new AgentException("SESSION", "the agent's snapshot has no figures for " + e.name()
+                    throw new AgentException("SESSION", "the agent's snapshot has no figures for " + named.getKey()
                             + " (id " + id + "); it has ids " + byId.keySet());
                 }
                 each.add(s);
             }
-            result.put(e.name(), List.copyOf(each));
+            result.put(named.getKey(), List.copyOf(each));
         }
         return result;
     }

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
  * each block, and a burst of noise lands in one round of one side, where the gate's round bootstrap sees it
  * as one outlying round rather than as thousands of independent slow calls. Each round is one call of the
  * test's {@code round} action for one side; its calls are the difference of that side's histogram before
- * and after. When the services' pids are given, each side's CPU wait is summed over its own rounds.
+ * and after. Each side's CPU wait is summed over its own rounds: read from the service behind each latency golat
+ * handed the test ({@link NoiseWitness#of(Latency)}), or from the sources {@link #witnessing} names.
  *
  * <pre>{@code
  * Duet.Result duet = Duet.of(baseline, candidate).rounds(20).run(side -> drive(side == BASELINE ? basePort : candPort, 500));
@@ -36,19 +37,19 @@ public final class Duet {
     private final Latency candidate;
     private final int rounds;
     private final long seed;
-    private final long baselinePid;
-    private final long candidatePid;
+    private final NoiseWitness.Source baselineWitness; // null: the latency's own, if golat knows its service
+    private final NoiseWitness.Source candidateWitness;
     private final RecordingInfo baselineInfo;
     private final RecordingInfo candidateInfo;
 
-    private Duet(Latency baseline, Latency candidate, int rounds, long seed, long baselinePid, long candidatePid,
-            RecordingInfo baselineInfo, RecordingInfo candidateInfo) {
+    private Duet(Latency baseline, Latency candidate, int rounds, long seed, NoiseWitness.Source baselineWitness,
+            NoiseWitness.Source candidateWitness, RecordingInfo baselineInfo, RecordingInfo candidateInfo) {
         this.baseline = baseline;
         this.candidate = candidate;
         this.rounds = rounds;
         this.seed = seed;
-        this.baselinePid = baselinePid;
-        this.candidatePid = candidatePid;
+        this.baselineWitness = baselineWitness;
+        this.candidateWitness = candidateWitness;
         this.baselineInfo = baselineInfo;
         this.candidateInfo = candidateInfo;
     }
@@ -66,7 +67,7 @@ public final class Duet {
                         + l.name() + "): a snapshot does not change while the rounds run");
             }
         }
-        return new Duet(baseline, candidate, 20, 1, 0, 0, null, null);
+        return new Duet(baseline, candidate, 20, 1, null, null, null, null);
     }
 
     /** Rounds per side (even: they come in ABBA blocks); default 20. */
@@ -74,26 +75,35 @@ public final class Duet {
         if (perSide < 2 || perSide % 2 != 0) {
             throw new IllegalArgumentException("rounds per side must be even and at least 2 (ABBA blocks), was " + perSide);
         }
-        return new Duet(baseline, candidate, perSide, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+        return new Duet(baseline, candidate, perSide, seed, baselineWitness, candidateWitness, baselineInfo, candidateInfo);
     }
 
     /** The seed that orients the ABBA blocks. */
     public Duet seed(long seed) {
-        return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+        return new Duet(baseline, candidate, rounds, seed, baselineWitness, candidateWitness, baselineInfo, candidateInfo);
     }
 
     /**
-     * The services' pids on this host (e.g. {@code GoContainer.hostPid()}), for the CPU-wait witness. Give them for a
-     * duet on running time too ({@code Duet.of(base.running(), cand.running())}): running time leaves out the wait
-     * itself, but a preempted thread resumes with cold caches, so the machine's noise still reaches it.
+     * The pids of the two sides' processes on this host, for the CPU-wait witness. Not needed for the latencies golat
+     * hands a test, nor for their breakdown components ({@code Duet.of(base.running(), cand.running())}): each already
+     * reads its own service's ({@link NoiseWitness#of(Latency)}), where the service runs. The witness matters for a
+     * duet on running time too: running time leaves out the wait itself, but a preempted thread resumes with cold
+     * caches, so the machine's noise still reaches it.
      */
     public Duet witnessing(long baselinePid, long candidatePid) {
-        return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+        return witnessing(NoiseWitness.ofPid(baselinePid), NoiseWitness.ofPid(candidatePid));
+    }
+
+    /** Where each side's CPU-wait witness is read (by default each latency's own, when golat knows its service). */
+    public Duet witnessing(NoiseWitness.Source baselineWitness, NoiseWitness.Source candidateWitness) {
+        Objects.requireNonNull(baselineWitness, "baselineWitness");
+        Objects.requireNonNull(candidateWitness, "candidateWitness");
+        return new Duet(baseline, candidate, rounds, seed, baselineWitness, candidateWitness, baselineInfo, candidateInfo);
     }
 
     /** Where each side came from (Go version, build id), shown by the gate. */
     public Duet describedAs(RecordingInfo baselineInfo, RecordingInfo candidateInfo) {
-        return new Duet(baseline, candidate, rounds, seed, baselinePid, candidatePid, baselineInfo, candidateInfo);
+        return new Duet(baseline, candidate, rounds, seed, baselineWitness, candidateWitness, baselineInfo, candidateInfo);
     }
 
     /** The order of {@code rounds} rounds per side: ABBA blocks, each block's first side drawn from the seed. */
@@ -114,23 +124,37 @@ public final class Duet {
         List<Histogram> base = new ArrayList<>();
         List<Histogram> cand = new ArrayList<>();
         NoiseWitness[] waits = {NoiseWitness.NONE, NoiseWitness.NONE};
+        NoiseWitness.Source[] witness = {witness(baselineWitness, baseline), witness(candidateWitness, candidate)};
         for (Side side : order) {
             Latency l = side == Side.BASELINE ? baseline : candidate;
-            long pid = side == Side.BASELINE ? baselinePid : candidatePid;
-            NoiseWitness before = pid > 0 ? NoiseWitness.read(pid) : NoiseWitness.NONE;
+            NoiseWitness.Source w = witness[side.ordinal()];
+            NoiseWitness before = w == null ? NoiseWitness.NONE : w.read();
             Histogram start = l.histogram();
             round.accept(side);
             Histogram end = l.histogram();
-            if (pid > 0) {
-                waits[side.ordinal()] = waits[side.ordinal()].plus(NoiseWitness.read(pid).minus(before));
+            if (w != null && before.known()) {
+                NoiseWitness after = w.read();
+                // One side that cannot be read in some round is unknown for the whole run, not undercounted.
+                waits[side.ordinal()] = after.known() && waits[side.ordinal()] != null
+                        ? waits[side.ordinal()].plus(after.minus(before)) : null;
+            } else if (w != null) {
+                waits[side.ordinal()] = null;
             }
             Histogram delta = end.copy();
             delta.subtract(start);
             (side == Side.BASELINE ? base : cand).add(delta);
         }
-        return new Result(new Recording(baseline.name(), base, info(baselineInfo, baseline, "duet baseline"), waits[0]),
-                new Recording(candidate.name(), cand, info(candidateInfo, candidate, "duet candidate"), waits[1]),
+        return new Result(new Recording(baseline.name(), base, info(baselineInfo, baseline, "duet baseline"), known(waits[0])),
+                new Recording(candidate.name(), cand, info(candidateInfo, candidate, "duet candidate"), known(waits[1])),
                 List.copyOf(order));
+    }
+
+    private static NoiseWitness.Source witness(NoiseWitness.Source given, Latency l) {
+        return given != null ? given : NoiseWitness.of(l).orElse(null);
+    }
+
+    private static NoiseWitness known(NoiseWitness w) {
+        return w == null ? NoiseWitness.NONE : w;
     }
 
     private static RecordingInfo info(RecordingInfo given, Latency l, String test) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.gate;
 
+import dev.golat.result.Latency;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,6 +27,28 @@ import java.util.stream.Stream;
 public record NoiseWitness(long cpuNanos, long waitNanos, int threads) {
 
     public static final NoiseWitness NONE = new NoiseWitness(0, 0, 0);
+
+    /** Where a service's running totals come from: read at the start and at the end of each window. */
+    @FunctionalInterface
+    public interface Source {
+        /** The totals so far ({@link #NONE} when they cannot be read). */
+        NoiseWitness read();
+    }
+
+    /** The totals of a process of this host, by its pid here ({@link #read(long)}). */
+    public static Source ofPid(long pid) {
+        return () -> read(pid);
+    }
+
+    /**
+     * The witness of the service behind a live {@link Latency} that golat handed a test method: its container's
+     * process, read where it runs (here when Docker is local, else by golat's agent inside the container, so that a
+     * pid Docker reports from another machine or pid namespace never names a process of this host). Empty for a
+     * latency of several nodes, a snapshot, or one golat did not hand out.
+     */
+    public static java.util.Optional<Source> of(Latency live) {
+        return Witnesses.of(live);
+    }
 
     /** The totals of process {@code pid} so far. */
     public static NoiseWitness read(long pid) {

@@ -4,6 +4,7 @@ package dev.golat.junit;
 import dev.golat.agent.ProbeSnapshot;
 import dev.golat.container.GoContainer;
 import dev.golat.gate.NoiseWitness;
+import dev.golat.gate.Witnesses;
 import dev.golat.plan.FunctionPlan;
 import dev.golat.result.GateLog;
 import dev.golat.result.GateResult;
@@ -208,7 +209,8 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         TraceTargets.Target target;
         if (own.size() == 1) {
             target = own.get(0);
-            List<String> names = target.isSpan() || target.isOverNodes() ? List.of(target.name())
+            List<String> names = target.isSpan() ? List.of(target.name())
+                    : target.isOverNodes() ? MethodRun.expandOverNodes(state, target).stream().map(TraceTargets.Target::name).toList()
                     : state.tracers.get(serviceKey(state, target)).expand(target.name());
             if (names.size() > 1 || !names.get(0).equals(target.name())) {
                 throw new ParameterResolutionException("@TraceLatency(\"" + target.name() + "\") on a Latency parameter of "
@@ -390,7 +392,11 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
         static Set<TraceTargets.Target> expand(ClassState state, Set<TraceTargets.Target> targets) {
             Set<TraceTargets.Target> out = new LinkedHashSet<>();
             for (TraceTargets.Target t : targets) {
-                if (t.isSpan() || t.isOverNodes()) {
+                if (t.isOverNodes()) {
+                    out.addAll(expandOverNodes(state, t));
+                    continue;
+                }
+                if (t.isSpan()) {
                     out.add(t);
                     continue;
                 }
@@ -401,13 +407,49 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             return out;
         }
 
+        /**
+         * A function traced on several nodes, or a glob over several functions traced on several nodes: one target per
+         * function, named by its full name, over the nodes whose binary has it (in the order the test named them;
+         * nodes of different binaries may match different functions). A name that selects one function on every node
+         * stays as it is.
+         */
+        static List<TraceTargets.Target> expandOverNodes(ClassState state, TraceTargets.Target t) {
+            Map<String, List<String>> nodesByFunction = new LinkedHashMap<>();
+            List<String> single = new ArrayList<>();
+            for (String node : t.nodes()) {
+                List<String> names = state.tracers.get(node).expand(t.name());
+                if (names.size() == 1 && names.get(0).equals(t.name())) {
+                    single.add(node);
+                    continue;
+                }
+                for (String name : names) {
+                    nodesByFunction.computeIfAbsent(name, n -> new ArrayList<>()).add(node);
+                }
+            }
+            if (nodesByFunction.isEmpty()) {
+                return List.of(t);
+            }
+            if (!single.isEmpty()) {
+                throw new GolatConfigurationException("@TraceLatency(value = \"" + t.name() + "\", services = {...}) in "
+                        + state.testClass.getSimpleName() + " matches one function on " + String.join(", ", single)
+                        + " but several on " + String.join(", ", new LinkedHashSet<>(nodesByFunction.values().stream()
+                                .flatMap(List::stream).toList()))
+                        + " (the nodes run different binaries): name the functions themselves, e.g. \""
+                        + nodesByFunction.keySet().iterator().next() + "\", or trace each node with service = \"...\"");
+            }
+            List<TraceTargets.Target> out = new ArrayList<>();
+            nodesByFunction.forEach((name, nodes) ->
+                    out.add(new TraceTargets.Target("", name, null, null, List.copyOf(nodes), t.breakdown())));
+            return out;
+        }
+
         /** The CPU wait of each service at the start of the window, when the method is gated on a baseline. */
         final Map<ServiceTracer, NoiseWitness> witnessStart = new IdentityHashMap<>();
 
         Latency live(TraceTargets.Target t) {
             List<ServiceTracer> tracers = tracersOf(state, t);
             String function = String.join(", ", new LinkedHashSet<>(tracers.stream().map(tr -> tr.describe(t.name())).toList()));
-            return Latency.live(t.name(), function, () -> snapshot(t), () -> {
+            Latency live = Latency.live(t.name(), function, () -> snapshot(t), () -> {
                 for (ServiceTracer tracer : tracers) {
                     tracer.reset();
                     if (witnessStart.containsKey(tracer)) {
@@ -415,6 +457,10 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
                     }
                 }
             });
+            if (tracers.size() == 1) { // a latency over nodes has no one witness
+                Witnesses.register(live, tracers.get(0)::witness);
+            }
+            return live;
         }
 
         void startWitness(ServiceTracer tracer) {
@@ -447,11 +493,11 @@ final class GolatExtension implements ExecutionCondition, BeforeAllCallback, Bef
             List<Latency> results = new ArrayList<>();
             for (TraceTargets.Target t : targets) {
                 if (t.isOverNodes()) {
-                    results.add(overNodes(t, tracer -> byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
+                    results.add(overNodes(t, tracer -> byTracer.computeIfAbsent(tracer, ServiceTracer::finalSnapshot)));
                     continue;
                 }
                 ServiceTracer tracer = state.tracers.get(serviceKey(state, t));
-                results.add(toLatency(t, tracer, byTracer.computeIfAbsent(tracer, ServiceTracer::snapshot)));
+                results.add(toLatency(t, tracer, byTracer.computeIfAbsent(tracer, ServiceTracer::finalSnapshot)));
             }
             return results;
         }

@@ -30,6 +30,7 @@ final class ServiceTracer implements AutoCloseable {
     private final GoBinary binary;
     private final ProbeSet probes;
     private final List<ProbeSet.Selected> globs;
+    private final PanicWatch panics;
     private AgentSession session;
     private ProbeBias bias;
 
@@ -38,13 +39,17 @@ final class ServiceTracer implements AutoCloseable {
     /** This machine's probe bias: calibrated once per JVM, by the first agent that attaches. */
     private static ProbeBias machineBias;
 
+    /** How long the end of a test waits for a panic in flight to be recovered or to end the service. */
+    private static final long PANIC_SETTLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
     private ServiceTracer(String serviceName, GoContainer container, GoBinary binary, ProbeSet probes,
-            List<ProbeSet.Selected> globs) {
+            List<ProbeSet.Selected> globs, PanicWatch panics) {
         this.serviceName = serviceName;
         this.container = container;
         this.binary = binary;
         this.probes = probes;
         this.globs = List.copyOf(globs);
+        this.panics = panics;
     }
 
     /** Plans every target against the service's binary on the host; fails before the container starts. */
@@ -77,7 +82,11 @@ final class ServiceTracer implements AutoCloseable {
                 throw new GolatConfigurationException(what + where + ": " + e.getMessage(), e);
             }
         }
-        return new ServiceTracer(serviceName, container, planner.binary(), set.build(), globs);
+        ProbeSet built = set.build();
+        List<Integer> ids = new java.util.ArrayList<>();
+        built.probes().forEach(p -> ids.add(p.id()));
+        built.spans().forEach(sp -> ids.add(sp.id()));
+        return new ServiceTracer(serviceName, container, planner.binary(), built, globs, PanicWatch.plan(planner, ids));
     }
 
     /**
@@ -106,7 +115,9 @@ final class ServiceTracer implements AutoCloseable {
     void attach(boolean quiet, boolean nameService) {
         try {
             RunningBinary.requireSame(container, binary, "@GoService " + serviceName);
-            session = ContainerAgent.start(container, probes.probes(), probes.spans(), probes.breakdownSpec(),
+            List<dev.golat.agent.ProbeSpec> all = new java.util.ArrayList<>(probes.probes());
+            all.addAll(panics.probes());
+            session = ContainerAgent.start(container, all, probes.spans(), probes.breakdownSpec(),
                     "@GoService " + serviceName);
         } catch (AgentException | GoContainerException e) {
             throw new GolatConfigurationException(e.getMessage(), e);
@@ -231,6 +242,9 @@ final class ServiceTracer implements AutoCloseable {
 
     void reset() {
         session.reset();
+        if (session.targetExited()) {
+            throw new AgentException("GONE", session.targetExitFault("reset"));
+        }
     }
 
     /** The service binary's Go version, e.g. {@code go1.23.5}. */
@@ -243,15 +257,17 @@ final class ServiceTracer implements AutoCloseable {
     }
 
     /**
-     * The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read, or when
-     * Docker is not local: then the pid it reports names another process here).
+     * The service's CPU time and CPU wait so far ({@link NoiseWitness#NONE} when its threads cannot be read). With a
+     * local Docker daemon they are read here at the pid it reports; with one that is not local that pid names another
+     * process here (or none), so the agent reads them inside the service's container.
      */
     NoiseWitness witness() {
-        if (!ContainerAgent.daemonIsLocal()) {
-            return NoiseWitness.NONE;
-        }
         try {
-            return NoiseWitness.read(container.hostPid());
+            if (ContainerAgent.daemonIsLocal()) {
+                return NoiseWitness.read(container.hostPid());
+            }
+            AgentSession.Schedstat s = session.schedstat();
+            return s.threads() == 0 ? NoiseWitness.NONE : new NoiseWitness(s.cpuNanos(), s.waitNanos(), s.threads());
         } catch (RuntimeException e) {
             return NoiseWitness.NONE;
         }
@@ -259,7 +275,41 @@ final class ServiceTracer implements AutoCloseable {
 
     /** The current figures of each traced function (one per instantiation) and span, by the name the test gave it. */
     Map<String, List<ProbeSnapshot>> snapshot() {
-        return probes.byName(session.snapshot());
+        List<ProbeSnapshot> figures = session.snapshot();
+        requireAlive();
+        return probes.byName(figures);
+    }
+
+    /**
+     * The figures at the end of a test's window. A panic in flight then (begun in the test, its deferred calls run or
+     * running, not recovered) is waited for, up to 10 s: a crash fails the test it began
+     * in, not the next one; a recovered panic leaves these figures as they were.
+     */
+    Map<String, List<ProbeSnapshot>> finalSnapshot() {
+        List<ProbeSnapshot> figures = session.snapshot();
+        requireAlive();
+        long deadline = System.nanoTime() + PANIC_SETTLE_NANOS;
+        for (List<ProbeSnapshot> now = figures; panics.inFlight(now) > 0 && System.nanoTime() - deadline < 0; ) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            now = session.snapshot(); // throws when the agent died with the service
+            requireAlive();
+        }
+        return probes.byName(figures);
+    }
+
+    /**
+     * Fails when the service exited, or began to, before the agent's last answer: a fault of the test that ends with
+     * it, however close to its end it came (the agent checks the process before it answers).
+     */
+    private void requireAlive() {
+        if (session.targetExited()) {
+            throw new AgentException("GONE", session.targetExitFault("snapshot"));
+        }
     }
 
     @Override

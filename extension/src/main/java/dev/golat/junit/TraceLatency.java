@@ -26,7 +26,9 @@ import java.lang.annotation.Target;
  *
  * <p>A service of several nodes (several {@link GoService} fields, e.g. three nodes of one binary):
  * {@code @TraceLatency(value = "handleStmtExecute", services = {"node1", "node2", "node3"})} traces the function on
- * every node named; the injected {@link Latency} holds all their calls and {@link Latency#perNode()} each node's.
+ * every node named; the injected {@link Latency} holds all their calls and {@link Latency#perNode()} each node's. A glob
+ * over several functions with {@code services} hands {@link dev.golat.result.Latencies}: each function by its full name,
+ * each with its own per-node split over the nodes whose binary has it.
  */
 @Target({ElementType.METHOD, ElementType.TYPE, ElementType.PARAMETER})
 @Retention(RetentionPolicy.RUNTIME)

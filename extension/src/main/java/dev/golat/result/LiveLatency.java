@@ -20,11 +20,23 @@ final class LiveLatency implements Latency {
     private final Supplier<Latency> source;
     private final Runnable reset; // null when the source cannot be reset
 
+    private final LiveLatency origin; // the function's live latency a component was taken from, else this
+
     LiveLatency(String name, String function, Supplier<Latency> source, Runnable reset) {
+        this(name, function, source, reset, null);
+    }
+
+    private LiveLatency(String name, String function, Supplier<Latency> source, Runnable reset, LiveLatency origin) {
         this.name = Objects.requireNonNull(name, "name");
         this.function = Objects.requireNonNull(function, "function");
         this.source = Objects.requireNonNull(source, "source");
         this.reset = reset;
+        this.origin = origin == null ? this : origin;
+    }
+
+    /** The function's live latency this one is, or is a breakdown component of (its service is the same). */
+    LiveLatency origin() {
+        return origin;
     }
 
     @Override
@@ -139,7 +151,7 @@ final class LiveLatency implements Latency {
 
     private Latency component(String label, java.util.function.Function<Latency, Latency> of) {
         breakdown(); // traced without breakdown = true: fails now, saying so, rather than at the first read
-        return new LiveLatency(name + " " + label, function, () -> of.apply(source.get()), reset);
+        return new LiveLatency(name + " " + label, function, () -> of.apply(source.get()), reset, origin);
     }
 
     @Override

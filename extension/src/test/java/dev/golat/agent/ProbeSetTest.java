@@ -44,6 +44,27 @@ class ProbeSetTest {
     }
 
     @Test
+    void should_give_a_glob_member_named_before_on_its_own_the_figures_of_both_names() {
+        // GIVEN a function by its short name, then a glob over its type that selects it among others
+        ProbeSet.Builder b = ProbeSet.planning(Planner.of(STMTSERVER));
+        b.function("handleStmtExecute");
+        ProbeSet.Selected glob = b.functions("main.(*clientConn).*");
+
+        // WHEN
+        ProbeSet set = b.build();
+
+        // THEN the glob's member is probed once, and a snapshot has its figures under both names
+        assertThat(glob.names()).contains("main.(*clientConn).handleStmtExecute", "main.(*clientConn).dispatch");
+        assertThat(set.probes()).extracting(ProbeSpec::id).doesNotHaveDuplicates().hasSize(glob.names().size());
+        int id = set.get("handleStmtExecute").ids().get(0);
+        List<ProbeSnapshot> all = set.probes().stream().map(p -> snapshot(p.id(), "f" + p.id(), p.id() == id ? 7 : 1)).toList();
+        var byName = set.byName(all);
+        assertThat(byName.get("main.(*clientConn).handleStmtExecute")).isEqualTo(byName.get("handleStmtExecute"))
+                .extracting(ProbeSnapshot::id).containsExactly(id);
+        assertThat(byName.keySet()).containsAll(glob.names());
+    }
+
+    @Test
     void should_probe_a_name_given_twice_once_without_an_alias() {
         ProbeSet.Builder b = ProbeSet.planning(Planner.of(STMTSERVER));
         b.function("handleStmtExecute");

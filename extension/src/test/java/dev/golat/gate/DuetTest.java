@@ -54,6 +54,29 @@ class DuetTest {
     }
 
     @Test
+    void should_witness_each_side_by_its_own_latencys_service_unless_told_otherwise() {
+        // GIVEN two live latencies whose services' witnesses are registered, each CPU total growing as its side runs
+        Histogram[] served = {new Histogram(3), new Histogram(3)};
+        Latency base = live("f", served, 0);
+        Latency cand = live("f", served, 1);
+        long[] cpu = {1_000, 1_000};
+        Witnesses.register(base, () -> new NoiseWitness(cpu[0], cpu[0] / 10, 4));
+        Witnesses.register(cand, () -> new NoiseWitness(cpu[1], cpu[1] / 2, 4));
+
+        // WHEN each round costs its own side 500 ns of CPU
+        Duet.Result r = Duet.of(base, cand).rounds(4).run(side -> cpu[side.ordinal()] += 500);
+
+        // THEN each side's witness holds exactly its own rounds; a snapshot has none; witnessing(...) wins
+        assertThat(r.baseline().witness()).isEqualTo(new NoiseWitness(2_000, 200, 4));
+        assertThat(r.candidate().witness()).isEqualTo(new NoiseWitness(2_000, 1_000, 4));
+        assertThat(NoiseWitness.of(base.snapshot())).isEmpty();
+        Duet.Result given = Duet.of(base, cand).rounds(2)
+                .witnessing(() -> NoiseWitness.NONE, () -> new NoiseWitness(cpu[1], 0, 1)).run(side -> cpu[side.ordinal()] += 1);
+        assertThat(given.baseline().witness()).isEqualTo(NoiseWitness.NONE);
+        assertThat(given.candidate().witness().cpuNanos()).isEqualTo(2);
+    }
+
+    @Test
     void should_refuse_a_snapshot() {
         Latency frozen = Latency.of("f", "main.f", new Histogram(3), CallCounts.NONE, null);
         assertThatIllegalArgumentException().isThrownBy(() -> Duet.of(frozen, frozen)).withMessageStartingWith(

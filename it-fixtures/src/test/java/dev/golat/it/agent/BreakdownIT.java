@@ -28,7 +28,8 @@ import org.HdrHistogram.Histogram;
  * on one P against the competitor's own clock of the spin that took the P meanwhile; a forced GC overlapping a
  * stopped world in every call; a CPU hog pinned to the same core against the time the call's
  * thread was off its CPU (its wall clock minus its thread CPU time). Each compared component lies within
- * {@link #tolerance} (max(5%, 20 µs)) of the program's figure at p50, and in every run the states add up to the
+ * {@link #tolerance} (max(5%, 20 µs)) of the program's figure at p50 (runnable: between the competitor's spin and the
+ * call's inner clock, the handovers between them being runnable too), and in every run the states add up to the
  * probe's own wall time ({@link #assertStatesAddUp}).
  */
 public class BreakdownIT {
@@ -91,7 +92,14 @@ public class BreakdownIT {
     void a_call_that_yields_its_only_p_to_a_busy_goroutine_is_runnable_for_that_goroutines_spin(String go)
             throws Exception {
         Run r = run(go, "main.bdYield", "-mode", "breakdown", "-variant", "runnable", "-n", "300", "-spin", "1ms");
-        assertNear(r, Component.RUNNABLE, 50, number(r.own, "own.p50"));
+        // Each call is runnable for at least the competitor's spin (its own clock) and at most for the whole call
+        // (the call's own inner clock): under load the handovers between the two goroutines stretch, and that time
+        // is runnable too (CI at load 20 read runnable p50 1,069 µs between spin 1,005 µs and inner 1,083 µs).
+        long spin = number(r.own, "own.p50");
+        long inner = number(r.own, "inner.p50");
+        assertThat(r.p(Component.RUNNABLE, 50)).as("runnable p50 between the competitor's spin %d ns and the call's"
+                + " inner clock %d ns, each within max(5%%, 20 µs) (%s)", spin, inner, r)
+                .isBetween(spin - tolerance(spin), inner + tolerance(inner));
         assertThat(r.p(Component.WAITING, 90)).as("a yield does not park (%s)", r).isZero();
     }
 

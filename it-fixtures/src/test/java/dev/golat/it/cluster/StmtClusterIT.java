@@ -10,6 +10,7 @@ import dev.golat.it.StmtClient;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
 import dev.golat.junit.TraceLatency;
+import dev.golat.result.Latencies;
 import dev.golat.result.Latency;
 import dev.golat.testbins.GoTestBinaries;
 import java.nio.file.Files;
@@ -121,6 +122,39 @@ class StmtClusterIT {
         long frontOwnMax = MiniJson.number(frontStats, "handleStmtExecute.max");
         assertThat((double) a.max().toNanos()).as("shardA max vs the front's own max").isLessThanOrEqualTo(frontOwnMax * (1 + BUCKET));
         assertThat((double) b.max().toNanos()).as("shardB max vs the front's own max").isLessThanOrEqualTo(frontOwnMax * (1 + BUCKET));
+    }
+
+    @Test
+    @TraceLatency(value = "main.(*clientConn).*", services = {"front", "shardA", "shardB"})
+    void a_glob_over_nodes_gives_each_function_with_its_own_split_per_node(Latencies latencies) {
+        int sent = 300;
+        try (StmtClient client = StmtClient.connect(FRONT)) {
+            for (int i = 0; i < sent; i++) {
+                client.exec("SELECT " + i);
+            }
+        }
+        Latency exec = latencies.get("main.(*clientConn).handleStmtExecute").snapshot();
+        Latency forward = latencies.get("main.(*clientConn).forwardStmt").snapshot();
+        Latency dispatch = latencies.get("main.(*clientConn).dispatch").snapshot();
+
+        assertThat(exec.perNode().keySet()).containsExactly("front", "shardA", "shardB");
+        assertThat(exec.node("front").count()).isEqualTo(sent);
+        assertThat(exec.node("shardA").count()).isEqualTo(sent / 3);
+        assertThat(exec.node("shardB").count()).isEqualTo(2 * sent / 3);
+        assertThat(exec.count()).isEqualTo(2L * sent);
+        // Only the front forwards: the shards run the same binary, so they have the function, never called.
+        assertThat(forward.perNode().keySet()).containsExactly("front", "shardA", "shardB");
+        assertThat(forward.node("front").count()).isEqualTo(sent);
+        assertThat(forward.node("shardA").count()).isZero();
+        assertThat(forward.node("shardB").count()).isZero();
+        // A shard's connection from the front carries only the forwarded statements.
+        assertThat(dispatch.node("shardA").count()).isEqualTo(sent / 3);
+        assertThat(dispatch.node("shardB").count()).isEqualTo(2 * sent / 3);
+        // On the front, forwardStmt runs inside handleStmtExecute, call by call.
+        assertThat(exec.node("front").p50()).isGreaterThanOrEqualTo(forward.node("front").p50());
+        for (Latency l : List.of(exec, forward)) {
+            assertThat(l.counts().unmatchedReturns()).as("unmatched returns of %s", l.name()).isZero();
+        }
     }
 
     @AfterAll

@@ -2,10 +2,12 @@
 package dev.golat.it.demo;
 
 import static dev.golat.assertj.GolatAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.golat.container.GoContainer;
 import dev.golat.gate.Duet;
 import dev.golat.gate.Gate;
+import dev.golat.gate.NoiseWitness;
 import dev.golat.it.StmtClient;
 import dev.golat.junit.GoService;
 import dev.golat.junit.GoTest;
@@ -46,7 +48,6 @@ class StmtServerDuetIT {
                 Load.of((w, i) -> client.exec("SELECT " + i)).calls(2_000).run();
             }
             Duet.Result duet = Duet.of(base, cand).rounds(40)
-                    .witnessing(baseline.hostPid(), candidate.hostPid())
                     .run(side -> Load.of((w, i) -> (side == Duet.Side.BASELINE ? b : c).exec("SELECT " + i))
                             .calls(500).run());
             assertThat(duet.candidate()).isNotSlowerThan(duet.baseline(), Gate.atPercentiles(50, 90).withTolerance(0.10));
@@ -58,4 +59,33 @@ class StmtServerDuetIT {
                 .withHostNetwork().waitingForLogLine(".*listening on.*");
     }
     // end-snippet:duet
+
+    @Test
+    void each_side_is_witnessed_by_its_own_service(@TraceLatency(value = "handleStmtExecute", service = "baseline") Latency base,
+            @TraceLatency(value = "handleStmtExecute", service = "candidate") Latency cand) {
+        long[] idleStart = cpu(candidate);
+        try (StmtClient b = StmtClient.connect(BASE_PORT)) {
+            // Only the baseline is driven: its witness must see the CPU time its own process spent, the other's not.
+            Duet.Result duet = Duet.of(base, cand).rounds(2)
+                    .run(side -> Load.of((w, i) -> {
+                        if (side == Duet.Side.BASELINE) {
+                            b.exec("SELECT " + i);
+                        }
+                    }).calls(2_000).run());
+            long[] idleEnd = cpu(candidate);
+            NoiseWitness driven = duet.baseline().witness();
+            NoiseWitness idle = duet.candidate().witness();
+            assertThat(driven.known()).as("the baseline's witness, %s", driven).isTrue();
+            assertThat(driven.cpuNanos()).as("CPU time of the driven side's rounds vs the idle side's, %s / %s", driven, idle)
+                    .isGreaterThan(idle.cpuNanos());
+            // The idle side's rounds lie inside the window its own /proc was read around.
+            assertThat(idle.cpuNanos()).isLessThanOrEqualTo(idleEnd[0] - idleStart[0]);
+        }
+    }
+
+    /** The service's threads' CPU time and CPU wait so far, read from its own /proc here (the daemon is local). */
+    static long[] cpu(GoContainer service) {
+        NoiseWitness w = NoiseWitness.read(service.hostPid());
+        return new long[] {w.cpuNanos(), w.waitNanos()};
+    }
 }

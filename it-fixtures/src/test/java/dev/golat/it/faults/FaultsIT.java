@@ -17,10 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
@@ -81,6 +85,25 @@ class FaultsIT {
                 + System.lineSeparator() + "  panic: stmtserver: CRASH asked by a client: mid-test");
         assertThat(message).contains("main.(*clientConn).dispatch(")
                 .endsWith("(noticed waiting for the agent's answer to snapshot)");
+    }
+
+    @Test
+    void should_fail_the_test_at_whose_very_end_the_service_crashed_and_the_tests_after_it() {
+        Map<String, String> failures = new LinkedHashMap<>();
+        EngineTestKit.engine("junit-jupiter").selectors(selectClass(CrashAtTheEndTestCase.class)).execute()
+                .testEvents().finished().stream()
+                .forEach(e -> failures.put(e.getTestDescriptor().getDisplayName(), e.getPayload(TestExecutionResult.class)
+                        .flatMap(TestExecutionResult::getThrowable).map(Throwable::getMessage).orElse("passed")));
+
+        String id = CrashAtTheEndTestCase.containerId.substring(0, 12);
+        String crash = "service stmtserver of @GoService server exited with code 2 while it was traced: its container " + id
+                + " stopped, and golat-agent with it, so this test's figures are lost; last log lines:";
+        // The test returned as soon as its connection closed: the crash is its own, not the next test's.
+        assertThat(failures).containsOnlyKeys("a_crashesAtItsVeryEnd(Latency)", "b_runsAfterTheCrash(Latency)");
+        assertThat(failures.get("a_crashesAtItsVeryEnd(Latency)")).startsWith(crash)
+                .contains("panic: stmtserver: CRASH asked by a client: at-the-very-end");
+        assertThat(failures.get("b_runsAfterTheCrash(Latency)")).isEqualTo(failures.get("a_crashesAtItsVeryEnd(Latency)"));
+        assertThat(CrashAtTheEndTestCase.secondRan).as("the test after the crash ran its body").isFalse();
     }
 
     @Test
@@ -213,6 +236,36 @@ class FaultsIT {
             for (int i = 0; i < 200 && server.isRunning(); i++) {
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /**
+     * The first test's last statement crashes the service; the test returns the moment its connection closes (the
+     * process is exiting, its container not yet stopped and the agent in it not yet killed), so golat's snapshot
+     * right after it races the end of the process.
+     */
+    @GoTest
+    @TestMethodOrder(MethodOrderer.MethodName.class)
+    static class CrashAtTheEndTestCase {
+        static final int PORT = StmtClient.freePort();
+        @GoService static GoContainer server = StmtServer.container(PORT);
+        static volatile String containerId;
+        static volatile boolean secondRan;
+
+        @Test
+        @TraceLatency("handleStmtExecute")
+        void a_crashesAtItsVeryEnd(Latency latency) {
+            containerId = server.getContainerId();
+            try (StmtClient c = StmtClient.connect(PORT)) {
+                drive(c, 0);
+                c.crash("at-the-very-end");
+            }
+        }
+
+        @Test
+        @TraceLatency("handleStmtExecute")
+        void b_runsAfterTheCrash(Latency latency) {
+            secondRan = true;
         }
     }
 

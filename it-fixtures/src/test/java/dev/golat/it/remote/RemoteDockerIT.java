@@ -76,6 +76,18 @@ class RemoteDockerIT {
             assertThat(lines).as(out).anySatisfy(l -> assertThat(l).startsWith(
                     "TRACED n=" + RemoteDockerChildMain.CALLS + " matched=" + RemoteDockerChildMain.CALLS + " own="
                             + RemoteDockerChildMain.CALLS + " "));
+            // The CPU-wait witness is the service's own, read inside its container: between two reads of the same
+            // process through this host's /proc, never the figures of whatever local process has the remote pid.
+            String witness = lines.stream().filter(l -> l.startsWith("WITNESS ")).findFirst()
+                    .orElseThrow(() -> new AssertionError(out));
+            long[] first = figures(witness, "before");
+            long[] golat = figures(witness, "golat");
+            long[] last = figures(witness, "after");
+            assertThat(golat[2]).as("threads golat read, %s", witness).isPositive();
+            assertThat(golat[0]).as("CPU time: %s", witness).isPositive().isBetween(first[0], last[0]);
+            assertThat(golat[1]).as("CPU wait: %s", witness).isBetween(first[1], last[1]);
+            assertThat(golat[2]).as("threads: %s", witness).isBetween(Math.min(first[2], last[2]), Math.max(first[2], last[2]));
+
             // The agent ended by its quit line: golat did not need, and was not allowed, to signal it.
             assertThat(lines).as(out).anySatisfy(l -> assertThat(l).contains("exec[/golat-agent").contains("ended by itself: exit code 0"));
             assertThat(out).doesNotContain("after SIGTERM", "after SIGKILL");
@@ -118,6 +130,13 @@ class RemoteDockerIT {
             canaryNs.destroyForcibly(); // --kill-child takes the canary with it
             canaryNs.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** {@code cpu,wait,threads} after {@code key=} in the child's WITNESS line. */
+    static long[] figures(String line, String key) {
+        String v = line.replaceFirst(".*\\b" + key + "=(\\d+,\\d+,\\d+).*", "$1");
+        String[] f = v.split(",");
+        return new long[] {Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2])};
     }
 
     private static boolean sleep(long ms) throws InterruptedException {
