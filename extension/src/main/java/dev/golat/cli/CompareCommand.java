@@ -59,18 +59,31 @@ final class CompareCommand {
 
     static int run(List<String> args, PrintStream out) {
         Options o = parse(args);
-        List<Recording> baseline = read(o.baseline());
-        List<Recording> candidate = read(o.candidate());
+        List<Recording> baselineAll = read(o.baseline());
+        List<Recording> candidateAll = read(o.candidate());
+        List<Recording> baseline = baselineAll.stream().filter(r -> !TraceCommand.isPart(r.name())).toList();
+        List<Recording> candidate = candidateAll.stream().filter(r -> !TraceCommand.isPart(r.name())).toList();
+        Gate gate = Gate.atPercentiles(o.percentiles()).withTolerance(o.tolerance()).withAlpha(o.alpha());
         GateReport report;
         try {
-            report = Gate.atPercentiles(o.percentiles()).withTolerance(o.tolerance()).withAlpha(o.alpha())
-                    .compare(baseline, candidate);
+            report = gate.compare(baseline, candidate);
         } catch (IllegalArgumentException e) {
             throw new UsageException(o.candidate() + " vs " + o.baseline() + ": " + e.getMessage());
         }
         out.println("baseline:  " + o.baseline() + " (" + baseline.get(0).info().describe() + ")");
         out.println("candidate: " + o.candidate() + " (" + candidate.get(0).info().describe() + ")");
         out.print(report.table());
+        // The breakdown parts both recordings carry (golat trace --breakdown --save), compared on their own so that
+        // they neither widen the functions' family of tests nor change the exit code: they say where the time went.
+        java.util.Set<String> inBaseline = baselineAll.stream().map(Recording::name)
+                .filter(TraceCommand::isPart).collect(java.util.stream.Collectors.toSet());
+        List<Recording> parts = candidateAll.stream().filter(r -> inBaseline.contains(r.name())).toList();
+        if (!parts.isEmpty()) {
+            out.println();
+            out.println("breakdown parts (where the time went; the verdict above is the functions'):");
+            out.print(gate.compare(baselineAll.stream().filter(r -> inBaseline.contains(r.name())).toList(), parts)
+                    .table());
+        }
         return switch (report.verdict()) {
             case PASS -> PASS;
             case REGRESSION -> REGRESSION;

@@ -405,8 +405,36 @@ final class TraceCommand {
     }
 
     /**
+     * The parts of a broken-down function that {@code --save} records beside its wall time, each as a recording of its
+     * own named {@link #partName} (a tag of its own in the log), so that {@code golat compare} compares them too.
+     */
+    static final Map<String, java.util.function.Function<Breakdown, Latency>> BREAKDOWN_PARTS = breakdownParts();
+
+    private static Map<String, java.util.function.Function<Breakdown, Latency>> breakdownParts() {
+        Map<String, java.util.function.Function<Breakdown, Latency>> m = new LinkedHashMap<>();
+        m.put("running", Breakdown::running);
+        m.put("offCpu", Breakdown::offCpu);
+        m.put("runnable", Breakdown::runnable);
+        m.put("waiting", Breakdown::waiting);
+        m.put("stw", Breakdown::stw);
+        m.put("other", Breakdown::other);
+        return m;
+    }
+
+    /** {@code "handleStmtExecute [running]"}: a part's recording (" [" is in no Go name). */
+    static String partName(String function, String part) {
+        return function + " [" + part + "]";
+    }
+
+    /** Whether a recording's name is a breakdown part's ({@link #partName}). */
+    static boolean isPart(String name) {
+        return name.contains(" [") && name.endsWith("]");
+    }
+
+    /**
      * What {@code --save} writes: the snapshots at each {@code --interval} tick (each interval becomes one round
-     * of the recording) and the target's CPU wait over the run, read while it is alive.
+     * of the recording) and the target's CPU wait over the run, read while it is alive; with {@code --breakdown},
+     * each function's {@link #BREAKDOWN_PARTS} as recordings of their own.
      */
     static final class Saved {
         final long pid;
@@ -432,23 +460,31 @@ final class TraceCommand {
             NoiseWitness window = start.known() ? last.minus(start) : NoiseWitness.NONE;
             List<Recording> recordings = new ArrayList<>();
             for (Traced t : traced) {
-                List<Histogram> rounds = new ArrayList<>();
-                Histogram previous = new Histogram(3);
-                for (List<ProbeSnapshot> tick : ticks) {
-                    Histogram now = t.latency(tick).histogram();
-                    Histogram round = now.copy();
-                    round.subtract(previous);
-                    previous = now;
-                    if (round.getTotalCount() > 0 || rounds.isEmpty()) {
-                        rounds.add(round);
-                    }
-                }
                 RecordingInfo info = RecordingInfo.here("golat trace", t.label(),
                         binary.goVersion().raw().split("\\s")[0], binary.buildId());
-                recordings.add(new Recording(t.name(), rounds.isEmpty() ? List.of(new Histogram(3)) : rounds, info,
-                        window));
+                recordings.add(new Recording(t.name(), rounds(l -> l, t), info, window));
+                if (!ticks.isEmpty() && t.latency(ticks.get(ticks.size() - 1)).hasBreakdown()) {
+                    BREAKDOWN_PARTS.forEach((part, of) -> recordings.add(new Recording(partName(t.name(), part),
+                            rounds(l -> of.apply(l.breakdown()), t), info, window)));
+                }
             }
             BaselineFile.writeAll(file, recordings);
+        }
+
+        /** One histogram per tick of what {@code view} reads of t's latency (the calls since the last tick). */
+        private List<Histogram> rounds(java.util.function.UnaryOperator<Latency> view, Traced t) {
+            List<Histogram> rounds = new ArrayList<>();
+            Histogram previous = new Histogram(3);
+            for (List<ProbeSnapshot> tick : ticks) {
+                Histogram now = view.apply(t.latency(tick)).histogram();
+                Histogram round = now.copy();
+                round.subtract(previous);
+                previous = now;
+                if (round.getTotalCount() > 0 || rounds.isEmpty()) {
+                    rounds.add(round);
+                }
+            }
+            return rounds.isEmpty() ? List.of(new Histogram(3)) : rounds;
         }
 
         private static NoiseWitness readWitness(long pid) {

@@ -27,4 +27,19 @@ public final class BreakdownSnapshots {
         }
         return s.withBreakdown(new BreakdownSnapshot(calls, lost, 0, h, exemplars));
     }
+
+    /** An exemplar of {@code ns} on goroutine {@code goid}: the parts given, every other component 0 ns. */
+    public static ExemplarSnapshot exemplar(long ns, long goid, Map<Component, Long> parts) {
+        Map<Component, Long> all = new EnumMap<>(Component.class);
+        for (Component c : Component.values()) {
+            all.put(c, parts.getOrDefault(c, 0L));
+        }
+        return new ExemplarSnapshot(ns, goid, all);
+    }
+
+    /** A probe's snapshot of {@code n} calls of about {@code nanos} each, every call matched. */
+    public static ProbeSnapshot probe(String function, long n, long nanos) {
+        return new ProbeSnapshot(0, function, new Counters(n, n, n, 0, 0, 0, 0, 0, 0), new int[] {Buckets.index(nanos)},
+                new long[] {n});
+    }
 }

@@ -4,10 +4,14 @@ package dev.golat.assertj;
 import static dev.golat.assertj.GolatAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.golat.agent.BreakdownSnapshots;
+import dev.golat.agent.Component;
 import dev.golat.gate.Gate;
 import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -44,18 +48,10 @@ class GateAssertTest {
         // GIVEN a candidate whose 20,000 calls all take 25 µs (the baseline's p50 is 20 µs), traced with its
         // breakdown and one exemplar
         Latency base = latency(new Random(2), 20_000, 1.0);
-        java.util.Map<dev.golat.agent.Component, Long> parts = new java.util.EnumMap<>(dev.golat.agent.Component.class);
-        for (dev.golat.agent.Component c : dev.golat.agent.Component.values()) {
-            parts.put(c, 0L);
-        }
-        parts.put(dev.golat.agent.Component.RUNNING, 100_000L);
-        parts.put(dev.golat.agent.Component.RUNNABLE, 500_000L);
-        dev.golat.agent.ProbeSnapshot probe = new dev.golat.agent.ProbeSnapshot(0, "main.serve",
-                new dev.golat.agent.Counters(20_000, 20_000, 20_000, 0, 0, 0, 0, 0, 0),
-                new int[] {dev.golat.agent.Buckets.index(25_000)}, new long[] {20_000});
         Latency cand = dev.golat.result.Snapshots.toLatency("handleStmtExecute", "main.serve",
-                dev.golat.agent.BreakdownSnapshots.with(probe, 20_000, 0, java.util.Map.of(), java.util.List.of(
-                        new dev.golat.agent.ExemplarSnapshot(600_000, 77, parts))), Path.of("target/golat/StmtIT.html"));
+                BreakdownSnapshots.with(BreakdownSnapshots.probe("main.serve", 20_000, 25_000), 20_000, 0, Map.of(),
+                        List.of(BreakdownSnapshots.exemplar(600_000, 77, Map.of(Component.RUNNING, 100_000L,
+                                Component.RUNNABLE, 500_000L)))), Path.of("target/golat/StmtIT.html"));
         // THEN
         assertThatThrownBy(() -> assertThat(cand).isNotSlowerThan(base)).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("verdict: REGRESSION")

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.assertj;
 
+import dev.golat.agent.BreakdownSnapshots;
+import dev.golat.agent.Component;
 import dev.golat.report.ConsoleHistogram;
 import dev.golat.result.CallCounts;
 import dev.golat.result.Latency;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import static dev.golat.assertj.GolatAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,19 +69,10 @@ class LatencyAssertTest {
     @Test
     void should_name_the_slowest_calls_when_a_broken_down_p99_exceeds_its_limit() {
         // GIVEN 10 calls of ~12 ms, the slowest 12.1 ms mostly waiting on a channel
-        java.util.Map<dev.golat.agent.Component, Long> parts = new java.util.EnumMap<>(dev.golat.agent.Component.class);
-        for (dev.golat.agent.Component c : dev.golat.agent.Component.values()) {
-            parts.put(c, 0L);
-        }
-        parts.put(dev.golat.agent.Component.RUNNING, 300_000L);
-        parts.put(dev.golat.agent.Component.WAITING, 11_800_000L);
-        parts.put(dev.golat.agent.Component.WAIT_CHAN, 11_800_000L);
-        dev.golat.agent.ProbeSnapshot probe = new dev.golat.agent.ProbeSnapshot(0, "main.serve",
-                new dev.golat.agent.Counters(10, 10, 10, 0, 0, 0, 0, 0, 0),
-                new int[] {dev.golat.agent.Buckets.index(12_000_000)}, new long[] {10});
-        Latency latency = dev.golat.result.Snapshots.toLatency("serve", "main.serve",
-                dev.golat.agent.BreakdownSnapshots.with(probe, 10, 0, java.util.Map.of(), java.util.List.of(
-                        new dev.golat.agent.ExemplarSnapshot(12_100_000, 4711, parts))), null);
+        Latency latency = dev.golat.result.Snapshots.toLatency("serve", "main.serve", BreakdownSnapshots.with(
+                BreakdownSnapshots.probe("main.serve", 10, 12_000_000), 10, 0, Map.of(), List.of(
+                        BreakdownSnapshots.exemplar(12_100_000, 4711, Map.of(Component.RUNNING, 300_000L,
+                                Component.WAITING, 11_800_000L, Component.WAIT_CHAN, 11_800_000L)))), null);
         // WHEN
         AssertionError error = expectAssertionError(() ->
                 assertThat(latency).percentile(99).isLessThan(Duration.ofMillis(2)));

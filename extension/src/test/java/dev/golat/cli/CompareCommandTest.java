@@ -103,6 +103,36 @@ class CompareCommandTest {
                 + ": no baseline for getTSO; the baseline has handleStmtExecute\n");
     }
 
+    @Test
+    void compares_the_breakdown_parts_both_recordings_carry_apart_from_the_functions() throws Exception {
+        // GIVEN the same wall time, but running twice as long in the new recording (and a part only the new one has)
+        Random data = new Random(6);
+        Path old = dir.resolve("old.hlog");
+        Path now = dir.resolve("new.hlog");
+        BaselineFile.writeAll(old, List.of(recording("handleStmtExecute", data, 1.0),
+                recording(TraceCommand.partName("handleStmtExecute", "running"), data, 0.25)));
+        BaselineFile.writeAll(now, List.of(recording("handleStmtExecute", data, 1.0),
+                recording(TraceCommand.partName("handleStmtExecute", "running"), data, 0.5),
+                recording(TraceCommand.partName("handleStmtExecute", "stw"), data, 0.1)));
+        // WHEN
+        Run r = compare(old.toString(), now.toString());
+        // THEN the functions' verdict and exit code as without parts; the running part compared below, regressed
+        assertThat(r.exit).as(r.out + r.err).isZero();
+        String[] halves = r.out.split("breakdown parts \\(where the time went; the verdict above is the functions'\\):");
+        assertThat(halves).as(r.out).hasSize(2);
+        assertThat(halves[0]).contains("verdict: PASS").doesNotContain("[running]");
+        assertThat(halves[1]).containsPattern("(?m)^handleStmtExecute \\[running\\]\\s+p50\\s.*\\s(1\\.9|2\\.0)\\d\\d\\s.*REGRESSION$")
+                .doesNotContain("[stw]");
+    }
+
+    private static Recording recording(String name, Random data, double scale) {
+        List<Histogram> rounds = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rounds.add(lognormal(data, 2_000, scale));
+        }
+        return new Recording(name, rounds, INFO, NoiseWitness.NONE);
+    }
+
     private Path save(String name, Random data, double scale, int n) {
         List<Histogram> rounds = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package dev.golat.report;
 
+import dev.golat.agent.BreakdownSnapshots;
+import dev.golat.agent.Component;
 import dev.golat.result.CallCounts;
 import dev.golat.result.GateResult;
 import dev.golat.result.Latency;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -116,21 +119,12 @@ class HtmlReportTest {
     @Test
     void should_show_a_breakdowns_components_side_by_side_and_its_slowest_calls() throws Exception {
         // GIVEN 100 calls: 20 µs running, 1 ms asleep; the slowest 1.5 ms on goroutine 4711
-        java.util.Map<dev.golat.agent.Component, Long> parts = new java.util.EnumMap<>(dev.golat.agent.Component.class);
-        for (dev.golat.agent.Component c : dev.golat.agent.Component.values()) {
-            parts.put(c, 0L);
-        }
-        parts.put(dev.golat.agent.Component.RUNNING, 20_000L);
-        parts.put(dev.golat.agent.Component.RUNNABLE, 480_000L);
-        parts.put(dev.golat.agent.Component.WAITING, 1_000_000L);
-        parts.put(dev.golat.agent.Component.WAIT_SLEEP, 1_000_000L);
-        dev.golat.agent.ProbeSnapshot probe = new dev.golat.agent.ProbeSnapshot(0, "main.nap",
-                new dev.golat.agent.Counters(100, 100, 100, 0, 0, 0, 0, 0, 0),
-                new int[] {dev.golat.agent.Buckets.index(1_020_000)}, new long[] {100});
-        Latency nap = Snapshots.toLatency("nap", "main.nap", dev.golat.agent.BreakdownSnapshots.with(probe, 100, 0,
-                java.util.Map.of(dev.golat.agent.Component.RUNNING, 20_000L, dev.golat.agent.Component.WAITING,
-                        1_000_000L, dev.golat.agent.Component.WAIT_SLEEP, 1_000_000L),
-                List.of(new dev.golat.agent.ExemplarSnapshot(1_500_000, 4711, parts))), null);
+        Latency nap = Snapshots.toLatency("nap", "main.nap", BreakdownSnapshots.with(
+                BreakdownSnapshots.probe("main.nap", 100, 1_020_000), 100, 0, Map.of(Component.RUNNING, 20_000L,
+                        Component.WAITING, 1_000_000L, Component.WAIT_SLEEP, 1_000_000L),
+                List.of(BreakdownSnapshots.exemplar(1_500_000, 4711, Map.of(Component.RUNNING, 20_000L,
+                        Component.RUNNABLE, 480_000L, Component.WAITING, 1_000_000L, Component.WAIT_SLEEP,
+                        1_000_000L)))), null);
         HtmlReport report = new HtmlReport(dir, "NapIT");
         report.add("naps", List.of(nap));
         // WHEN

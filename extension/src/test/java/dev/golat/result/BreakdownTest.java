@@ -187,12 +187,8 @@ class BreakdownTest {
                 .hasMessageContaining("breakdown = true");
     }
 
-    static dev.golat.agent.ExemplarSnapshot exemplar(long ns, long goid, Map<Component, Long> parts) {
-        Map<Component, Long> all = new java.util.EnumMap<>(Component.class);
-        for (Component c : Component.values()) {
-            all.put(c, parts.getOrDefault(c, 0L));
-        }
-        return new dev.golat.agent.ExemplarSnapshot(ns, goid, all);
+    private static dev.golat.agent.ExemplarSnapshot exemplar(long ns, long goid, Map<Component, Long> parts) {
+        return BreakdownSnapshots.exemplar(ns, goid, parts);
     }
 
     private static ProbeSnapshot probe(int id, String function, long n, long nanos) {
