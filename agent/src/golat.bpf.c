@@ -402,7 +402,8 @@ struct golat_span_stack empty_stack = {};
 
 /* The span's stack on this goroutine (created when create is set); *depth = g.stack.hi - SP. */
 static __always_inline struct golat_span_stack *
-span_stack(struct pt_regs *ctx, struct golat_span_key *key, __u32 *depth, int create)
+span_stack(struct pt_regs *ctx, struct golat_span_key *key, __u32 *depth,
+	   int create)
 {
 	struct golat_span_stack *st;
 	__u64 hi;
@@ -418,7 +419,8 @@ span_stack(struct pt_regs *ctx, struct golat_span_key *key, __u32 *depth, int cr
 }
 
 /* Pop the innermost open start; the goroutine's last one takes its entry with it. */
-static __always_inline void pop(struct golat_span_key *key, struct golat_span_stack *st)
+static __always_inline void pop(struct golat_span_key *key,
+				struct golat_span_stack *st)
 {
 	st->top = (st->top - 1) & SPAN_MASK;
 	st->n--;
