@@ -9,10 +9,8 @@ import dev.golat.plan.GlobPlan;
 import dev.golat.plan.PlanException;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,12 +102,8 @@ class GlobSelectionTest {
     }
 
     /** Text symbols of the binary starting with {@code prefix}, sorted by name: {@code go tool nm}. */
-    private static List<String> nm(String prefix) throws Exception {
-        Process p = new ProcessBuilder(GoTestBinaries.goTool("go1.26").toString(), "tool", "nm", WORKLOAD.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(60, TimeUnit.SECONDS);
-        return out.lines().map(l -> l.trim().split("\\s+", 3)).filter(f -> f.length == 3 && f[1].equals("T")
-                && f[2].startsWith(prefix)).map(f -> f[2]).sorted().toList();
+    private static List<String> nm(String prefix) {
+        return GoTestBinaries.textSymbols("go1.26", WORKLOAD).keySet().stream().filter(n -> n.startsWith(prefix)).sorted()
+                .toList();
     }
 }

@@ -8,12 +8,9 @@ import dev.golat.agent.ProbeSpec;
 import dev.golat.agent.Counters;
 import dev.golat.plan.Planner;
 import dev.golat.testbins.GoTestBinaries;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +26,7 @@ class PanicWatchTest {
     @MethodSource("toolchains")
     void its_sites_are_the_entries_of_runtime_gopanic_and_runtime_recovery(String go) throws Exception {
         Path bin = GoTestBinaries.program(go, "stmtserver");
-        Map<String, Long> nm = nm(go, bin);
+        Map<String, Long> nm = GoTestBinaries.textSymbols(go, bin);
 
         PanicWatch watch = PanicWatch.plan(Planner.of(bin), List.of(0, 1, 5));
 
@@ -68,16 +65,5 @@ class PanicWatchTest {
     private static ProbeSnapshot snapshot(int id, long entries, long returns) {
         return new ProbeSnapshot(id, "f" + id, new Counters(entries, returns, 0, returns, 0, 0, 0, 0, 0), new int[0],
                 new long[0]);
-    }
-
-    private static Map<String, Long> nm(String go, Path bin) throws Exception {
-        Process p = new ProcessBuilder(GoTestBinaries.goTool(go).toString(), "tool", "nm", bin.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Map<String, Long> m = new HashMap<>();
-        out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 3 && f[1].equals("T"))
-                .forEach(f -> m.put(f[2], Long.parseLong(f[0], 16)));
-        return m;
     }
 }

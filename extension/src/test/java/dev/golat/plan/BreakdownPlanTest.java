@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.golat.testbins.GoTestBinaries;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,7 +25,7 @@ class BreakdownPlanTest {
     void the_hooks_are_the_entry_sites_of_the_runtime_functions_go_tool_nm_names(String go) throws Exception {
         Path bin = GoTestBinaries.program(go, "workload");
         BreakdownPlan plan = Planner.of(bin).planBreakdown();
-        Map<String, Long> nm = nm(go, bin);
+        Map<String, Long> nm = GoTestBinaries.textSymbols(go, bin);
         // Non-PIE: the text segment maps file offset 0 at 0x400000.
         long base = 0x400000;
         assertHook(plan.casgstatus(), nm.get("runtime.casgstatus") - base);
@@ -52,16 +49,5 @@ class BreakdownPlanTest {
                 .hasMessageContaining("no g.waitreason offset and wait-reason table derived for Go 1.25")
                 .hasMessageContaining("1.19, 1.21, 1.22, 1.23, 1.26, 1.27")
                 .hasMessageContaining("trace without breakdown");
-    }
-
-    private static Map<String, Long> nm(String go, Path bin) throws Exception {
-        Process p = new ProcessBuilder(GoTestBinaries.goTool(go).toString(), "tool", "nm", bin.toString())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        Map<String, Long> m = new HashMap<>();
-        out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 3 && f[1].equals("T"))
-                .forEach(f -> m.put(f[2], Long.parseLong(f[0], 16)));
-        return m;
     }
 }

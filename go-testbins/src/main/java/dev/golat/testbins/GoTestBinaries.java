@@ -167,6 +167,31 @@ public final class GoTestBinaries {
                 "install golang-" + goVersion.substring(2) + "-go, or run scripts/bootstrap (Go 1.26 and 1.27)");
     }
 
+    /**
+     * The text symbols of {@code binary} as the {@code go tool nm} of the toolchain {@code goVersion} lists them (the
+     * lines of kind {@code T}): name to address. An oracle that does not share golat's own symbol reader.
+     */
+    public static java.util.Map<String, Long> textSymbols(String goVersion, Path binary) {
+        try {
+            Process p = new ProcessBuilder(goTool(goVersion).toString(), "tool", "nm", binary.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException("go tool nm " + binary + " did not finish in 60 s");
+            }
+            java.util.Map<String, Long> symbols = new java.util.HashMap<>();
+            out.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length == 3 && f[1].equals("T"))
+                    .forEach(f -> symbols.put(f[2], Long.parseLong(f[0], 16)));
+            return symbols;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run go tool nm on " + binary, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while go tool nm read " + binary, e);
+        }
+    }
+
     /** The folder of real third-party binaries ({@code .cache/golat/bin}, or {@code $GOLAT_CACHE/bin}). */
     public static Path cacheDir() {
         String env = System.getenv("GOLAT_CACHE");
