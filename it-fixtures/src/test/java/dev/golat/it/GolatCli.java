@@ -18,13 +18,9 @@ public final class GolatCli {
         }
     }
 
+    /** Runs {@code golat args...} to its end: its exit code, its standard output's lines and its standard error. */
     public static Result golat(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(
-                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
-                "dev.golat.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
+        Process p = start(args);
         var err = new java.io.ByteArrayOutputStream();
         Thread t = new Thread(() -> {
             try {
@@ -41,5 +37,16 @@ public final class GolatCli {
         }
         t.join(5_000);
         return new Result(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** Starts {@code golat args...} with its standard input closed, for a test that reads it while it runs. */
+    public static Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
+                "dev.golat.cli.Main"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).start();
+        p.getOutputStream().close();
+        return p;
     }
 }

@@ -3,6 +3,7 @@ package dev.golat.it.spans;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.golat.it.GolatCli;
 import dev.golat.it.MiniJson;
 import dev.golat.testbins.GoTestBinaries;
 import java.io.BufferedReader;
@@ -10,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,7 @@ class SpanTraceCommandIT {
     void trace_pid_with_a_span_agrees_with_the_servers_own_clock() throws Exception {
         try (StmtServerProcess server = StmtServerProcess.start(GO)) {
             server.resetStats();
-            Process cli = golat("trace", "--pid", Long.toString(server.pid()), "--span", "dispatch-to-tso",
+            Process cli = GolatCli.start("trace", "--pid", Long.toString(server.pid()), "--span", "dispatch-to-tso",
                     "handleStmtExecute", "getTSO", "--duration", "15s", "--json");
             try {
                 StringBuilder stderr = new StringBuilder();
@@ -76,7 +76,7 @@ class SpanTraceCommandIT {
         String stmtserver = GoTestBinaries.program(GO, "stmtserver").toString();
         String fn = "main.(*clientConn).handleStmtExecute";
         long[] firstTwo = SpanExtensionIT.firstInstructions(stmtserver, fn);
-        Process cli = golat("trace", "--span", "bad", fn + "+1", "main.getTSO", "--exec", "--", stmtserver,
+        Process cli = GolatCli.start("trace", "--span", "bad", fn + "+1", "main.getTSO", "--exec", "--", stmtserver,
                 "-addr", "127.0.0.1:0");
         String err = new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(cli.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -104,15 +104,5 @@ class SpanTraceCommandIT {
         });
         t.start();
         return t;
-    }
-
-    static Process golat(String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(
-                System.getProperty("java.home") + "/bin/java", "-cp", System.getProperty("java.class.path"),
-                "dev.golat.cli.Main"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).start();
-        p.getOutputStream().close();
-        return p;
     }
 }
