@@ -137,6 +137,49 @@ class GateProofBenchmarkIT {
         }
         print(table);
         assertThat(table).hasSize((sets.contains("wall") ? 6 : 0) + (sets.contains("breakdown") ? 2 * RUNNING_NOISE.size() : 0));
+        // the saved windows are the data the verdicts came from: judged again from the files, they give the same table
+        Map<String, Map<Kind, Tally>> replayed = replay(out);
+        table.forEach((key, tallies) -> tallies.forEach((kind, t) -> assertThat(replayed.get(key).get(kind).counts)
+                .as("%s, %s, judged again from %s", key, kind.label, out.resolve("runs"))
+                .isEqualTo(t.counts)));
+    }
+
+    /**
+     * Judges a proof's saved windows ({@code DIR/runs/CASE/runNN.hlog}, against its stored baselines) again with the
+     * gate as it is now: a changed rule can be tried on the very data a full proof measured, in seconds. The
+     * cases are those the directory holds, in the proof's order.
+     */
+    static Map<String, Map<Kind, Tally>> replay(Path out) throws IOException {
+        Map<String, Map<Kind, Tally>> table = new LinkedHashMap<>();
+        for (boolean breakdown : List.of(false, true)) {
+            Path file = out.resolve(breakdown ? "breakdown/handleStmtExecute.hlog" : "handleStmtExecute.hlog");
+            if (!Files.exists(file)) {
+                continue;
+            }
+            Recording stored = BaselineFile.read(file);
+            Recording storedRunning = breakdown ? BaselineFile.read(out.resolve("breakdown/handleStmtExecute_running.hlog"))
+                    : null;
+            long threshold = Math.round(1.25 * stored.merged().getValueAtPercentile(99));
+            for (double slowdown : List.of(0.0, SLOW_BY)) {
+                for (Noise noisy : Noise.values()) {
+                    String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
+                            + ", " + noisy.label + (breakdown ? " [bd]" : "");
+                    Path dir = out.resolve("runs").resolve(slug(key));
+                    if (!Files.isDirectory(dir)) {
+                        continue;
+                    }
+                    Map<Kind, Tally> tallies = tallies(breakdown);
+                    table.put(key, tallies);
+                    try (var runs = Files.list(dir)) {
+                        for (Path run : runs.filter(f -> f.getFileName().toString().matches("run\\d+\\.hlog")).sorted().toList()) {
+                            judge(Windows.read(run, breakdown ? storedRunning.name() : null), stored, storedRunning,
+                                    threshold, tallies, false);
+                        }
+                    }
+                }
+            }
+        }
+        return table;
     }
 
     /** One set of cases: wall-time gates without breakdown, or wall and running gates with it. */
@@ -184,17 +227,15 @@ class GateProofBenchmarkIT {
             for (Noise noisy : noises) {
                 String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
                         + ", " + noisy.label + (breakdown ? " [bd]" : "");
-                Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
-                for (Kind k : breakdown ? List.of(Kind.STORED_RUNS, Kind.DUET, Kind.STORED_RUNNING, Kind.DUET_RUNNING)
-                        : List.of(Kind.ABSOLUTE, Kind.STORED, Kind.DUET)) {
-                    tallies.put(k, new Tally());
-                }
+                Map<Kind, Tally> tallies = tallies(breakdown);
                 table.put(key, tallies);
+                Path dir = out.resolve("runs").resolve(slug(key));
                 for (int run = 0; run < RUNS; run++) {
                     // both sides fresh each run: a long-running process differs from a new one (heap, tables)
                     try (Server base = Server.start(binary, 0, breakdown);
                             Server cand = Server.start(binary, slowdown, breakdown)) {
-                        one(base, cand, stored, storedRunning, threshold, noisy, run, tallies);
+                        one(base, cand, stored, storedRunning, threshold, noisy, run, tallies,
+                                dir.resolve(String.format(Locale.ROOT, "run%02d.hlog", run)));
                     }
                 }
             }
@@ -202,7 +243,7 @@ class GateProofBenchmarkIT {
     }
 
     private static void one(Server base, Server cand, Recording stored, Recording storedRunning, long threshold,
-            Noise noisy, int run, Map<Kind, Tally> tallies) throws Exception {
+            Noise noisy, int run, Map<Kind, Tally> tallies, Path saved) throws Exception {
         List<Process> hogs = new ArrayList<>();
         AtomicInteger rounds = new AtomicInteger();
         // with breakdown on: each round's running time, from the same snapshots as its wall time
@@ -225,45 +266,99 @@ class GateProofBenchmarkIT {
                             running.get(side).add(end);
                         }
                     });
-            Recording candidate = duet.candidate();
-            if (tallies.containsKey(Kind.ABSOLUTE)) {
-                long p99 = candidate.merged().getValueAtPercentile(99);
-                tallies.get(Kind.ABSOLUTE).add("p99", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
-                tallies.get(Kind.ABSOLUTE).add("all", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
-            }
-            if (storedRunning == null) {
-                tally("stored", tallies.get(Kind.STORED), GATE.compare(stored, candidate));
-            } else { // against a baseline of runs, the candidate's window is one more run
-                tally("stored runs", tallies.get(Kind.STORED_RUNS), GATE.compare(stored, Recording.of(FUNCTION,
-                        candidate.merged(), candidate.info(), candidate.witness())));
-            }
-            tally("duet", tallies.get(Kind.DUET), GATE.compare(duet.baseline(), candidate));
-            if (storedRunning != null) {
-                // running time carries the window's CPU wait too: preemption also lengthens the time on a CPU (a
-                // resumed thread refills its caches; without the witness CPU hogs once read as +10.8% at p50)
-                String name = storedRunning.name();
-                Recording bRun = new Recording(name, running.get(Duet.Side.BASELINE), duet.baseline().info(),
-                        duet.baseline().witness());
-                Recording cRun = new Recording(name, running.get(Duet.Side.CANDIDATE), candidate.info(),
-                        candidate.witness());
-                tally("stored running", tallies.get(Kind.STORED_RUNNING), GATE.compare(storedRunning,
-                        Recording.of(name, cRun.merged(), cRun.info(), cRun.witness())), name);
-                tally("duet running", tallies.get(Kind.DUET_RUNNING), GATE.compare(bRun, cRun), name);
-            }
+            Windows w = new Windows(duet.baseline(), duet.candidate(),
+                    storedRunning == null ? null : new Recording(storedRunning.name(), running.get(Duet.Side.BASELINE),
+                            duet.baseline().info(), duet.baseline().witness()),
+                    storedRunning == null ? null : new Recording(storedRunning.name(), running.get(Duet.Side.CANDIDATE),
+                            duet.candidate().info(), duet.candidate().witness()));
+            // every run's windows, so that GateProofReplayIT can judge the same data again with a changed rule
+            w.save(saved);
+            judge(w, stored, storedRunning, threshold, tallies, true);
         } finally {
             Hog.stop(hogs);
         }
     }
 
-    private static void tally(String kind, Tally t, GateReport r) {
-        tally(kind, t, r, FUNCTION);
+    /**
+     * One run's windows: the duet's two sides (wall time) and, with breakdown on, their running time (null
+     * without). Running time carries the window's CPU wait too: preemption also lengthens the time on a CPU (a
+     * resumed thread refills its caches; without the witness CPU hogs once read as +10.8% at p50).
+     */
+    record Windows(Recording baseline, Recording candidate, Recording baselineRunning, Recording candidateRunning) {
+        static final List<String> NAMES = List.of("baseline", "candidate", "baseline running", "candidate running");
+
+        void save(Path file) {
+            List<Recording> all = new ArrayList<>(List.of(rename(baseline, NAMES.get(0)), rename(candidate, NAMES.get(1))));
+            if (baselineRunning != null) {
+                all.add(rename(baselineRunning, NAMES.get(2)));
+                all.add(rename(candidateRunning, NAMES.get(3)));
+            }
+            BaselineFile.writeAll(file, all);
+        }
+
+        /** Reads what {@link #save} wrote, the names as the gates compare them ({@code running}: that of the stored one). */
+        static Windows read(Path file, String running) {
+            List<Recording> all = BaselineFile.readAll(file);
+            Map<String, Recording> by = new LinkedHashMap<>();
+            all.forEach(r -> by.put(r.name(), r));
+            if (!by.keySet().containsAll(NAMES.subList(0, 2))) {
+                throw new IllegalArgumentException(file + " holds " + by.keySet() + ", not a proof run's windows " + NAMES);
+            }
+            return new Windows(rename(by.get(NAMES.get(0)), FUNCTION), rename(by.get(NAMES.get(1)), FUNCTION),
+                    by.containsKey(NAMES.get(2)) ? rename(by.get(NAMES.get(2)), running) : null,
+                    by.containsKey(NAMES.get(3)) ? rename(by.get(NAMES.get(3)), running) : null);
+        }
     }
 
-    private static void tally(String kind, Tally t, GateReport r, String name) {
+    /** Judges one run's windows by every gate kind of its set, adding the verdicts to the case's tallies. */
+    static void judge(Windows w, Recording stored, Recording storedRunning, long threshold, Map<Kind, Tally> tallies,
+            boolean print) {
+        Recording candidate = w.candidate();
+        if (tallies.containsKey(Kind.ABSOLUTE)) {
+            long p99 = candidate.merged().getValueAtPercentile(99);
+            tallies.get(Kind.ABSOLUTE).add("p99", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
+            tallies.get(Kind.ABSOLUTE).add("all", p99 <= threshold ? Verdict.PASS : Verdict.REGRESSION);
+        }
+        if (storedRunning == null) {
+            tally("stored", tallies.get(Kind.STORED), GATE.compare(stored, candidate), FUNCTION, print);
+        } else { // against a baseline of runs, the candidate's window is one more run
+            tally("stored runs", tallies.get(Kind.STORED_RUNS), GATE.compare(stored, Recording.of(FUNCTION,
+                    candidate.merged(), candidate.info(), candidate.witness())), FUNCTION, print);
+        }
+        tally("duet", tallies.get(Kind.DUET), GATE.compare(w.baseline(), candidate), FUNCTION, print);
+        if (storedRunning != null) {
+            String name = storedRunning.name();
+            Recording cRun = w.candidateRunning();
+            tally("stored running", tallies.get(Kind.STORED_RUNNING), GATE.compare(storedRunning,
+                    Recording.of(name, cRun.merged(), cRun.info(), cRun.witness())), name, print);
+            tally("duet running", tallies.get(Kind.DUET_RUNNING), GATE.compare(w.baselineRunning(), cRun), name, print);
+        }
+    }
+
+    /** The gate kinds of a set: wall time only, or with breakdown on wall and running time. */
+    static Map<Kind, Tally> tallies(boolean breakdown) {
+        Map<Kind, Tally> tallies = new EnumMap<>(Kind.class);
+        for (Kind k : breakdown ? List.of(Kind.STORED_RUNS, Kind.DUET, Kind.STORED_RUNNING, Kind.DUET_RUNNING)
+                : List.of(Kind.ABSOLUTE, Kind.STORED, Kind.DUET)) {
+            tallies.put(k, new Tally());
+        }
+        return tallies;
+    }
+
+    private static Recording rename(Recording r, String name) {
+        return new Recording(name, r.rounds(), r.info(), r.witness());
+    }
+
+    /** A case's label as a directory name: {@code (a) identical, cpu hogs [bd]} is {@code a-identical-cpu-hogs-bd}. */
+    static String slug(String key) {
+        return key.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    }
+
+    private static void tally(String kind, Tally t, GateReport r, String name, boolean print) {
         t.add("p50", r.result(name, 50).verdict());
         t.add("p99", r.result(name, 99).verdict());
         t.add("all", r.verdict());
-        if (r.verdict() != Verdict.PASS) {
+        if (print && r.verdict() != Verdict.PASS) {
             System.out.print(kind + ": " + r.table());
         }
     }
@@ -304,15 +399,22 @@ class GateProofBenchmarkIT {
                 : null};
     }
 
-    private static void print(Map<String, Map<Kind, Tally>> table) {
+    static void print(Map<String, Map<Kind, Tally>> table) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "%ngate proof: verdicts pass/regression/inconclusive over %d run(s) per case, %d rounds x %,d statements"
-                        + " per side, tolerance 10%%, alpha 0.05; load %s%n", RUNS, ROUNDS, PER_ROUND, loadAverage()));
+                        + " per side, tolerance 10%%, alpha 0.05; load %s%n", runs(table), ROUNDS, PER_ROUND, loadAverage()));
         sb.append(String.format(Locale.ROOT, "%-33s %-14s %-9s %-9s %-9s%n", "case", "gate", "p50", "p99", "overall"));
         table.forEach((key, tallies) -> tallies.forEach((kind, t) -> sb.append(String.format(Locale.ROOT,
                 "%-33s %-14s %-9s %-9s %-9s%n", key, kind.label,
                 kind == Kind.ABSOLUTE ? "-" : t.cell("p50"), t.cell("p99"), t.cell("all")))));
         System.out.print(sb);
+    }
+
+    private static int runs(Map<String, Map<Kind, Tally>> table) {
+        return table.values().stream().flatMap(t -> t.values().stream())
+                .mapToInt(t -> t.counts.getOrDefault("all", new EnumMap<>(Verdict.class)).values().stream()
+                        .mapToInt(Integer::intValue).sum())
+                .max().orElse(0);
     }
 
     /** The machine's load averages (1, 5, 15 min), as uptime prints them: the proof's figures depend on them. */
