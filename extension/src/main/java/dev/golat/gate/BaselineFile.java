@@ -42,6 +42,7 @@ import org.HdrHistogram.HistogramLogWriter;
  * #golat.cpuNanos: 1353350000
  * #golat.cpuWaitNanos: 3284420000
  * #golat.threads: 7
+ * #golat.roundWitnesses: 66510000/160320000/7 68930000/171040000/7 ...   (each round's cpu/wait/threads, when measured)
  * #[Histogram log format version 1.3]
  * #[StartTime: ...]
  * "StartTimestamp","Interval_Length","Interval_Max","Interval_Compressed_Histogram"
@@ -132,6 +133,11 @@ public final class BaselineFile {
         meta.put("cpuNanos", Long.toString(r.witness().cpuNanos()));
         meta.put("cpuWaitNanos", Long.toString(r.witness().waitNanos()));
         meta.put("threads", Integer.toString(r.witness().threads()));
+        if (!r.roundWitnesses().isEmpty()) {
+            // each round's CPU and wait nanoseconds and threads, "cpu/wait/threads" in the order of the rounds
+            meta.put("roundWitnesses", String.join(" ", r.roundWitnesses().stream()
+                    .map(w -> w.cpuNanos() + "/" + w.waitNanos() + "/" + w.threads()).toList()));
+        }
         return meta;
     }
 
@@ -231,7 +237,33 @@ public final class BaselineFile {
                 (int) number(file, meta, "cores"), require(file, meta, "kernel"), date);
         NoiseWitness witness = new NoiseWitness(number(file, meta, "cpuNanos"), number(file, meta, "cpuWaitNanos"),
                 (int) number(file, meta, "threads"));
-        return new Recording(name, rounds, info, witness);
+        return new Recording(name, rounds, info, witness, roundWitnesses(file, meta, name, rounds.size()));
+    }
+
+    /** The rounds' own witnesses ({@code #golat.roundWitnesses:}), empty in a file written without them. */
+    private static List<NoiseWitness> roundWitnesses(Path file, Map<String, String> meta, String name, int rounds) {
+        String v = meta.get("roundWitnesses");
+        if (v == null) {
+            return List.of();
+        }
+        String[] each = v.isBlank() ? new String[0] : v.strip().split(" ");
+        if (each.length != rounds) {
+            throw corrupt(file, name + " has " + rounds + " rounds but #golat.roundWitnesses holds " + each.length
+                    + " (truncated or edited?)", null);
+        }
+        List<NoiseWitness> out = new ArrayList<>();
+        for (String w : each) {
+            String[] f = w.split("/");
+            try {
+                if (f.length != 3) {
+                    throw new NumberFormatException("expected cpu/wait/threads");
+                }
+                out.add(new NoiseWitness(Long.parseLong(f[0]), Long.parseLong(f[1]), Integer.parseInt(f[2])));
+            } catch (NumberFormatException e) {
+                throw corrupt(file, "#golat.roundWitnesses holds '" + w + "', not cpu/wait/threads nanoseconds", e);
+            }
+        }
+        return out;
     }
 
     private static String require(Path file, Map<String, String> meta, String key) {

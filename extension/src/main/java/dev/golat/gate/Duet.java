@@ -124,6 +124,7 @@ public final class Duet {
         List<Histogram> base = new ArrayList<>();
         List<Histogram> cand = new ArrayList<>();
         NoiseWitness[] waits = {NoiseWitness.NONE, NoiseWitness.NONE};
+        List<List<NoiseWitness>> perRound = List.of(new ArrayList<>(), new ArrayList<>());
         NoiseWitness.Source[] witness = {witness(baselineWitness, baseline), witness(candidateWitness, candidate)};
         for (Side side : order) {
             Latency l = side == Side.BASELINE ? baseline : candidate;
@@ -137,6 +138,7 @@ public final class Duet {
                 // One side that cannot be read in some round is unknown for the whole run, not undercounted.
                 waits[side.ordinal()] = after.known() && waits[side.ordinal()] != null
                         ? waits[side.ordinal()].plus(after.minus(before)) : null;
+                perRound.get(side.ordinal()).add(after.minus(before));
             } else if (w != null) {
                 waits[side.ordinal()] = null;
             }
@@ -144,8 +146,10 @@ public final class Duet {
             delta.subtract(start);
             (side == Side.BASELINE ? base : cand).add(delta);
         }
-        return new Result(new Recording(baseline.name(), base, info(baselineInfo, baseline, "duet baseline"), known(waits[0])),
-                new Recording(candidate.name(), cand, info(candidateInfo, candidate, "duet candidate"), known(waits[1])),
+        return new Result(new Recording(baseline.name(), base, info(baselineInfo, baseline, "duet baseline"), known(waits[0]),
+                        waits[0] == null || !waits[0].known() ? List.of() : perRound.get(0)),
+                new Recording(candidate.name(), cand, info(candidateInfo, candidate, "duet candidate"), known(waits[1]),
+                        waits[1] == null || !waits[1].known() ? List.of() : perRound.get(1)),
                 List.copyOf(order));
     }
 

@@ -14,8 +14,11 @@ import org.HdrHistogram.Histogram;
  * @param rounds  one histogram per round, nanoseconds; at least one
  * @param info    where it came from
  * @param witness the service's CPU wait over the window, {@link NoiseWitness#NONE} when not measured
+ * @param roundWitnesses the CPU wait over each round, in the order of {@code rounds}; empty when not measured round
+ *                       by round (a gate then knows only the window's)
  */
-public record Recording(String name, List<Histogram> rounds, RecordingInfo info, NoiseWitness witness) {
+public record Recording(String name, List<Histogram> rounds, RecordingInfo info, NoiseWitness witness,
+        List<NoiseWitness> roundWitnesses) {
 
     public Recording {
         Objects.requireNonNull(name, "name");
@@ -24,7 +27,17 @@ public record Recording(String name, List<Histogram> rounds, RecordingInfo info,
         if (rounds.isEmpty()) {
             throw new IllegalArgumentException("a recording of " + name + " needs at least one histogram");
         }
+        roundWitnesses = List.copyOf(roundWitnesses);
+        if (!roundWitnesses.isEmpty() && roundWitnesses.size() != rounds.size()) {
+            throw new IllegalArgumentException("a recording of " + name + " has " + rounds.size() + " rounds but "
+                    + roundWitnesses.size() + " round witnesses; give one per round, or none");
+        }
         rounds = rounds.stream().map(Histogram::copy).toList();
+    }
+
+    /** A recording whose noise is known for the whole window only (or not at all). */
+    public Recording(String name, List<Histogram> rounds, RecordingInfo info, NoiseWitness witness) {
+        this(name, rounds, info, witness, List.of());
     }
 
     public static Recording of(String name, Histogram histogram, RecordingInfo info, NoiseWitness witness) {

@@ -47,6 +47,33 @@ class BaselineFileTest {
     }
 
     @Test
+    void should_keep_each_rounds_witness() throws Exception {
+        // GIVEN 3 rounds, each with its own CPU wait
+        Random data = new Random(2);
+        List<Histogram> rounds = List.of(StatisticsTest.lognormal(data, 100, 1), StatisticsTest.lognormal(data, 100, 1),
+                StatisticsTest.lognormal(data, 100, 1));
+        List<NoiseWitness> each = List.of(new NoiseWitness(10, 5, 7), new NoiseWitness(20, 15, 7), new NoiseWitness(30, 0, 8));
+        Recording r = new Recording("f", rounds, INFO, new NoiseWitness(60, 20, 8), each);
+        Path file = dir.resolve("f.hlog");
+        // WHEN
+        BaselineFile.write(file, r);
+        // THEN they come back in order, and a file without them reads as none
+        assertThat(BaselineFile.read(file).roundWitnesses()).isEqualTo(each);
+        assertThat(Files.readString(file)).contains("#golat.roundWitnesses: 10/5/7 20/15/7 30/0/8\n");
+        BaselineFile.write(file, new Recording("f", rounds, INFO, r.witness()));
+        assertThat(BaselineFile.read(file).roundWitnesses()).isEmpty();
+        // and a list that lost one names the file
+        BaselineFile.write(file, r);
+        Files.writeString(file, Files.readString(file).replace(" 30/0/8", ""));
+        assertThatThrownBy(() -> BaselineFile.read(file)).isInstanceOf(BaselineFormatException.class)
+                .hasMessage(file + ": f has 3 rounds but #golat.roundWitnesses holds 2 (truncated or edited?); delete it and"
+                        + " record it again");
+        Files.writeString(file, Files.readString(file).replace("20/15/7", "20/x/7 30/0/8"));
+        assertThatThrownBy(() -> BaselineFile.read(file)).isInstanceOf(BaselineFormatException.class)
+                .hasMessageContaining("#golat.roundWitnesses holds '20/x/7', not cpu/wait/threads nanoseconds");
+    }
+
+    @Test
     void should_be_readable_by_hdrhistograms_own_log_processor() throws Exception {
         // GIVEN a baseline of 3,000 calls in two rounds
         Random data = new Random(2);

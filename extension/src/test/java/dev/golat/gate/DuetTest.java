@@ -69,10 +69,15 @@ class DuetTest {
         // THEN each side's witness holds exactly its own rounds; a snapshot has none; witnessing(...) wins
         assertThat(r.baseline().witness()).isEqualTo(new NoiseWitness(2_000, 200, 4));
         assertThat(r.candidate().witness()).isEqualTo(new NoiseWitness(2_000, 1_000, 4));
+        // and each round its own share of it, in the order of the side's rounds
+        assertThat(r.baseline().roundWitnesses()).containsExactly(new NoiseWitness(500, 50, 4), new NoiseWitness(500, 50, 4),
+                new NoiseWitness(500, 50, 4), new NoiseWitness(500, 50, 4));
+        assertThat(r.candidate().roundWitnesses()).hasSize(4).allMatch(w -> w.equals(new NoiseWitness(500, 250, 4)));
         assertThat(NoiseWitness.of(base.snapshot())).isEmpty();
         Duet.Result given = Duet.of(base, cand).rounds(2)
                 .witnessing(() -> NoiseWitness.NONE, () -> new NoiseWitness(cpu[1], 0, 1)).run(side -> cpu[side.ordinal()] += 1);
         assertThat(given.baseline().witness()).isEqualTo(NoiseWitness.NONE);
+        assertThat(given.baseline().roundWitnesses()).as("a side without a witness has no rounds' witnesses").isEmpty();
         assertThat(given.candidate().witness().cpuNanos()).isEqualTo(2);
     }
 

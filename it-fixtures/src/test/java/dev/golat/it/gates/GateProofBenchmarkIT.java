@@ -126,6 +126,7 @@ class GateProofBenchmarkIT {
     void prints_the_verdicts_of_absolute_stored_and_duet_gates_quiet_and_noisy() throws Exception {
         Path binary = GoTestBinaries.program("go1.23", "stmtserver");
         Path out = Path.of("target/golat-proof");
+        deleteRuns(out); // an earlier proof's runs would be judged again with this one's
         Files.createDirectories(out);
         Map<String, Map<Kind, Tally>> table = new LinkedHashMap<>();
         List<String> sets = List.of(System.getProperty("golat.proof.sets", "wall,breakdown").split(","));
@@ -135,13 +136,24 @@ class GateProofBenchmarkIT {
         if (sets.contains("breakdown")) {
             proof(binary, out, true, RUNNING_NOISE, table);
         }
-        print(table);
+        print(table, String.format(Locale.ROOT, "%d rounds x %,d statements per side", ROUNDS, PER_ROUND));
         assertThat(table).hasSize((sets.contains("wall") ? 6 : 0) + (sets.contains("breakdown") ? 2 * RUNNING_NOISE.size() : 0));
         // the saved windows are the data the verdicts came from: judged again from the files, they give the same table
         Map<String, Map<Kind, Tally>> replayed = replay(out);
         table.forEach((key, tallies) -> tallies.forEach((kind, t) -> assertThat(replayed.get(key).get(kind).counts)
                 .as("%s, %s, judged again from %s", key, kind.label, out.resolve("runs"))
                 .isEqualTo(t.counts)));
+    }
+
+    private static void deleteRuns(Path out) throws IOException {
+        Path runs = out.resolve("runs");
+        if (Files.exists(runs)) {
+            try (var all = Files.walk(runs)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /**
@@ -268,9 +280,9 @@ class GateProofBenchmarkIT {
                     });
             Windows w = new Windows(duet.baseline(), duet.candidate(),
                     storedRunning == null ? null : new Recording(storedRunning.name(), running.get(Duet.Side.BASELINE),
-                            duet.baseline().info(), duet.baseline().witness()),
+                            duet.baseline().info(), duet.baseline().witness(), duet.baseline().roundWitnesses()),
                     storedRunning == null ? null : new Recording(storedRunning.name(), running.get(Duet.Side.CANDIDATE),
-                            duet.candidate().info(), duet.candidate().witness()));
+                            duet.candidate().info(), duet.candidate().witness(), duet.candidate().roundWitnesses()));
             // every run's windows, so that GateProofReplayIT can judge the same data again with a changed rule
             w.save(saved);
             judge(w, stored, storedRunning, threshold, tallies, true);
@@ -346,7 +358,7 @@ class GateProofBenchmarkIT {
     }
 
     private static Recording rename(Recording r, String name) {
-        return new Recording(name, r.rounds(), r.info(), r.witness());
+        return new Recording(name, r.rounds(), r.info(), r.witness(), r.roundWitnesses());
     }
 
     /** A case's label as a directory name: {@code (a) identical, cpu hogs [bd]} is {@code a-identical-cpu-hogs-bd}. */
@@ -378,9 +390,12 @@ class GateProofBenchmarkIT {
         NoiseWitness before = NoiseWitness.read(s.pid());
         List<Histogram> hs = new ArrayList<>();
         List<Histogram> run = new ArrayList<>();
+        List<NoiseWitness> witnesses = new ArrayList<>();
         for (int i = 0; i < rounds; i++) {
             Latency start = s.latency.snapshot();
+            NoiseWitness from = NoiseWitness.read(s.pid());
             s.drive(PER_ROUND);
+            witnesses.add(NoiseWitness.read(s.pid()).minus(from));
             Latency end = s.latency.snapshot();
             Histogram wall = end.histogram();
             wall.subtract(start.histogram());
@@ -394,15 +409,16 @@ class GateProofBenchmarkIT {
         GoBinary b = GoBinary.open(binary);
         RecordingInfo info = RecordingInfo.here("GateProofBenchmarkIT", s.latency.function(), b.goVersion().raw(),
                 b.buildId());
-        Recording wall = new Recording(FUNCTION, hs, info, NoiseWitness.read(s.pid()).minus(before));
+        Recording wall = new Recording(FUNCTION, hs, info, NoiseWitness.read(s.pid()).minus(before), witnesses);
         return new Recording[] {wall, s.breakdown ? new Recording(s.latency.running().name(), run, info, wall.witness())
                 : null};
     }
 
-    static void print(Map<String, Map<Kind, Tally>> table) {
+    /** Prints the table; {@code windows} says what the runs were ("40 rounds x 500 statements per side"). */
+    static void print(Map<String, Map<Kind, Tally>> table, String windows) {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
-                "%ngate proof: verdicts pass/regression/inconclusive over %d run(s) per case, %d rounds x %,d statements"
-                        + " per side, tolerance 10%%, alpha 0.05; load %s%n", runs(table), ROUNDS, PER_ROUND, loadAverage()));
+                "%ngate proof: verdicts pass/regression/inconclusive over %d run(s) per case, %s, tolerance 10%%,"
+                        + " alpha 0.05; load %s%n", runs(table), windows, loadAverage()));
         sb.append(String.format(Locale.ROOT, "%-33s %-14s %-9s %-9s %-9s%n", "case", "gate", "p50", "p99", "overall"));
         table.forEach((key, tallies) -> tallies.forEach((kind, t) -> sb.append(String.format(Locale.ROOT,
                 "%-33s %-14s %-9s %-9s %-9s%n", key, kind.label,

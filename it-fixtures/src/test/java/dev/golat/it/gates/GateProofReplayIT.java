@@ -19,8 +19,7 @@ class GateProofReplayIT {
         Path dir = Path.of(System.getProperty("golat.proof.replay"));
         assertThat(dir.resolve("runs")).as("a gate proof's output directory (it holds runs/)").isDirectory();
         var table = GateProofBenchmarkIT.replay(dir);
-        System.out.println("\nreplayed " + dir.toAbsolutePath() + " with the current gate:");
-        GateProofBenchmarkIT.print(table);
+        GateProofBenchmarkIT.print(table, "the saved windows of " + dir.toAbsolutePath() + " judged again");
         assertThat(table).as("cases under %s", dir.resolve("runs")).isNotEmpty();
     }
 }
