@@ -45,6 +45,18 @@ final class Sample {
         return new Sample(Arrays.copyOf(values, size), Arrays.copyOf(counts, size));
     }
 
+    /** All of {@code samples} as one. */
+    static Sample merge(java.util.List<Sample> samples) {
+        java.util.TreeMap<Long, Long> all = new java.util.TreeMap<>();
+        for (Sample x : samples) {
+            for (int i = 0; i < x.values.length; i++) {
+                all.merge(x.values[i], x.counts[i], Long::sum);
+            }
+        }
+        return new Sample(all.keySet().stream().mapToLong(Long::longValue).toArray(),
+                all.values().stream().mapToLong(Long::longValue).toArray());
+    }
+
     /** For tests: {@code values} ascending and distinct, {@code counts[i] > 0}. */
     static Sample of(long[] values, long[] counts) {
         for (int i = 0; i < values.length; i++) {

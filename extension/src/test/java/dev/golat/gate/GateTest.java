@@ -318,10 +318,9 @@ class GateTest {
         // THEN in the duet the 2 points move p99 only as far as the baseline's p99.09, and +40% is beyond that
         assertThat(duet.verdict()).as(duet.reason()).isEqualTo(Verdict.REGRESSION);
         assertThat(duet.reason()).contains("against the baseline's p99.09, as far as the extra noise can move it");
-        // and so in windows that did not run side by side: the tail grows with the wait per CPU-second either way
-        // (the point rule, p99 + 2 points, would put p99 out of reach)
-        assertThat(stored.verdict()).as(stored.reason()).isEqualTo(Verdict.REGRESSION);
-        assertThat(stored.reason()).contains("against the baseline's p99.09");
+        // while windows that did not share the machine's noise keep the point rule: p99 + 2 points is out of reach
+        assertThat(stored.verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+        assertThat(stored.reason()).startsWith("p99 is not comparable: the candidate's threads waited for a CPU 2 points more");
     }
 
     /** 40 rounds of 500 calls: the first 20 at {@code quiet}'s CPU wait, the rest at {@code noisy}'s and with 10% preempted. */

@@ -185,7 +185,7 @@ class GateProofBenchmarkIT {
                     try (var runs = Files.list(dir)) {
                         for (Path run : runs.filter(f -> f.getFileName().toString().matches("run\\d+\\.hlog")).sorted().toList()) {
                             judge(Windows.read(run, breakdown ? storedRunning.name() : null), stored, storedRunning,
-                                    threshold, tallies, false);
+                                    threshold, tallies, Boolean.getBoolean("golat.proof.replay.print"));
                         }
                     }
                 }
@@ -199,8 +199,15 @@ class GateProofBenchmarkIT {
             Map<String, Map<Kind, Tally>> table) throws Exception {
         Recording[] recorded;
         if (!breakdown) {
-            try (Server first = Server.start(binary, 0, false)) {
-                recorded = record(first, binary, 2 * ROUNDS);
+            // recorded as the candidates' windows are: one side of a duet of two fresh services (a lone service's
+            // threads waited 45% of their runnable time where a duet side's waited 41-43% on an idle machine)
+            try (Server first = Server.start(binary, 0, false); Server other = Server.start(binary, 0, false)) {
+                GoBinary b = GoBinary.open(binary);
+                RecordingInfo info = RecordingInfo.here("GateProofBenchmarkIT", first.latency.function(),
+                        b.goVersion().raw(), b.buildId());
+                recorded = new Recording[] {Duet.of(first.latency, other.latency).rounds(2 * ROUNDS).seed(-1)
+                        .witnessing(first.pid(), other.pid()).describedAs(info, info).run(side ->
+                                (side == Duet.Side.BASELINE ? first : other).drive(PER_ROUND)).baseline()};
             }
         } else {
             // a baseline of runs: each from a fresh process, its rounds merged into one window, as mode=append keeps it
@@ -215,7 +222,7 @@ class GateProofBenchmarkIT {
             }
             recorded = new Recording[] {asRuns(walls), asRuns(runs)};
         }
-        // The stored baselines: recorded quietly from a fresh process, written, and read back as a gate reads them.
+        // The stored baselines: recorded quietly from fresh processes, written, and read back as a gate reads them.
         Path file = out.resolve(breakdown ? "breakdown/handleStmtExecute.hlog" : "handleStmtExecute.hlog");
         Files.createDirectories(file.getParent());
         BaselineFile.write(file, recorded[0]);
