@@ -339,19 +339,25 @@ class GateTest {
         return new Recording("handle", rounds, INFO, all, witnesses);
     }
 
+    /** A round's witness at 33% CPU wait. */
+    private static final NoiseWitness QUIET_ROUND = new NoiseWitness(200_000_000L, 100_000_000L, 6);
+
+    /** A stored baseline of 80 rounds of 500 calls, 2% of them preempted, its window at {@link #QUIET_ROUND}'s wait. */
+    private static Recording storedQuiet(Random data) {
+        NoiseWitness stored = NoiseWitness.NONE;
+        for (int i = 0; i < 80; i++) {
+            stored = stored.plus(QUIET_ROUND);
+        }
+        return new Recording("handle", preemptedRounds(data, 80, 1.0, 0.02), INFO, stored);
+    }
+
     @Test
     void should_judge_a_noisier_candidate_on_its_quiet_rounds_against_a_stored_baseline() {
         // GIVEN a stored baseline of 80 rounds at 33% CPU wait, and a candidate 20% slower whose second half ran
         // beside a CPU hog (its rounds at 82% wait, every call 30% slower and 10% preempted)
         Random data = new Random(41);
-        NoiseWitness quiet = new NoiseWitness(200_000_000L, 100_000_000L, 6);
-        NoiseWitness noisy = new NoiseWitness(200_000_000L, 900_000_000L, 6);
-        NoiseWitness stored = NoiseWitness.NONE;
-        for (int i = 0; i < 80; i++) {
-            stored = stored.plus(quiet);
-        }
-        Recording base = new Recording("handle", preemptedRounds(data, 80, 1.0, 0.02), INFO, stored);
-        Recording slower = hogFromTheMiddle(data, 1.2, quiet, noisy);
+        Recording base = storedQuiet(data);
+        Recording slower = hogFromTheMiddle(data, 1.2, QUIET_ROUND, new NoiseWitness(200_000_000L, 900_000_000L, 6));
         Gate median = Gate.atPercentiles(50).withReplicates(1000);
         // WHEN
         PercentileResult p50 = median.compare(base, slower).result("handle", 50);
@@ -371,14 +377,8 @@ class GateTest {
     void should_not_call_identical_code_a_regression_when_a_hog_slowed_its_later_rounds() {
         // GIVEN identical code against a stored baseline, the candidate's second half beside a CPU hog
         Random data = new Random(42);
-        NoiseWitness quiet = new NoiseWitness(200_000_000L, 100_000_000L, 6);
-        NoiseWitness noisy = new NoiseWitness(200_000_000L, 300_000_000L, 6);
-        NoiseWitness stored = NoiseWitness.NONE;
-        for (int i = 0; i < 80; i++) {
-            stored = stored.plus(quiet);
-        }
-        Recording base = new Recording("handle", preemptedRounds(data, 80, 1.0, 0.02), INFO, stored);
-        Recording same = hogFromTheMiddle(data, 1.0, quiet, noisy);
+        Recording base = storedQuiet(data);
+        Recording same = hogFromTheMiddle(data, 1.0, QUIET_ROUND, new NoiseWitness(200_000_000L, 300_000_000L, 6));
         GateReport report = Gate.atPercentiles(50, 99).withReplicates(1000).compare(base, same);
         // THEN the window as a whole is far slower, but its quiet rounds are not: no regression at either percentile
         assertThat(same.merged().getValueAtPercentile(50)).as("the window's median")
