@@ -258,7 +258,10 @@ public final class Gate {
             } else if (passHigh < 1 + tolerance) {
                 verdict = Verdict.PASS;
                 reason = pq + " is " + change(ratio) + "; its " + ci() + " stays below the " + percent(tolerance)
-                        + " tolerance" + (baselineNoisier ? ", also against the baseline's " + pLabel(noise.shifted) : "");
+                        + " tolerance" + (baselineNoisier && noise.quietRounds != null ? String.format(Locale.ROOT,
+                                ", also against the baseline %s (%s, 95%% CI %.3f-%.3f)", noise.quietRounds,
+                                change(noise.ratio), noise.low, noise.high)
+                        : baselineNoisier ? ", also against the baseline's " + pLabel(noise.shifted) : "");
             } else if (noise != null && noise.beyond() != null) {
                 verdict = Verdict.INCONCLUSIVE;
                 reason = noise.beyond();
@@ -268,6 +271,12 @@ public final class Gate {
                         + String.format(Locale.ROOT, " it is %s (95%% CI %.3f-%.3f, %s)", change(noise.ratio), noise.low,
                                 noise.high, GateReport.pIs(pAdjusted))
                         + ", short of a regression; measure more rounds";
+            } else if (baselineNoisier && noise.quietRounds != null && high < 1 + tolerance) {
+                verdict = Verdict.INCONCLUSIVE;
+                reason = pq + " is " + change(ratio) + " (" + ci() + ") but " + noise.describe() + "; against the baseline "
+                        + noise.quietRounds + String.format(Locale.ROOT, " it is %s (95%% CI %.3f-%.3f)",
+                                change(noise.ratio), noise.low, noise.high)
+                        + ", which does not rule out the tolerance; measure more rounds";
             } else if (noise != null && (candidateNoisier ? ratio >= 1 + tolerance && pAdjusted < alpha && low > 1
                     : high < 1 + tolerance)) {
                 verdict = Verdict.INCONCLUSIVE;
@@ -397,11 +406,14 @@ public final class Gate {
             String who = String.format(Locale.ROOT, "the %s's threads waited for a CPU %.0f points more than the %s's"
                     + " (baseline %s; candidate %s)", d > 0 ? "candidate" : "baseline", 100 * Math.abs(d),
                     d > 0 ? "baseline" : "candidate", b.witness().describe(), c.witness().describe());
-            Noise quiet = d > 0 && !paired && baselineRuns == null ? quietRounds(c, b, q, need, bs, bRounds, who, random)
-                    : null;
+            Noise quiet = paired || baselineRuns != null ? null
+                    : d > 0 ? quietRounds(c, b, q, need, bs, bRounds, who, random)
+                    : quietBaselineRounds(c, b, q, need, cs, cRounds(c), who, random);
             if (quiet != null) {
                 noise = quiet;
-                p = quiet.p(); // the regression verdict is the quiet rounds' to give: theirs is the test of it
+                if (quiet.candidateNoisier()) {
+                    p = quiet.p(); // the regression verdict is the quiet rounds' to give: theirs is the test of it
+                }
             } else if (!(shifted > 0 && shifted < 100)) {
                 // only the verdict the noise could fake is out of reach: NaN fails every comparison that would give it
                 String beyond = pq + " is not comparable: " + who + ", which alone can move every call above "
@@ -457,26 +469,14 @@ public final class Gate {
      */
     private Noise quietRounds(Recording c, Recording b, double q, long need, Sample bs, List<Sample> bRounds, String who,
             Random random) {
-        List<NoiseWitness> witnesses = c.roundWitnesses();
-        if (witnesses.size() < Bootstrap.MIN_ROUNDS) {
+        Quiet selected = Quiet.of(c, b.witness().contention() + noiseMargin);
+        if (selected == null || selected.merged.n < need) {
             return null;
         }
+        List<Sample> quiet = selected.rounds();
+        Sample qs = selected.merged();
         List<Histogram> rounds = c.rounds();
-        List<Sample> quiet = new ArrayList<>();
-        Histogram merged = new Histogram(rounds.get(0).getNumberOfSignificantValueDigits());
-        NoiseWitness sum = NoiseWitness.NONE;
-        for (int i = 0; i < rounds.size(); i++) {
-            NoiseWitness w = witnesses.get(i);
-            if (w.known() && w.contention() <= b.witness().contention() + noiseMargin) {
-                quiet.add(Sample.of(rounds.get(i)));
-                merged.add(rounds.get(i));
-                sum = sum.plus(w);
-            }
-        }
-        Sample qs = Sample.of(merged);
-        if (quiet.size() < Bootstrap.MIN_ROUNDS || qs.n < need) {
-            return null;
-        }
+        NoiseWitness sum = selected.witness();
         long cq = qs.valueAtPercentile(q);
         long bq = bs.valueAtPercentile(q);
         Bootstrap.Interval ci = Bootstrap.ratio(Bootstrap.of(blocks(quiet), qs), q, Bootstrap.of(blocks(bRounds), bs), q,
@@ -490,6 +490,53 @@ public final class Gate {
                 + " CPU no more than the baseline's (%.0f%% of runnable time in those rounds, baseline %.0f%%)",
                 quiet.size(), rounds.size(), 100 * sum.contention(), 100 * b.witness().contention());
         return new Noise(true, q, (double) cq / Math.max(1, bq), ci.low(), ci.high(), who, null, false, basis, p);
+    }
+
+    /**
+     * The same for a noisier baseline whose rounds carry their own witnesses: the pass verdict (what the baseline's
+     * noise could fake, by making the baseline slow) is judged against the baseline's quiet rounds alone, those that
+     * waited no more than the candidate's window (within the margin). Picking the baseline's quietest rounds can
+     * only make it look faster and the candidate slower, so the choice cannot fake a pass.
+     */
+    private Noise quietBaselineRounds(Recording c, Recording b, double q, long need, Sample cs, List<Sample> cRounds,
+            String who, Random random) {
+        Quiet quiet = Quiet.of(b, c.witness().contention() + noiseMargin);
+        if (quiet == null || quiet.merged.n < need) {
+            return null;
+        }
+        long cq = cs.valueAtPercentile(q);
+        long bq = quiet.merged.valueAtPercentile(q);
+        Bootstrap.Interval ci = Bootstrap.ratio(Bootstrap.of(blocks(cRounds), cs), q,
+                Bootstrap.of(blocks(quiet.rounds), quiet.merged), q, replicates, CONFIDENCE, random);
+        String basis = String.format(Locale.ROOT, "in the %d of %d rounds in which its threads waited for a CPU no more"
+                + " than the candidate's (%.0f%% of runnable time in those rounds, candidate %.0f%%)", quiet.rounds.size(),
+                b.rounds().size(), 100 * quiet.witness.contention(), 100 * c.witness().contention());
+        return new Noise(false, q, (double) cq / Math.max(1, bq), ci.low(), ci.high(), who, null, false, basis, Double.NaN);
+    }
+
+    private static List<Sample> cRounds(Recording c) {
+        return c.rounds().stream().map(Sample::of).toList();
+    }
+
+    /** A side's rounds whose own CPU wait was at most {@code contention}: at least {@value Bootstrap#MIN_ROUNDS}, else none. */
+    private record Quiet(List<Sample> rounds, Sample merged, NoiseWitness witness) {
+        static Quiet of(Recording side, double contention) {
+            List<NoiseWitness> witnesses = side.roundWitnesses();
+            if (witnesses.size() < Bootstrap.MIN_ROUNDS) {
+                return null;
+            }
+            List<Histogram> all = side.rounds();
+            List<Sample> rounds = new ArrayList<>();
+            NoiseWitness sum = NoiseWitness.NONE;
+            for (int i = 0; i < all.size(); i++) {
+                NoiseWitness w = witnesses.get(i);
+                if (w.known() && w.contention() <= contention) {
+                    rounds.add(Sample.of(all.get(i)));
+                    sum = sum.plus(w);
+                }
+            }
+            return rounds.size() < Bootstrap.MIN_ROUNDS ? null : new Quiet(rounds, Sample.merge(rounds), sum);
+        }
     }
 
     /**

@@ -389,6 +389,28 @@ class GateTest {
     }
 
     @Test
+    void should_pass_identical_code_against_the_quiet_rounds_of_a_noisier_stored_baseline() {
+        // GIVEN a stored baseline whose second half was recorded beside a CPU hog, and identical code measured quietly
+        Random data = new Random(44);
+        Recording base = hogFromTheMiddle(data, 1.0, QUIET_ROUND, new NoiseWitness(200_000_000L, 300_000_000L, 6));
+        Recording same = new Recording("handle", preemptedRounds(data, 30, 1.0, 0.02), INFO,
+                new NoiseWitness(6_000_000_000L, 3_000_000_000L, 6)); // 30 rounds: not paired with the baseline's 40
+        Gate gate = Gate.atPercentiles(50, 99).withReplicates(1000);
+        // WHEN
+        GateReport report = gate.compare(base, same);
+        // THEN the baseline's 20 quiet rounds rule out a slowdown: a pass, which its noisy half alone could have faked
+        for (double q : new double[] {50, 99}) {
+            PercentileResult r = report.result("handle", q);
+            assertThat(r.verdict()).as(report.table()).isEqualTo(Verdict.PASS);
+            assertThat(r.reason()).contains("also against the baseline in the 20 of 40 rounds in which its threads waited"
+                    + " for a CPU no more than the candidate's (33% of runnable time in those rounds, candidate 33%)");
+        }
+        // while without the rounds' witnesses the baseline's noise leaves p99 out of reach
+        Recording windowOnly = new Recording("handle", base.rounds(), INFO, base.witness());
+        assertThat(gate.compare(windowOnly, same).result("handle", 99).verdict()).isEqualTo(Verdict.INCONCLUSIVE);
+    }
+
+    @Test
     void should_refuse_round_witnesses_that_do_not_match_the_rounds() {
         Random data = new Random(43);
         assertThatIllegalArgumentException().isThrownBy(() -> new Recording("handle", List.of(lognormal(data, 100, 1.0),
