@@ -475,7 +475,6 @@ public final class Gate {
         }
         List<Sample> quiet = selected.rounds();
         Sample qs = selected.merged();
-        List<Histogram> rounds = c.rounds();
         NoiseWitness sum = selected.witness();
         long cq = qs.valueAtPercentile(q);
         long bq = bs.valueAtPercentile(q);
@@ -488,7 +487,7 @@ public final class Gate {
         }
         String basis = String.format(Locale.ROOT, "in the %d of %d rounds in which the candidate's threads waited for a"
                 + " CPU no more than the baseline's (%.0f%% of runnable time in those rounds, baseline %.0f%%)",
-                quiet.size(), rounds.size(), 100 * sum.contention(), 100 * b.witness().contention());
+                quiet.size(), c.roundWitnesses().size(), 100 * sum.contention(), 100 * b.witness().contention());
         return new Noise(true, q, (double) cq / Math.max(1, bq), ci.low(), ci.high(), who, null, false, basis, p);
     }
 
@@ -510,7 +509,7 @@ public final class Gate {
                 Bootstrap.of(blocks(quiet.rounds), quiet.merged), q, replicates, CONFIDENCE, random);
         String basis = String.format(Locale.ROOT, "in the %d of %d rounds in which its threads waited for a CPU no more"
                 + " than the candidate's (%.0f%% of runnable time in those rounds, candidate %.0f%%)", quiet.rounds.size(),
-                b.rounds().size(), 100 * quiet.witness.contention(), 100 * c.witness().contention());
+                b.roundWitnesses().size(), 100 * quiet.witness.contention(), 100 * c.witness().contention());
         return new Noise(false, q, (double) cq / Math.max(1, bq), ci.low(), ci.high(), who, null, false, basis, Double.NaN);
     }
 
