@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import org.HdrHistogram.Histogram;
 
 /**
  * The decision rule of a latency gate: is the candidate slower than the baseline, at the gated
@@ -176,6 +175,9 @@ public final class Gate {
             List<Sample> cRounds = c.rounds().stream().map(Sample::of).toList();
             List<Sample> bRounds = b.rounds().stream().map(Sample::of).toList();
             boolean paired = cRounds.size() == bRounds.size() && cRounds.size() >= Bootstrap.MIN_ROUNDS;
+            // unpaired windows are resampled and tested in blocks of consecutive rounds
+            List<Sample> cBlocks = paired ? cRounds : blocks(cRounds);
+            List<Sample> bBlocks = paired ? bRounds : blocks(bRounds);
             Interval interval;
             if (cs.n == 0 || bs.n == 0) {
                 interval = null;
@@ -183,15 +185,15 @@ public final class Gate {
                 interval = (qc, qb, random) -> Bootstrap.pairedRatio(cRounds, cs, qc, bRounds, bs, qb, replicates,
                         CONFIDENCE, random);
             } else {
-                Bootstrap.Resampler cr = Bootstrap.of(blocks(cRounds), cs);
-                Bootstrap.Resampler br = Bootstrap.of(blocks(bRounds), bs);
+                Bootstrap.Resampler cr = Bootstrap.of(cBlocks, cs);
+                Bootstrap.Resampler br = Bootstrap.of(bBlocks, bs);
                 interval = (qc, qb, random) -> Bootstrap.ratio(cr, qc, br, qb, replicates, CONFIDENCE, random);
             }
             // a one-window candidate against a baseline of several runs (recorded run by run): judged as one more run
             List<Sample> baselineRuns = cRounds.size() == 1 && bRounds.size() >= Bootstrap.MIN_ROUNDS ? bRounds : null;
             for (double q : percentiles) {
-                pending.add(percentile(c, b, cs, bs, interval, mw, q, paired ? roundTest(cRounds, bRounds, q, true)
-                        : roundTest(blocks(cRounds), blocks(bRounds), q, false), baselineRuns, paired, bRounds));
+                pending.add(percentile(c, b, cs, bs, interval, mw, q, roundTest(cBlocks, bBlocks, q, paired), baselineRuns,
+                        paired, cRounds, bRounds, cBlocks, bBlocks));
             }
         }
         double[] adjusted = holm(pending.stream().mapToDouble(x -> x.p).toArray());
@@ -334,6 +336,15 @@ public final class Gate {
         return MannWhitney.test(percentiles(cRounds, q), percentiles(bRounds, q)).p();
     }
 
+    /**
+     * The p-value of a percentile: the largest of the distributions' Mann–Whitney {@code mw}, the percentile's own
+     * test and the rounds' test {@code roundP} (NaN when there are too few rounds): all must reject.
+     */
+    private static double significance(MannWhitney mw, Sample c, Sample b, double q, double roundP) {
+        double p = Math.max(mw.p(), QuantileTest.test(c, b, q).p());
+        return Double.isNaN(roundP) ? p : Math.max(p, roundP);
+    }
+
     /** How many blocks of consecutive rounds a window that did not run beside the other is resampled and tested in. */
     static final int BLOCKS = 10;
 
@@ -366,7 +377,8 @@ public final class Gate {
     }
 
     private Pending percentile(Recording c, Recording b, Sample cs, Sample bs, Interval interval, MannWhitney mw,
-            double q, double roundP, List<Sample> baselineRuns, boolean paired, List<Sample> bRounds) {
+            double q, double roundP, List<Sample> baselineRuns, boolean paired, List<Sample> cRounds, List<Sample> bRounds,
+            List<Sample> cBlocks, List<Sample> bBlocks) {
         String pq = pLabel(q);
         long need = (long) Math.ceil(MIN_TAIL / (1 - q / 100) - 1e-9);
         if (cs.n < need || bs.n < need) {
@@ -380,10 +392,7 @@ public final class Gate {
         long cq = cs.valueAtPercentile(q);
         Random random = new Random(seed ^ Double.doubleToLongBits(q) ^ c.name().hashCode());
         Bootstrap.Interval ci = interval.of(q, q, random);
-        double p = Math.max(mw.p(), QuantileTest.test(cs, bs, q).p());
-        if (!Double.isNaN(roundP)) {
-            p = Math.max(p, roundP);
-        }
+        double p = significance(mw, cs, bs, q, roundP);
         double low = ci.low();
         double high = ci.high();
         if (baselineRuns != null) {
@@ -407,8 +416,8 @@ public final class Gate {
                     + " (baseline %s; candidate %s)", d > 0 ? "candidate" : "baseline", 100 * Math.abs(d),
                     d > 0 ? "baseline" : "candidate", b.witness().describe(), c.witness().describe());
             Noise quiet = paired || baselineRuns != null ? null
-                    : d > 0 ? quietRounds(c, b, q, need, bs, bRounds, who, random)
-                    : quietBaselineRounds(c, b, q, need, cs, cRounds(c), who, random);
+                    : d > 0 ? quietRounds(c, cRounds, b, q, need, bs, bBlocks, who, random)
+                    : quietBaselineRounds(c, cs, cBlocks, b, bRounds, q, need, who, random);
             if (quiet != null) {
                 noise = quiet;
                 if (quiet.candidateNoisier()) {
@@ -467,9 +476,9 @@ public final class Gate {
      * {@value Bootstrap#MIN_ROUNDS} rounds are quiet, they hold too few calls for {@code q}, or the rounds carry no
      * witnesses of their own: the window-wide rule applies then.
      */
-    private Noise quietRounds(Recording c, Recording b, double q, long need, Sample bs, List<Sample> bRounds, String who,
-            Random random) {
-        Quiet selected = Quiet.of(c, b.witness().contention() + noiseMargin);
+    private Noise quietRounds(Recording c, List<Sample> cRounds, Recording b, double q, long need, Sample bs,
+            List<Sample> bBlocks, String who, Random random) {
+        Quiet selected = Quiet.of(c, cRounds, b.witness().contention() + noiseMargin);
         if (selected == null || selected.merged.n < need) {
             return null;
         }
@@ -478,13 +487,9 @@ public final class Gate {
         NoiseWitness sum = selected.witness();
         long cq = qs.valueAtPercentile(q);
         long bq = bs.valueAtPercentile(q);
-        Bootstrap.Interval ci = Bootstrap.ratio(Bootstrap.of(blocks(quiet), qs), q, Bootstrap.of(blocks(bRounds), bs), q,
+        Bootstrap.Interval ci = Bootstrap.ratio(Bootstrap.of(blocks(quiet), qs), q, Bootstrap.of(bBlocks, bs), q,
                 replicates, CONFIDENCE, random);
-        double p = Math.max(MannWhitney.test(qs, bs).p(), QuantileTest.test(qs, bs, q).p());
-        double roundP = roundTest(blocks(quiet), blocks(bRounds), q, false);
-        if (!Double.isNaN(roundP)) {
-            p = Math.max(p, roundP);
-        }
+        double p = significance(MannWhitney.test(qs, bs), qs, bs, q, roundTest(blocks(quiet), bBlocks, q, false));
         String basis = String.format(Locale.ROOT, "in the %d of %d rounds in which the candidate's threads waited for a"
                 + " CPU no more than the baseline's (%.0f%% of runnable time in those rounds, baseline %.0f%%)",
                 quiet.size(), c.roundWitnesses().size(), 100 * sum.contention(), 100 * b.witness().contention());
@@ -497,15 +502,15 @@ public final class Gate {
      * waited no more than the candidate's window (within the margin). Picking the baseline's quietest rounds can
      * only make it look faster and the candidate slower, so the choice cannot fake a pass.
      */
-    private Noise quietBaselineRounds(Recording c, Recording b, double q, long need, Sample cs, List<Sample> cRounds,
-            String who, Random random) {
-        Quiet quiet = Quiet.of(b, c.witness().contention() + noiseMargin);
+    private Noise quietBaselineRounds(Recording c, Sample cs, List<Sample> cBlocks, Recording b, List<Sample> bRounds,
+            double q, long need, String who, Random random) {
+        Quiet quiet = Quiet.of(b, bRounds, c.witness().contention() + noiseMargin);
         if (quiet == null || quiet.merged.n < need) {
             return null;
         }
         long cq = cs.valueAtPercentile(q);
         long bq = quiet.merged.valueAtPercentile(q);
-        Bootstrap.Interval ci = Bootstrap.ratio(Bootstrap.of(blocks(cRounds), cs), q,
+        Bootstrap.Interval ci = Bootstrap.ratio(Bootstrap.of(cBlocks, cs), q,
                 Bootstrap.of(blocks(quiet.rounds), quiet.merged), q, replicates, CONFIDENCE, random);
         String basis = String.format(Locale.ROOT, "in the %d of %d rounds in which its threads waited for a CPU no more"
                 + " than the candidate's (%.0f%% of runnable time in those rounds, candidate %.0f%%)", quiet.rounds.size(),
@@ -513,24 +518,22 @@ public final class Gate {
         return new Noise(false, q, (double) cq / Math.max(1, bq), ci.low(), ci.high(), who, null, false, basis, Double.NaN);
     }
 
-    private static List<Sample> cRounds(Recording c) {
-        return c.rounds().stream().map(Sample::of).toList();
-    }
-
-    /** A side's rounds whose own CPU wait was at most {@code contention}: at least {@value Bootstrap#MIN_ROUNDS}, else none. */
+    /**
+     * A side's rounds ({@code all}, those of {@code side}) whose own CPU wait was at most {@code contention}: at least
+     * {@value Bootstrap#MIN_ROUNDS}, else none.
+     */
     private record Quiet(List<Sample> rounds, Sample merged, NoiseWitness witness) {
-        static Quiet of(Recording side, double contention) {
+        static Quiet of(Recording side, List<Sample> all, double contention) {
             List<NoiseWitness> witnesses = side.roundWitnesses();
             if (witnesses.size() < Bootstrap.MIN_ROUNDS) {
                 return null;
             }
-            List<Histogram> all = side.rounds();
             List<Sample> rounds = new ArrayList<>();
             NoiseWitness sum = NoiseWitness.NONE;
             for (int i = 0; i < all.size(); i++) {
                 NoiseWitness w = witnesses.get(i);
                 if (w.known() && w.contention() <= contention) {
-                    rounds.add(Sample.of(all.get(i)));
+                    rounds.add(all.get(i));
                     sum = sum.plus(w);
                 }
             }
