@@ -123,8 +123,9 @@ public final class Duet {
         List<Side> order = order(rounds, seed);
         List<Histogram> base = new ArrayList<>();
         List<Histogram> cand = new ArrayList<>();
-        NoiseWitness[] waits = {NoiseWitness.NONE, NoiseWitness.NONE};
+        // each side's CPU wait round by round; a side one of whose rounds could not be read is unknown for the whole run
         List<List<NoiseWitness>> perRound = List.of(new ArrayList<>(), new ArrayList<>());
+        boolean[] unknown = new boolean[2];
         NoiseWitness.Source[] witness = {witness(baselineWitness, baseline), witness(candidateWitness, candidate)};
         for (Side side : order) {
             Latency l = side == Side.BASELINE ? baseline : candidate;
@@ -133,32 +134,34 @@ public final class Duet {
             Histogram start = l.histogram();
             round.accept(side);
             Histogram end = l.histogram();
-            if (w != null && before.known()) {
-                NoiseWitness after = w.read();
-                // One side that cannot be read in some round is unknown for the whole run, not undercounted.
-                waits[side.ordinal()] = after.known() && waits[side.ordinal()] != null
-                        ? waits[side.ordinal()].plus(after.minus(before)) : null;
+            NoiseWitness after = w != null && before.known() ? w.read() : NoiseWitness.NONE;
+            if (after.known()) {
                 perRound.get(side.ordinal()).add(after.minus(before));
-            } else if (w != null) {
-                waits[side.ordinal()] = null;
+            } else {
+                unknown[side.ordinal()] = true;
             }
             Histogram delta = end.copy();
             delta.subtract(start);
             (side == Side.BASELINE ? base : cand).add(delta);
         }
-        return new Result(new Recording(baseline.name(), base, info(baselineInfo, baseline, "duet baseline"), known(waits[0]),
-                        waits[0] == null || !waits[0].known() ? List.of() : perRound.get(0)),
-                new Recording(candidate.name(), cand, info(candidateInfo, candidate, "duet candidate"), known(waits[1]),
-                        waits[1] == null || !waits[1].known() ? List.of() : perRound.get(1)),
+        return new Result(recording(baseline, base, info(baselineInfo, baseline, "duet baseline"), perRound.get(0), unknown[0]),
+                recording(candidate, cand, info(candidateInfo, candidate, "duet candidate"), perRound.get(1), unknown[1]),
                 List.copyOf(order));
+    }
+
+    /** One side's recording: its window's CPU wait is the sum of its rounds', when every round's was read. */
+    private static Recording recording(Latency l, List<Histogram> rounds, RecordingInfo info, List<NoiseWitness> waits,
+            boolean unknown) {
+        NoiseWitness window = NoiseWitness.NONE;
+        for (NoiseWitness w : waits) {
+            window = window.plus(w);
+        }
+        return unknown || !window.known() ? new Recording(l.name(), rounds, info, NoiseWitness.NONE)
+                : new Recording(l.name(), rounds, info, window, waits);
     }
 
     private static NoiseWitness.Source witness(NoiseWitness.Source given, Latency l) {
         return given != null ? given : NoiseWitness.of(l).orElse(null);
-    }
-
-    private static NoiseWitness known(NoiseWitness w) {
-        return w == null ? NoiseWitness.NONE : w;
     }
 
     private static RecordingInfo info(RecordingInfo given, Latency l, String test) {
