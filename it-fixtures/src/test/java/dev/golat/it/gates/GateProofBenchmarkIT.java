@@ -176,8 +176,7 @@ class GateProofBenchmarkIT {
             long threshold = Math.round(1.25 * stored.merged().getValueAtPercentile(99));
             for (double slowdown : List.of(0.0, SLOW_BY)) {
                 for (Noise noisy : Noise.values()) {
-                    String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
-                            + ", " + noisy.label + (breakdown ? " [bd]" : "");
+                    String key = caseKey(slowdown, noisy, breakdown);
                     Path dir = out.resolve("runs").resolve(slug(key));
                     if (!Files.isDirectory(dir)) {
                         continue;
@@ -252,8 +251,7 @@ class GateProofBenchmarkIT {
                 threshold, SLOW_BY, loadAverage());
         for (double slowdown : List.of(0.0, SLOW_BY)) {
             for (Noise noisy : noises) {
-                String key = (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%")
-                        + ", " + noisy.label + (breakdown ? " [bd]" : "");
+                String key = caseKey(slowdown, noisy, breakdown);
                 Map<Kind, Tally> tallies = tallies(breakdown);
                 table.put(key, tallies);
                 Path dir = out.resolve("runs").resolve(slug(key));
@@ -374,6 +372,12 @@ class GateProofBenchmarkIT {
 
     private static Recording rename(Recording r, String name) {
         return new Recording(name, r.rounds(), r.info(), r.witness(), r.roundWitnesses());
+    }
+
+    /** A case's label in the table: {@code (b) slowed +20%, cpu hogs [bd]}. */
+    static String caseKey(double slowdown, Noise noisy, boolean breakdown) {
+        return (slowdown == 0 ? "(a) identical" : "(b) slowed +" + Math.round(100 * slowdown) + "%") + ", " + noisy.label
+                + (breakdown ? " [bd]" : "");
     }
 
     /** A case's label as a directory name: {@code (a) identical, cpu hogs [bd]} is {@code a-identical-cpu-hogs-bd}. */
