@@ -411,6 +411,25 @@ class GateTest {
     }
 
     @Test
+    void should_merge_consecutive_rounds_into_ten_blocks() {
+        // GIVEN 40 rounds whose counts tell them apart (round i holds i + 1 calls of value i + 1)
+        List<Sample> rounds = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            rounds.add(Sample.of(new long[] {i + 1}, new long[] {i + 1}));
+        }
+        // WHEN
+        List<Sample> blocks = Gate.blocks(rounds);
+        // THEN block k holds rounds 4k..4k+3 in order, every call kept; 10 rounds or fewer stay as they are
+        assertThat(blocks).hasSize(10);
+        for (int k = 0; k < 10; k++) {
+            Sample b = blocks.get(k);
+            assertThat(b.values).containsExactly(4L * k + 1, 4L * k + 2, 4L * k + 3, 4L * k + 4);
+            assertThat(b.counts).containsExactly(4L * k + 1, 4L * k + 2, 4L * k + 3, 4L * k + 4);
+        }
+        assertThat(Gate.blocks(rounds.subList(0, 10))).isEqualTo(rounds.subList(0, 10));
+    }
+
+    @Test
     void should_refuse_round_witnesses_that_do_not_match_the_rounds() {
         Random data = new Random(43);
         assertThatIllegalArgumentException().isThrownBy(() -> new Recording("handle", List.of(lognormal(data, 100, 1.0),
